@@ -1,0 +1,213 @@
+"""Clean: ingested text → title, date, paragraphs, and the web cruft that was removed.
+
+Each non-empty line of a web article dump is a paragraph. Lines that are site furniture
+(share buttons, credits, counters, teasers, widgets...) are recognised by the rules in
+`data/cruft/*.toml`, never by per-site code, and are kept as `Removal`s with their line
+number and reason so that the review UI can show them and put them back.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+from workbench.errors import WorkbenchError
+from workbench.model import BlockKind, Removal
+
+DATE_PREFIX = regex.compile(r"date\s+(\d{4}-\d{2}(?:-\d{2})?)\b\s*(.*)", regex.IGNORECASE)
+DATE_IN_LINE = regex.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+OPENING_QUOTES = '«“„"‘‹'
+CLOSERS = "»”\"’')]›"
+TERMINAL = ".!?…:;"
+NON_WORD = regex.compile(r"[^\p{L}\p{N}']+")
+WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.]*")
+HEADING_MAX_WORDS = 14
+FOREIGN_UI_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    description: str
+    labels: frozenset[str]
+    patterns: tuple[regex.Pattern[str], ...]
+    max_words: int
+    origin: str  # "file.toml rule N", for error messages and debugging
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    text: str
+    kind: BlockKind
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    date: str | None
+    lines: tuple[Line, ...]
+    removed: tuple[Removal, ...]
+
+
+def label_key(text: str) -> str:
+    """Compare UI labels ignoring case, punctuation, icons and apostrophe style."""
+    key: str = NON_WORD.sub(" ", text.replace("’", "'").casefold())
+    return key.strip(" '")
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+class Ruleset:
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+
+    def match(self, line: str) -> Rule | None:
+        key = label_key(line)
+        words = word_count(line)
+        quoted = line[:1] in OPENING_QUOTES
+        for rule in self.rules:
+            if words > rule.max_words:
+                continue
+            if key and key in rule.labels:
+                return rule
+            if not quoted and any(p.fullmatch(line) for p in rule.patterns):
+                return rule
+        return None
+
+
+def parse_rules(text: str, origin: str) -> list[Rule]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkbenchError(f"{origin}: not valid TOML ({exc}).") from None
+    rules = []
+    for n, raw in enumerate(data.get("rule", []), 1):
+        where = f"{origin} rule {n}"
+        if not isinstance(raw, dict) or "reason" not in raw:
+            raise WorkbenchError(f"{where} has no reason.")
+        patterns = []
+        for pattern in raw.get("patterns", []):
+            try:
+                patterns.append(regex.compile(pattern, regex.IGNORECASE | regex.V0))
+            except regex.error as exc:
+                raise WorkbenchError(f"{where}: bad pattern {pattern!r} ({exc}).") from None
+        rules.append(
+            Rule(
+                reason=str(raw["reason"]),
+                description=str(raw.get("description", raw["reason"])),
+                labels=frozenset(label_key(label) for label in raw.get("labels", [])),
+                patterns=tuple(patterns),
+                max_words=int(raw.get("max_words", 40)),
+                origin=where,
+            )
+        )
+    return rules
+
+
+@cache
+def default_rules() -> Ruleset:
+    folder = resources.files("workbench") / "data" / "cruft"
+    rules: list[Rule] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            rules.extend(parse_rules(entry.read_text(encoding="utf-8"), entry.name))
+    return Ruleset(rules)
+
+
+def load_rules(paths: Iterable[Path]) -> Ruleset:
+    """The built-in rules followed by the user's own rule files."""
+    rules = list(default_rules().rules)
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise WorkbenchError(f"{path}: cannot read rule file ({exc.strerror}).") from None
+        rules.extend(parse_rules(text, str(path)))
+    return Ruleset(rules)
+
+
+def dominant_script(text: str) -> str | None:
+    latin = len(regex.findall(r"\p{Script=Latin}", text))
+    cyrillic = len(regex.findall(r"\p{Script=Cyrillic}", text))
+    if latin == cyrillic == 0:
+        return None
+    return "Latin" if latin >= cyrillic else "Cyrillic"
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip(CLOSERS + " ")[-1:] in TERMINAL
+
+
+def is_foreign_ui(text: str, article_script: str | None) -> bool:
+    """A short unpunctuated line in another script than the article: leftover site UI."""
+    if article_script is None or text[:1] in OPENING_QUOTES or ends_sentence(text):
+        return False
+    if word_count(text) > FOREIGN_UI_MAX_WORDS:
+        return False
+    script = dominant_script(text)
+    return script is not None and script != article_script
+
+
+def block_kind(text: str) -> BlockKind:
+    if word_count(text) <= HEADING_MAX_WORDS and not ends_sentence(text):
+        return "heading"
+    return "text"
+
+
+def _date_from(text: str) -> str | None:
+    m = DATE_IN_LINE.search(text)
+    if not m:
+        return None
+    if m[1]:
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    return f"{m[6]}-{int(m[5]):02d}-{int(m[4]):02d}"
+
+
+def clean(text: str, rules: Ruleset | None = None) -> Cleaned:
+    rules = rules or default_rules()
+    date: str | None = None
+    kept: list[tuple[int, str]] = []
+    removed: list[Removal] = []
+    blank_start = 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line:
+            blank_start = blank_start or number
+            continue
+        if blank_start and number - blank_start >= 2:
+            removed.append(Removal(blank_start, "", "blank", f"{number - blank_start} blank lines"))
+        blank_start = 0
+        if date is None and not kept and (m := DATE_PREFIX.fullmatch(line)):
+            date, line = m[1], m[2]
+            if not line:
+                continue
+        rule = rules.match(line)
+        if rule:
+            removed.append(Removal(number, line, rule.reason, rule.description))
+            if date is None and rule.reason in ("dateline", "metadata"):
+                date = _date_from(line)
+            continue
+        kept.append((number, line))
+
+    script = dominant_script(" ".join(line for _, line in kept))
+    content: list[tuple[int, str]] = []
+    for number, line in kept:
+        if is_foreign_ui(line, script):
+            removed.append(Removal(number, line, "foreign-ui", "short UI string in another script"))
+        else:
+            content.append((number, line))
+
+    result = [
+        Line(number, line, "title" if i == 0 else block_kind(line))
+        for i, (number, line) in enumerate(content)
+    ]
+    removed.sort(key=lambda r: r.line)
+    return Cleaned(date=date, lines=tuple(result), removed=tuple(removed))

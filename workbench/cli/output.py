@@ -1,0 +1,43 @@
+"""Rendering articles for people and for machines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from workbench.model import Article
+
+
+def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "language": article.language,
+        "title": article.title,
+        "date": article.date,
+        "encoding": article.encoding,
+        "repairs": list(article.repairs),
+    }
+    if with_blocks:
+        data["paragraphs"] = [
+            {
+                "block": index,
+                "kind": block.kind,
+                "line": block.line,
+                "language": block.language,
+                "text": block.text,
+                "foreign_spans": [asdict(span) for span in block.foreign_spans],
+            }
+            for index, block in enumerate(article.blocks)
+            if block.kind != "title"
+        ]
+    data["segments"] = [asdict(segment) for segment in article.segments]
+    data["removed"] = [asdict(removal) for removal in article.removed]
+    return data
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

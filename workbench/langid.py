@@ -1,0 +1,135 @@
+"""Language identification per article, per block, and of foreign spans inside a block.
+
+Lingua is used because it stays accurate on short text. Whole-text detection cannot see a
+three-word English gloss inside a French sentence, so candidate spans (bracketed,
+parenthesised or quoted fragments, and runs of another script) are classified on their own
+and reported when they are confidently in another language. Runs of capitalised words are
+names, not language, and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import regex
+
+from workbench.model import LanguageSpan
+
+# The detector only considers these languages: the ones Workbench translates from and to,
+# plus their usual confusers. A small set keeps detection fast and sharp.
+LANGUAGE_NAMES = {
+    "fr": "FRENCH",
+    "ru": "RUSSIAN",
+    "en": "ENGLISH",
+    "de": "GERMAN",
+    "es": "SPANISH",
+    "it": "ITALIAN",
+    "pt": "PORTUGUESE",
+    "nl": "DUTCH",
+    "uk": "UKRAINIAN",
+    "pl": "POLISH",
+}
+BLOCK_MIN_HOME_CONFIDENCE = 0.15
+SPAN_MIN_WORDS = 2
+SPAN_MIN_CONFIDENCE = 0.25
+SPAN_MAX_HOME_CONFIDENCE = 0.15
+
+CYRILLIC_LANGUAGES = {"ru", "uk"}
+# Each kind of candidate is searched on its own, so a gloss in brackets inside a quotation
+# is found as well as the quotation.
+ENCLOSED = [
+    regex.compile(r"\[([^\[\]]{3,200})\]"),
+    regex.compile(r"\(([^()]{3,200})\)"),
+    regex.compile(r"«\s?([^«»]{3,200}?)\s?»"),
+    regex.compile(r"“([^“”]{3,200})”"),
+]
+# For a block in one script, runs of words in the other script are candidates too.
+SCRIPT_RUNS = {
+    script: regex.compile(rf"((?:\p{{Script={script}}}[\p{{L}}'’\-]*[\s,]*){{2,}})")
+    for script in ("Latin", "Cyrillic")
+}
+WORDS = regex.compile(r"\p{L}[\p{L}'’\-]*")
+
+
+@cache
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in LANGUAGE_NAMES.values()]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+@cache
+def _codes() -> dict[Any, str]:
+    from lingua import Language
+
+    return {getattr(Language, name): code for code, name in LANGUAGE_NAMES.items()}
+
+
+def confidences(text: str) -> dict[str, float]:
+    """Confidence per language code, highest first."""
+    values = _detector().compute_language_confidence_values(text)
+    codes = _codes()
+    return {codes[v.language]: v.value for v in values}
+
+
+def detect(text: str) -> str | None:
+    if not WORDS.search(text):
+        return None
+    language = _detector().detect_language_of(text)
+    return _codes().get(language) if language is not None else None
+
+
+def block_language(text: str, article_language: str | None) -> str | None:
+    """A block keeps the article's language unless that language is clearly unlikely.
+
+    Headings and name-heavy lines are too short for a confident guess of their own; only a
+    block that barely resembles the article's language gets a language of its own.
+    """
+    scores = confidences(text)
+    if not scores or not WORDS.search(text):
+        return article_language
+    if article_language and scores.get(article_language, 0.0) >= BLOCK_MIN_HOME_CONFIDENCE:
+        return article_language
+    return max(scores, key=scores.__getitem__)
+
+
+def _is_name_run(words: list[str]) -> bool:
+    return all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def _candidates(text: str, language: str) -> Iterator[tuple[int, str]]:
+    other_script = "Latin" if language in CYRILLIC_LANGUAGES else "Cyrillic"
+    seen: set[tuple[int, int]] = set()
+    for pattern in [*ENCLOSED, SCRIPT_RUNS[other_script]]:
+        for match in pattern.finditer(text):
+            fragment = match.group(1).strip(" ,")
+            if not fragment:
+                continue
+            start = text.index(fragment, match.start(1))
+            if (start, len(fragment)) not in seen:
+                seen.add((start, len(fragment)))
+                yield start, fragment
+
+
+def foreign_spans(text: str, language: str | None) -> tuple[LanguageSpan, ...]:
+    if language is None:
+        return ()
+    spans: list[LanguageSpan] = []
+    for start, fragment in _candidates(text, language):
+        words = WORDS.findall(fragment)
+        if len(words) < SPAN_MIN_WORDS or _is_name_run(words):
+            continue
+        if len(fragment) > 0.8 * len(text.strip()):
+            continue  # the block itself, judged by block_language
+        scores = confidences(fragment)
+        best = max(scores, key=scores.__getitem__)
+        if (
+            best != language
+            and scores[best] >= SPAN_MIN_CONFIDENCE
+            and scores.get(language, 0.0) <= SPAN_MAX_HOME_CONFIDENCE
+        ):
+            spans.append(LanguageSpan(start, start + len(fragment), best, fragment))
+    return tuple(sorted(spans, key=lambda span: span.start))

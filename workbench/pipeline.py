@@ -1,0 +1,99 @@
+"""The stages chained: source → ingested text → cleaned lines → article with segments."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from workbench import langid
+from workbench.clean import Line, Ruleset, block_kind, clean
+from workbench.errors import InputError
+from workbench.ingest import ingest_bytes, read_source
+from workbench.model import Article, Block, Removal
+from workbench.segment import IdMaker, segment_block
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md")
+
+
+def article_id(source: str | Path, data: bytes) -> str:
+    if str(source) == "-":
+        return "stdin-" + hashlib.blake2b(data, digest_size=6).hexdigest()
+    return Path(source).stem
+
+
+def build_blocks(lines: Iterable[Line], language: str | None) -> tuple[Block, ...]:
+    make_id = IdMaker()
+    blocks = []
+    for index, line in enumerate(lines):
+        lang = langid.block_language(line.text, language)
+        blocks.append(
+            Block(
+                kind=line.kind,
+                text=line.text,
+                line=line.number,
+                language=lang,
+                foreign_spans=langid.foreign_spans(line.text, lang),
+                segments=segment_block(line.text, index, lang, make_id),
+            )
+        )
+    return tuple(blocks)
+
+
+def article_from_bytes(
+    data: bytes, source: str | Path = "-", rules: Ruleset | None = None
+) -> Article:
+    name = "standard input" if str(source) == "-" else str(source)
+    ingested = ingest_bytes(data, name)
+    cleaned = clean(ingested.text, rules)
+    if not cleaned.lines:
+        raise InputError(f"{name} has no article text left once web cruft is removed.")
+    language = langid.detect("\n".join(line.text for line in cleaned.lines))
+    return Article(
+        id=article_id(source, data),
+        source=str(source),
+        language=language,
+        date=cleaned.date,
+        blocks=build_blocks(cleaned.lines, language),
+        removed=cleaned.removed,
+        encoding=ingested.encoding,
+        repairs=ingested.repairs,
+    )
+
+
+def load_article(source: str | Path, rules: Ruleset | None = None) -> Article:
+    return article_from_bytes(read_source(source), source, rules)
+
+
+def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
+    """Files as given; folders expanded to the article files directly inside them."""
+    for source in sources:
+        path = Path(source)
+        if str(source) != "-" and path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+            if not files:
+                raise InputError(
+                    f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)})."
+                )
+            yield from files
+        else:
+            yield source
+
+
+def restore(article: Article, line: int) -> Article:
+    """Put a removed line back into the article as a paragraph, in its original place."""
+    removal = next((r for r in article.removed if r.line == line and r.text), None)
+    if removal is None:
+        raise InputError(f"line {line} of {article.id} was not removed.")
+    lines = [Line(b.line, b.text, b.kind) for b in article.blocks]
+    lines.append(Line(removal.line, removal.text, block_kind(removal.text)))
+    lines.sort(key=lambda entry: entry.number)
+    lines = [
+        replace(entry, kind="title" if i == 0 else block_kind(entry.text))
+        if (i == 0) != (entry.kind == "title")
+        else entry
+        for i, entry in enumerate(lines)
+    ]
+    remaining: tuple[Removal, ...] = tuple(r for r in article.removed if r is not removal)
+    return replace(article, blocks=build_blocks(lines, article.language), removed=remaining)
