@@ -147,9 +147,7 @@ def test_russian_content_that_looks_like_cruft_survives() -> None:
 
 
 def test_title_is_the_first_content_line_after_cruft() -> None:
-    assert (
-        cleaned(FRENCH_PAGE).lines[0].text == "La Commission européenne veut des clouds souverains"
-    )
+    assert cleaned(FRENCH_PAGE).lines[0].text == "La Commission européenne veut des clouds souverains"
     assert cleaned(RUSSIAN_PAGE).lines[0].kind == "title"
     assert cleaned(RUSSIAN_PAGE).lines[-1].kind == "heading"  # Что дальше
 
@@ -203,9 +201,7 @@ def test_restoring_a_line_that_was_not_removed_is_refused() -> None:
 
 def test_user_rule_file_extends_the_built_in_rules(tmp_path: Path) -> None:
     rules = tmp_path / "site.toml"
-    rules.write_text(
-        '[[rule]]\nreason = "widget"\nlabels = ["Le direct du jour"]\n', encoding="utf-8"
-    )
+    rules.write_text('[[rule]]\nreason = "widget"\nlabels = ["Le direct du jour"]\n', encoding="utf-8")
     text, _ = normalize("Titre\nLe direct du jour\nUn paragraphe.\n")
     assert [r.text for r in clean(text, load_rules([rules])).removed] == ["Le direct du jour"]
 

@@ -9,7 +9,9 @@ from workbench.errors import InputError
 from workbench.ingest import ingest_bytes
 
 FRENCH = "Le ministre a déclaré : «Nous étudions la question». L’État réagit, à Noël, en hâte."
-RUSSIAN = "Госорганы Франции отказываются от Zoom и Teams. Пресс-секретарь Кремля Дмитрий Песков заявил об этом."
+RUSSIAN = (
+    "Госорганы Франции отказываются от Zoom и Teams. Пресс-секретарь Кремля Дмитрий Песков заявил об этом."
+)
 
 
 def text_of(data: bytes) -> str:
@@ -51,9 +53,7 @@ def test_wide_unicode_with_or_without_bom(encoding: str) -> None:
 
 
 def test_invisible_characters_are_normalized() -> None:
-    raw = (
-        "Dmitri\u00a0Peskov a dit\u202f: «non\u200b». Une ré\u00adponse\u2060 \u202eclaire.\t Fin."
-    )
+    raw = "Dmitri\u00a0Peskov a dit\u202f: «non\u200b». Une ré\u00adponse\u2060 \u202eclaire.\t Fin."
     ingested = ingest_bytes(raw.encode())
     assert ingested.text == "Dmitri Peskov a dit : «non». Une réponse claire. Fin.\n"
     assert {"non-breaking spaces", "invisible characters"} <= set(ingested.repairs)

@@ -28,9 +28,7 @@ def test_english_gloss_inside_french_is_reported() -> None:
 
 
 def test_russian_words_inside_french_are_reported() -> None:
-    text = (
-        "Le ministre a parlé d’«импортозамещение в госорганах», le remplacement des importations."
-    )
+    text = "Le ministre a parlé d’«импортозамещение в госорганах», le remplacement des importations."
     spans = langid.foreign_spans(text, "fr")
     assert [s.language for s in spans] == ["ru"]
 

@@ -86,9 +86,7 @@ def test_cleaning_never_invents_text(page: str) -> None:
             assert source_lines[removal.line - 1].endswith(removal.text)
     kept = {line.number for line in result.lines} | {r.line for r in result.removed if r.text}
     for number, source in enumerate(source_lines, 1):
-        prefix_only = source.startswith("date ") and not any(
-            line.number == number for line in result.lines
-        )
+        prefix_only = source.startswith("date ") and not any(line.number == number for line in result.lines)
         assert not source or number in kept or prefix_only
 
 

@@ -118,9 +118,7 @@ def test_segments_cover_their_block_exactly() -> None:
 
 
 def test_seed_segment_counts() -> None:
-    counts = {
-        name: len(load_article(seed(name)).segments) for name in ("000", "001", "002", "003", "004")
-    }
+    counts = {name: len(load_article(seed(name)).segments) for name in ("000", "001", "002", "003", "004")}
     # Counted by hand, paragraph by paragraph: e.g. 000 = title + 17 paragraphs, of which three
     # quotations hold 3 sentences and one holds 2 (18 + 2 + 2 + 2 + 1 = 25); 004 = 1 + 14 + 3 + 6.
     assert counts == {"000": 25, "001": 15, "002": 15, "003": 31, "004": 24}

@@ -67,9 +67,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # Spaces that look like a space but defeat word matching.
 SPACE_LIKE = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 # Zero-width characters, soft hyphen, bidi embedding/override/isolate controls, BOM.
-INVISIBLE = regex.compile(
-    r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+INVISIBLE = regex.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # C1 controls are left out: UTF-8 read as Windows-1252 produces them, and ftfy repairs that.
 BINARY_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -166,9 +164,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
     if "\r" in text:
         repairs.append("line endings")
     fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
-    if explanation and any(
-        step.action in ("encode", "decode", "transcode") for step in explanation
-    ):
+    if explanation and any(step.action in ("encode", "decode", "transcode") for step in explanation):
         repairs.append("mojibake")
     text = fixed.replace("\r\n", "\n").replace("\r", "\n")
     if SPACE_LIKE.search(text):

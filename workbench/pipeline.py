@@ -41,9 +41,7 @@ def build_blocks(lines: Iterable[Line], language: str | None) -> tuple[Block, ..
     return tuple(blocks)
 
 
-def article_from_bytes(
-    data: bytes, source: str | Path = "-", rules: Ruleset | None = None
-) -> Article:
+def article_from_bytes(data: bytes, source: str | Path = "-", rules: Ruleset | None = None) -> Article:
     name = "standard input" if str(source) == "-" else str(source)
     ingested = ingest_bytes(data, name)
     cleaned = clean(ingested.text, rules)
@@ -73,9 +71,7 @@ def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
         if str(source) != "-" and path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
             if not files:
-                raise InputError(
-                    f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)})."
-                )
+                raise InputError(f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)}).")
             yield from files
         else:
             yield source

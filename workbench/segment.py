@@ -105,9 +105,7 @@ class IdMaker:
         return segment_id(text, occurrence)
 
 
-def segment_block(
-    text: str, block: int, language: str | None, make_id: IdMaker
-) -> tuple[Segment, ...]:
+def segment_block(text: str, block: int, language: str | None, make_id: IdMaker) -> tuple[Segment, ...]:
     return tuple(
         Segment(id=make_id(text[s:e]), block=block, index=i, text=text[s:e], start=s, end=e)
         for i, (s, e) in enumerate(split_sentences(text, language))

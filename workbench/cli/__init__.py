@@ -20,9 +20,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from workbench.cli import articles
+    from workbench.cli import articles, models, translate
 
     articles.register(app)
+    translate.register(app)
+    models.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -35,9 +35,7 @@ def _emit(articles: list[Article], data: list[object], single: bool) -> None:
 def clean_command(
     paths: Paths,
     json: Json = False,
-    removed: Annotated[
-        bool, typer.Option("--removed", help="Also list the removed lines and why.")
-    ] = False,
+    removed: Annotated[bool, typer.Option("--removed", help="Also list the removed lines and why.")] = False,
     rules: Rules = None,
 ) -> None:
     """Print cleaned articles: title, a blank line, then paragraphs separated by blank lines."""
@@ -62,8 +60,7 @@ def segment_command(paths: Paths, json: Json = False, rules: Rules = None) -> No
     single = len(paths) == 1 and len(articles) == 1 and not Path(paths[0]).is_dir()
     if json:
         data: list[object] = [
-            {"id": a.id, "language": a.language, "segments": article_json(a)["segments"]}
-            for a in articles
+            {"id": a.id, "language": a.language, "segments": article_json(a)["segments"]} for a in articles
         ]
         _emit(articles, data, single)
         return

@@ -1,0 +1,44 @@
+"""A deterministic engine behind the production interface, for logic that must not depend
+on what random weights happen to produce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from workbench.mt.engine import Translation
+
+
+class FakeEngine:
+    """Translates by wrapping: "Bonjour." → "EN(Bonjour.)"; counts what it decodes."""
+
+    def __init__(
+        self, source: str = "fr", target: str = "en", model_id: str = "fake/1", chunk: int = 3
+    ) -> None:
+        self.source, self.target, self.model_id = source, target, model_id
+        self.chunk = chunk
+        self.decoded: list[str] = []
+        self.fail_after: int | None = None  # raise after this many chunks, like a crash
+
+    def render(self, sentence: str) -> str:
+        return f"EN({sentence})"
+
+    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
+        for n, start in enumerate(range(0, len(sentences), self.chunk)):
+            if self.fail_after is not None and n >= self.fail_after:
+                raise RuntimeError("engine crashed")
+            chunk = sentences[start : start + self.chunk]
+            self.decoded.extend(chunk)
+            yield [Translation(self.render(s), -1.0) for s in chunk]
+
+
+def factory(*engines: FakeEngine):
+    from workbench.mt.engine import ModelMissing
+
+    table = {(e.source, e.target): e for e in engines}
+
+    def get(source: str, target: str) -> FakeEngine:
+        if (source, target) not in table:
+            raise ModelMissing(source, target)
+        return table[(source, target)]
+
+    return get

@@ -1,0 +1,115 @@
+"""`workbench translate`: clean, segment and machine-translate articles into translations/."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli.output import print_json
+from workbench.cli.progress import progress_bar
+from workbench.errors import InputError
+from workbench.model import Article
+from workbench.mt.engine import EngineSettings
+from workbench.mt.memory import TranslationMemory
+from workbench.pipeline import expand_sources, load_article
+from workbench.project import Project
+from workbench.store import Store
+from workbench.translate import engine_factory, translate_articles
+
+
+def load_articles(paths: list[str], project: Project, show: bool = True) -> list[Article]:
+    if not paths:
+        if not project.seeds.is_dir():
+            raise InputError(f"no paths given and {project.root} has no seeds/ folder.")
+        paths = [str(project.seeds)]
+    sources = list(expand_sources(paths))
+    articles = []
+    with progress_bar("Cleaning", show) as update:
+        for n, source in enumerate(sources, 1):
+            articles.append(load_article(source))
+            update(n, len(sources))
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen:
+            raise InputError(
+                f"{article.source} and {seen[article.id]} have the same article id {article.id!r}."
+            )
+        seen[article.id] = article.source
+    return articles
+
+
+def translate_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Article files or folders (default: seeds/).", show_default=False),
+    ] = None,
+    to: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
+    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size.")] = 4,
+    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="int8, int8_float16, float16, float32…")
+    ] = "int8",
+    inter_threads: Annotated[
+        int, typer.Option("--inter-threads", min=1, help="Batches decoded in parallel.")
+    ] = 1,
+    intra_threads: Annotated[
+        int, typer.Option("--intra-threads", min=0, help="Threads per batch (0: all cores).")
+    ] = 0,
+    batch_tokens: Annotated[
+        int, typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch.")
+    ] = 4096,
+    max_length: Annotated[
+        int, typer.Option("--max-length", min=1, help="Longest translation, in tokens.")
+    ] = 256,
+    pivot: Annotated[
+        str | None,
+        typer.Option("--pivot", help="Translate through this language when no direct model exists."),
+    ] = None,
+    memory: Annotated[Path | None, typer.Option("--memory", help="Translation memory file.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Translate articles offline into translations/, reusing the translation memory.
+
+    Human edits and reviews are never overwritten; a run that was interrupted resumes
+    where it stopped.
+    """
+    project = Project.here()
+    articles = load_articles(paths or [], project, show=not json)
+    settings = EngineSettings(
+        beam_size=beam,
+        device=device,
+        compute_type=compute_type,
+        inter_threads=inter_threads,
+        intra_threads=intra_threads,
+        max_batch_tokens=batch_tokens,
+        max_decoding_length=max_length,
+        pivot=pivot,
+    )
+    with (
+        TranslationMemory(memory or project.memory) as tm,
+        progress_bar("Translating", not json) as update,
+    ):
+        summary = translate_articles(
+            articles, Store(project), tm, to, engines=engine_factory(settings), progress=update
+        )
+    if json:
+        print_json(asdict(summary))
+    else:
+        typer.echo(
+            f"{summary.articles} articles, {summary.segments} segments: {summary.decoded} translated by the model"
+            f" ({summary.duplicates} repeats reused), {summary.from_memory} from memory, {summary.current} already"
+            f" translated, {summary.kept_human} human edits kept; {summary.files_written} files written to"
+            f" {Store(project).folder} in {summary.seconds:.1f} s."
+        )
+    for missing in summary.missing:
+        print(f"workbench: {missing}", file=sys.stderr)
+    if summary.missing:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("translate")(translate_command)

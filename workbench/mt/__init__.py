@@ -1,0 +1,1 @@
+"""Machine translation: Argos packages, the CTranslate2 engine, the translation memory."""

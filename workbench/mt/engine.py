@@ -1,0 +1,185 @@
+"""Translation engines: the Argos/CTranslate2 one, a pivot through English, and the contract.
+
+The Argos engine does what `argostranslate.translate` cannot do offline and aligned: it
+takes already segmented sentences, encodes them with the package's own tokenizer, sorts
+the whole corpus's pending sentences by length and decodes them in large token-budgeted
+`translate_batch` calls, one translator loaded once. Results come back in input order,
+chunk by chunk, so a caller can show progress, save, and cancel between chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from workbench.errors import WorkbenchError
+from workbench.mt.packages import InstalledModel, find_model
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    score: float | None  # CTranslate2's length-normalised log-probability, None if unknown
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    beam_size: int = 4
+    device: str = "cpu"
+    compute_type: str = "int8"
+    inter_threads: int = 1
+    intra_threads: int = 0  # 0: CTranslate2 picks (all cores)
+    max_batch_tokens: int = 4096  # tokens per decoding batch
+    chunk_tokens: int = 32768  # tokens handed to one translate_batch call
+    max_input_length: int = 1024
+    max_decoding_length: int = 256
+    min_decoding_length: int = 0
+    length_penalty: float = 0.2  # argostranslate's value
+    pivot: str | None = None  # e.g. "en": fr→de as fr→en→de, only when asked
+
+
+class Engine(Protocol):
+    """Translates sentences of one language pair, yielding results in input order."""
+
+    model_id: str
+    source: str
+    target: str
+
+    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
+        """Yield translations chunk by chunk; their concatenation matches `sentences`."""
+        ...
+
+
+class ModelMissing(WorkbenchError):
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__(
+            f"no {source}→{target} model is installed; run `workbench models install {source}-{target}` "
+            f"(or `workbench models install FILE.argosmodel` offline)."
+        )
+        self.source, self.target = source, target
+
+
+class ArgosEngine:
+    def __init__(self, model: InstalledModel, settings: EngineSettings) -> None:
+        from argostranslate.package import Package
+
+        self.model = model
+        self.settings = settings
+        self.source, self.target = model.from_code, model.to_code
+        self.model_id = model.identity()
+        package = Package(model.path)
+        tokenizer = getattr(package, "tokenizer", None)
+        if tokenizer is None:
+            raise WorkbenchError(f"the {model.pair} package at {model.path} has no tokenizer.")
+        self.tokenizer = tokenizer
+        self._translator: Any = None
+
+    @property
+    def translator(self) -> Any:
+        """Loaded on first use: a run that finds everything in the memory never pays for it."""
+        if self._translator is None:
+            import ctranslate2
+
+            s = self.settings
+            try:
+                self._translator = ctranslate2.Translator(
+                    str(self.model.path / "model"),
+                    device=s.device,
+                    compute_type=s.compute_type,
+                    inter_threads=s.inter_threads,
+                    intra_threads=s.intra_threads,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise WorkbenchError(
+                    f"cannot load the {self.model.pair} model on {s.device}: {exc}."
+                ) from None
+        return self._translator
+
+    def _options(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "beam_size": s.beam_size,
+            "num_hypotheses": 1,
+            "length_penalty": s.length_penalty,
+            "replace_unknowns": True,
+            "return_scores": True,
+            "max_batch_size": s.max_batch_tokens,
+            "batch_type": "tokens",
+            "max_input_length": s.max_input_length,
+            "max_decoding_length": s.max_decoding_length,
+            "min_decoding_length": s.min_decoding_length,
+        }
+
+    def _decode(self, tokens: list[str]) -> str:
+        text: str = self.tokenizer.decode(tokens)
+        prefix = self.model.target_prefix
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix) :]
+        return text.strip()
+
+    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
+        encoded = [self.tokenizer.encode(s) for s in sentences]
+        # Sorting the whole corpus by length keeps padding low in every batch; chunks of
+        # sorted input are handed to CTranslate2 so that progress can be reported.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        results: dict[int, Translation] = {}
+        next_out = 0
+        for chunk in _chunks(order, encoded, self.settings.chunk_tokens):
+            batch = [encoded[i] for i in chunk]
+            prefix = [[self.model.target_prefix]] * len(batch) if self.model.target_prefix else None
+            outputs = self.translator.translate_batch(batch, target_prefix=prefix, **self._options())
+            for i, output in zip(chunk, outputs, strict=True):
+                score = output.scores[0] if output.scores else None
+                results[i] = Translation(self._decode(output.hypotheses[0]), score)
+            # Hand back the longest finished prefix of the input order.
+            ready = []
+            while next_out in results:
+                ready.append(results.pop(next_out))
+                next_out += 1
+            if ready:
+                yield ready
+        if results:  # cannot happen: every index was decoded
+            raise AssertionError("translations left unordered")
+
+
+def _chunks(order: list[int], encoded: list[list[str]], budget: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    tokens = 0
+    for i in order:
+        length = len(encoded[i]) + 1
+        if chunk and tokens + length > budget:
+            yield chunk
+            chunk, tokens = [], 0
+        chunk.append(i)
+        tokens += length
+    if chunk:
+        yield chunk
+
+
+class PivotEngine:
+    """source→pivot→target, for pairs with no direct model, only when asked."""
+
+    def __init__(self, first: Engine, second: Engine) -> None:
+        self.first, self.second = first, second
+        self.source, self.target = first.source, second.target
+        self.model_id = f"{first.model_id}+{second.model_id}"
+
+    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
+        middle = [t.text for chunk in self.first.translate(sentences) for t in chunk]
+        yield from self.second.translate(middle)
+
+
+def load_engine(source: str, target: str, settings: EngineSettings) -> Engine:
+    model = find_model(source, target)
+    if model is not None:
+        return ArgosEngine(model, settings)
+    pivot = settings.pivot
+    if pivot and pivot not in (source, target):
+        first, second = find_model(source, pivot), find_model(pivot, target)
+        if first is None:
+            raise ModelMissing(source, pivot)
+        if second is None:
+            raise ModelMissing(pivot, target)
+        return PivotEngine(ArgosEngine(first, settings), ArgosEngine(second, settings))
+    raise ModelMissing(source, target)
