@@ -13,7 +13,7 @@ from workbench.cli.output import print_json
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.model import Article
-from workbench.mt.engine import EngineSettings
+from workbench.mt.engine import EngineSettings, default_workers
 from workbench.mt.memory import TranslationMemory
 from workbench.pipeline import expand_sources, load_article
 from workbench.project import Project
@@ -54,14 +54,20 @@ def translate_command(
         str, typer.Option("--compute-type", help="int8, int8_float16, float16, float32…")
     ] = "int8",
     inter_threads: Annotated[
-        int, typer.Option("--inter-threads", min=1, help="Batches decoded in parallel.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--inter-threads", min=1, help="Batches decoded in parallel [default: cores, at most 4]."
+        ),
+    ] = None,
     intra_threads: Annotated[
-        int, typer.Option("--intra-threads", min=0, help="Threads per batch (0: all cores).")
-    ] = 0,
+        int, typer.Option("--intra-threads", min=0, help="Threads within one batch (0: all cores).")
+    ] = 1,
     batch_tokens: Annotated[
         int, typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch.")
-    ] = 4096,
+    ] = 1024,
+    chunk_tokens: Annotated[
+        int, typer.Option("--chunk-tokens", min=64, help="Tokens decoded between two saves of progress.")
+    ] = 32768,
     max_length: Annotated[
         int, typer.Option("--max-length", min=1, help="Longest translation, in tokens.")
     ] = 256,
@@ -83,9 +89,10 @@ def translate_command(
         beam_size=beam,
         device=device,
         compute_type=compute_type,
-        inter_threads=inter_threads,
+        inter_threads=inter_threads or default_workers(),
         intra_threads=intra_threads,
         max_batch_tokens=batch_tokens,
+        chunk_tokens=chunk_tokens,
         max_decoding_length=max_length,
         pivot=pivot,
     )

@@ -86,14 +86,15 @@ def packages_dir() -> Path:
 
 
 def search_dirs() -> list[Path]:
+    """The install folder, then the read-only ones argostranslate knows (snap bundles)."""
     dirs = [packages_dir()]
     try:
         from argostranslate import settings
 
-        dirs += [Path(d) for d in settings.package_dirs if Path(d) not in dirs]
+        extra = settings.package_dirs[1:]  # [0] is its install folder, read at its import
     except Exception:  # argostranslate's settings module can fail on odd configs; ours stands
-        pass
-    return dirs
+        extra = []
+    return dirs + [Path(d) for d in extra if Path(d) not in dirs]
 
 
 def parse_pair(text: str) -> tuple[str, str]:

@@ -1,0 +1,256 @@
+"""The translate stage: corpus-wide batching, memory reuse, human work kept, resumable."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, seed
+from fakes import FakeEngine, factory
+
+from workbench.mt.engine import EngineSettings
+from workbench.mt.memory import TranslationMemory
+from workbench.pipeline import article_from_bytes, expand_sources, load_article
+from workbench.project import Project
+from workbench.store import Store
+from workbench.translate import engine_factory, translate_articles
+
+
+def seeds_of(project: Project):
+    return [load_article(p) for p in expand_sources([project.seeds])]
+
+
+def run(project: Project, articles, *engines, **kwargs):
+    with TranslationMemory(project.memory) as tm:
+        return translate_articles(articles, Store(project), tm, engines=factory(*engines), **kwargs)
+
+
+def test_every_segment_gets_one_target(project: Project) -> None:
+    fr, ru = FakeEngine("fr"), FakeEngine("ru")
+    articles = seeds_of(project)
+    summary = run(project, articles, fr, ru)
+    assert summary.missing == [] and summary.files_written == 5
+    for article in articles:
+        doc = Store(project).read(article.id)
+        assert [r.source for r in doc.segments] == [s.text for s in article.segments]
+        assert all(r.target == f"EN({r.source})" and r.status == "machine" for r in doc.segments)
+        assert all(r.model == "fake/1" and r.origin == "engine" for r in doc.segments)
+
+
+def test_all_articles_of_a_language_go_to_the_engine_together(project: Project) -> None:
+    class Recording(FakeEngine):
+        calls: list[int] = []
+
+        def translate(self, sentences):
+            self.calls.append(len(sentences))
+            yield from super().translate(sentences)
+
+    fr = Recording("fr", chunk=1000)
+    articles = [a for a in seeds_of(project) if a.language == "fr"]
+    run(project, articles, fr, FakeEngine("ru"))
+    assert fr.calls == [sum(len(a.segments) for a in articles)]  # one call for four articles
+
+
+def test_second_run_decodes_nothing(project: Project) -> None:
+    articles = seeds_of(project)
+    run(project, articles, FakeEngine("fr"), FakeEngine("ru"))
+    fr, ru = FakeEngine("fr"), FakeEngine("ru")
+    summary = run(project, articles, fr, ru)
+    assert fr.decoded == [] and ru.decoded == []
+    assert summary.decoded == 0 and summary.files_written == 0
+    assert summary.current == summary.segments
+
+
+def test_duplicates_are_decoded_once_and_memory_serves_other_articles(project: Project) -> None:
+    shared = "Le Kremlin a refusé de commenter."
+    a = article_from_bytes(f"Titre A\n\n{shared} Première phrase propre à A.\n{shared}\n".encode(), "a.txt")
+    b = article_from_bytes(f"Titre B\n\n{shared}\n".encode(), "b.txt")
+    fr = FakeEngine("fr")
+    summary = run(project, [a], fr)
+    assert fr.decoded.count(shared) == 1 and summary.duplicates == 1
+    later = FakeEngine("fr")
+    summary = run(project, [b], later)
+    assert shared not in later.decoded and summary.from_memory == 1
+    assert Store(project).read("b").segment(b.segments[1].id).target == f"EN({shared})"
+
+
+def test_human_edits_are_never_overwritten(project: Project) -> None:
+    article = load_article(seed("001"))
+    run(project, [article], FakeEngine("fr"))
+    store = Store(project)
+
+    def edit(doc):
+        doc.segments[1].target, doc.segments[1].status = "A human wrote this.", "edited"
+        doc.segments[2].target, doc.segments[2].status = "A reviewer confirmed this.", "reviewed"
+        return doc
+
+    store.update(article.id, edit)
+    newer_model = FakeEngine("fr", model_id="fake/2")
+    summary = run(project, [article], newer_model)
+    doc = store.read(article.id)
+    assert doc.segments[1].target == "A human wrote this." and doc.segments[1].status == "edited"
+    assert doc.segments[2].target == "A reviewer confirmed this." and doc.segments[2].status == "reviewed"
+    assert summary.kept_human == 2
+    # the other machine segments were re-translated by the newer model
+    assert doc.segments[3].model == "fake/2"
+    assert article.segments[1].text not in newer_model.decoded
+
+
+def test_crash_half_way_resumes_without_redoing_finished_work(project: Project) -> None:
+    articles = [a for a in seeds_of(project) if a.language == "fr"]
+    crashing = FakeEngine("fr", chunk=10)
+    crashing.fail_after = 3
+    with pytest.raises(RuntimeError):
+        run(project, articles, crashing)
+    assert len(crashing.decoded) == 30
+    for path in project.translations.glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # nothing torn
+    again = FakeEngine("fr", chunk=10)
+    summary = run(project, articles, again)
+    # the 30 finished sentences come back from a saved file (an article completed before the
+    # crash) or from the memory, which every finished chunk was committed to
+    assert summary.from_memory + summary.current == 30 and summary.from_memory > 0
+    assert not set(again.decoded) & set(crashing.decoded)
+    assert summary.decoded == len({s.text for a in articles for s in a.segments}) - 30
+
+
+def test_cancel_stops_between_chunks_and_saves_consistently(project: Project) -> None:
+    articles = [a for a in seeds_of(project) if a.language == "fr"]
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done >= 20:
+            cancel.set()
+
+    summary = run(project, articles, FakeEngine("fr", chunk=10), progress=progress, cancel=cancel)
+    assert summary.cancelled and summary.decoded == 20
+    statuses = [r.status for a in articles for r in Store(project).read(a.id).segments]
+    assert statuses.count("machine") == 20 and statuses.count("new") == len(statuses) - 20
+
+
+def test_missing_model_is_reported_and_the_rest_is_done(project: Project) -> None:
+    summary = run(project, seeds_of(project), FakeEngine("fr"))
+    assert summary.missing == [
+        "no ru→en model is installed; run `workbench models install ru-en` (or `workbench models install FILE.argosmodel` offline)."
+    ]
+    doc = Store(project).read("004_946b22bb11cec535")
+    assert {r.status for r in doc.segments} == {"new"}  # sources ready for a human translator
+    assert {r.status for r in Store(project).read("001_82dc057f0c50e8de").segments} == {"machine"}
+
+
+def test_article_already_in_english_is_copied(project: Project) -> None:
+    english = article_from_bytes(b"The headline\n\nThe Kremlin said nothing at all about it.\n", "en.txt")
+    summary = run(project, [english], FakeEngine("fr"))
+    doc = Store(project).read("en")
+    assert summary.identity == 2 and [r.target for r in doc.segments] == [r.source for r in doc.segments]
+
+
+def test_concurrent_confirmation_is_not_lost(project: Project) -> None:
+    """A reviewer confirms a segment while translate runs: the save merges, not overwrites."""
+    article = load_article(seed("001"))
+    store = Store(project)
+    store.update(article.id, lambda doc: __import__("workbench.store").store.merge(article, None, "en"))
+
+    class Interleaving(FakeEngine):
+        def translate(self, sentences):
+            def confirm(doc):
+                doc.segments[4].target, doc.segments[4].status = "Confirmed meanwhile.", "reviewed"
+                return doc
+
+            store.update(article.id, confirm)
+            yield from super().translate(sentences)
+
+    run(project, [article], Interleaving("fr", chunk=100))
+    doc = store.read(article.id)
+    assert doc.segments[4].target == "Confirmed meanwhile." and doc.segments[4].status == "reviewed"
+    assert all(r.status == "machine" for i, r in enumerate(doc.segments) if i != 4)
+
+
+def test_end_to_end_through_the_real_package(project: Project, installed) -> None:
+    """argostranslate package + SentencePiece + CTranslate2, the production path."""
+    articles = [a for a in seeds_of(project) if a.language == "fr"]
+    with TranslationMemory(project.memory) as tm:
+        summary = translate_articles(
+            articles, Store(project), tm, engines=engine_factory(EngineSettings(max_decoding_length=12))
+        )
+    unique = len({s.text for a in articles for s in a.segments})
+    assert summary.decoded == unique and summary.missing == []
+    for article in articles:
+        doc = Store(project).read(article.id)
+        assert len(doc.segments) == len(article.segments)
+        assert all(r.target and r.status == "machine" and r.model == installed.identity() for r in doc.segments)
+        assert all(isinstance(r.score, float) for r in doc.segments)
+
+
+def test_cli_translate_offline(project: Project, installed, packages_dir: Path) -> None:
+    result = run_cli("translate", "--json", "--max-length", "12", cwd=project.root)
+    assert result.returncode == 1  # the Russian article has no model here
+    summary = json.loads(result.stdout)
+    assert summary["articles"] == 5 and summary["decoded"] == 86 and summary["files_written"] == 5
+    assert result.stderr.decode() == (
+        "workbench: no ru→en model is installed; run `workbench models install ru-en` "
+        "(or `workbench models install FILE.argosmodel` offline).\n"
+    )
+    again = json.loads(run_cli("translate", "--json", "--max-length", "12", cwd=project.root).stdout)
+    assert again["decoded"] == 0 and again["current"] == 86
+    text = run_cli("translate", "seeds/001_82dc057f0c50e8de.txt", cwd=project.root)
+    assert text.returncode == 0
+    assert b"15 segments: 0 translated by the model" in text.stdout
+
+
+def test_cli_translate_without_seeds_folder(tmp_path: Path) -> None:
+    result = run_cli("translate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert b"has no seeds/ folder" in result.stderr
+
+
+def test_kill_9_half_way_then_resume(tmp_path: Path, installed, packages_dir: Path) -> None:
+    """SIGKILL the real CLI after its first committed chunk: nothing torn, nothing redone."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from conftest import GUARD, seed_texts
+
+    root = tmp_path / "big"
+    (root / "seeds").mkdir(parents=True)
+    lines = [line for line in seed_texts() if len(line) > 40]
+    for n in range(12):
+        body = "\n".join(f"{line} (version {n})" for line in lines)
+        (root / "seeds" / f"a{n:02d}.txt").write_text(f"Article numéro {n}\n\n{body}\n", encoding="utf-8")
+    args = [sys.executable, "-m", "workbench", "translate", "--json", "--max-length", "16", "--chunk-tokens", "400"]
+    env = {**__import__("os").environ, "PYTHONPATH": str(GUARD)}
+    proc = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    memory = root / ".workbench" / "memory.sqlite"
+    committed = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if memory.exists():
+            try:
+                with sqlite3.connect(memory, timeout=1) as db:
+                    committed = db.execute("SELECT count(*) FROM units").fetchone()[0]
+            except sqlite3.OperationalError:
+                committed = 0
+            if committed:
+                break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert committed > 0
+    for path in (root / "translations").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))
+    assert not list((root / "translations").glob(".*.tmp"))
+    result = run_cli("translate", "--json", "--max-length", "16", cwd=root)
+    summary = json.loads(result.stdout)
+    total = summary["segments"]
+    assert summary["decoded"] + summary["from_memory"] + summary["current"] + summary["duplicates"] == total
+    assert summary["from_memory"] + summary["current"] >= committed
+    assert summary["decoded"] <= total - committed
+    assert summary["files_written"] > 0
