@@ -15,9 +15,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from workbench.glossary.enforce import Inject, Strategy
+from workbench.glossary.entries import Glossary
+from workbench.glossary.match import Hit, Matcher
 from workbench.model import Article
 from workbench.mt.engine import Engine, EngineSettings, ModelMissing, load_engine
-from workbench.mt.memory import Match, TranslationMemory, normalize
+from workbench.mt.memory import HUMAN, TranslationMemory, normalize
 from workbench.store import Document, SegmentRecord, Store, merge, now
 
 EngineFactory = Callable[[str, str], Engine]
@@ -58,17 +61,39 @@ def _stale(record: SegmentRecord, model_id: str) -> bool:
     return record.status == "machine" and record.origin in MACHINE_ORIGINS and record.model != model_id
 
 
-def _fill(record: SegmentRecord, text: str, score: float | None, model: str, origin: str) -> None:
+def _fill(
+    record: SegmentRecord,
+    text: str,
+    score: float | None,
+    model: str,
+    origin: str,
+    glossary: Sequence[str] = (),
+) -> None:
     record.mt = record.target = text
     record.score = score
     record.model = model
     record.origin = origin
+    record.glossary = list(glossary)
     record.status = "machine"
     record.updated = now()
 
 
-def _from_match(record: SegmentRecord, match: Match) -> None:
-    _fill(record, match.target, match.score, match.origin, "memory-human" if match.human else "memory")
+class _Terms:
+    """The glossary's view of one language: what each source needs and how to enforce it."""
+
+    def __init__(self, glossary: Glossary | None, language: str, enforcement: Strategy) -> None:
+        self.matcher = Matcher(glossary, language) if glossary is not None and len(glossary) else None
+        self.enforcement = enforcement
+
+    def hits(self, source: str) -> list[Hit]:
+        return self.matcher.find(source) if self.matcher else []
+
+    def prepare(self, source: str) -> str:
+        return self.enforcement.prepare(source, self.hits(source))
+
+    def fill(self, record: SegmentRecord, raw: str, score: float | None, model: str, origin: str) -> None:
+        repaired = self.enforcement.repair(raw, self.hits(record.source))
+        _fill(record, repaired.text, score, model, origin, repaired.applied)
 
 
 class _Run:
@@ -94,7 +119,7 @@ class _Run:
             for record in result.segments:
                 fill = fills.get(record.id)
                 if fill is not None and stale(record):
-                    _fill(record, fill.target, fill.score, fill.model, fill.origin)
+                    _fill(record, fill.target, fill.score, fill.model, fill.origin, fill.glossary)
             if current is not None and _same(current, result):
                 return None
             return result
@@ -119,7 +144,11 @@ def translate_articles(
     engines: EngineFactory | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    glossary: Glossary | None = None,
+    enforcement: Strategy | None = None,
 ) -> Summary:
+    """Translate every pending segment of `articles`, enforcing `glossary` if given."""
+    enforcement = enforcement or Inject()
     started = time.perf_counter()
     engines = engines or engine_factory(EngineSettings())
     run = _Run(articles, store, target)
@@ -129,7 +158,7 @@ def translate_articles(
         by_language.setdefault(article.language, []).append(article)
         summary.segments += len(article.segments)
 
-    work: list[tuple[str, Engine, list[tuple[str, SegmentRecord]]]] = []
+    work: list[tuple[str, Engine, _Terms, list[tuple[str, SegmentRecord, str]]]] = []
     for language, group in by_language.items():
         if language is None:
             summary.missing.append(f"?-{target} (language not recognised: {', '.join(a.id for a in group)})")
@@ -148,43 +177,55 @@ def translate_articles(
         except ModelMissing as missing:
             summary.missing.append(str(missing))
             continue
+        terms = _Terms(glossary, language, enforcement)
         pending = [(aid, r) for aid, r in records if _stale(r, engine.model_id)]
         summary.current += sum(r.status == "machine" and not _stale(r, engine.model_id) for _, r in records)
-        matches = memory.lookup_many(language, target, [r.source for _, r in pending], engine.model_id)
+        # A reviewed human translation of the sentence wins; machine units are keyed by the
+        # text the model actually received, which depends on the glossary enforcement.
+        human = memory.lookup_many(language, target, [r.source for _, r in pending], None)
+        prepared = {r.id: terms.prepare(r.source) for _, r in pending}
+        machine = memory.lookup_many(language, target, list(prepared.values()), engine.model_id)
         remaining = []
         for article_id, record in pending:
-            match = matches.get(normalize(record.source))
-            if match is not None:
-                _from_match(record, match)
-                run.record_fill(article_id, record)
-                summary.from_memory += 1
+            match = human.get(normalize(record.source)) or machine.get(normalize(prepared[record.id]))
+            if match is not None and match.human:
+                _fill(record, match.target, None, HUMAN, "memory-human")
+            elif match is not None:
+                terms.fill(record, match.target, match.score, match.origin, "memory")
             else:
-                remaining.append((article_id, record))
-        work.append((language, engine, remaining))
+                remaining.append((article_id, record, prepared[record.id]))
+                continue
+            run.record_fill(article_id, record)
+            summary.from_memory += 1
+        work.append((language, engine, terms, remaining))
 
-    total = sum(len({normalize(r.source) for _, r in remaining}) for _, _, remaining in work)
+    total = sum(len({normalize(p) for _, _, p in remaining}) for _, _, _, remaining in work)
     done = 0
     if progress:
         progress(0, total)
-    for language, engine, remaining in work:
+    for language, engine, terms, remaining in work:
         groups: dict[str, list[tuple[str, SegmentRecord]]] = {}
-        for article_id, record in remaining:
-            groups.setdefault(normalize(record.source), []).append((article_id, record))
+        inputs: dict[str, str] = {}
+        for article_id, record, text in remaining:
+            groups.setdefault(normalize(text), []).append((article_id, record))
+            inputs.setdefault(normalize(text), text)
         keys = list(groups)
-        waiting = {aid: sum(1 for a, _ in remaining if a == aid) for aid, _ in remaining}
+        waiting: dict[str, int] = {}
+        for article_id, _, _ in remaining:
+            waiting[article_id] = waiting.get(article_id, 0) + 1
         position = 0
-        for chunk in engine.translate([groups[k][0][1].source for k in keys]):
+        for chunk in engine.translate([inputs[k] for k in keys]):
             units = []
             for translation in chunk:
-                members = groups[keys[position]]
-                units.append((members[0][1].source, translation.text, translation.score))
-                for article_id, record in members:
-                    _fill(record, translation.text, translation.score, engine.model_id, "engine")
+                key = keys[position]
+                units.append((inputs[key], translation.text, translation.score))
+                for article_id, record in groups[key]:
+                    terms.fill(record, translation.text, translation.score, engine.model_id, "engine")
                     run.record_fill(article_id, record)
                     waiting[article_id] -= 1
                     if waiting[article_id] == 0:
                         run.save(article_id, functools.partial(_stale, model_id=engine.model_id))
-                summary.duplicates += len(members) - 1
+                summary.duplicates += len(groups[key]) - 1
                 position += 1
             memory.add(language, target, engine.model_id, units)
             summary.decoded += len(chunk)
@@ -197,7 +238,7 @@ def translate_articles(
         if summary.cancelled:
             break
 
-    model_of = {lang: eng.model_id for lang, eng, _ in work}
+    model_of = {lang: eng.model_id for lang, eng, _, _ in work}
     for article in articles:
         if article.id not in run.saved:
             model_id = model_of.get(article.language or "", "")

@@ -12,6 +12,8 @@ import typer
 from workbench.cli.output import print_json
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
+from workbench.glossary.enforce import strategy
+from workbench.glossary.entries import Glossary, load_folder
 from workbench.model import Article
 from workbench.mt.engine import EngineSettings, default_workers
 from workbench.mt.memory import TranslationMemory
@@ -40,6 +42,14 @@ def load_articles(paths: list[str], project: Project, show: bool = True) -> list
             )
         seen[article.id] = article.source
     return articles
+
+
+def load_project_glossary(project: Project) -> Glossary:
+    """The project's glossaries; a bad entry is reported and skipped, not fatal."""
+    glossary = load_folder(project.glossaries)
+    for issue in glossary.issues:
+        print(f"workbench: {issue}", file=sys.stderr)
+    return glossary
 
 
 def translate_command(
@@ -76,6 +86,9 @@ def translate_command(
         typer.Option("--pivot", help="Translate through this language when no direct model exists."),
     ] = None,
     memory: Annotated[Path | None, typer.Option("--memory", help="Translation memory file.")] = None,
+    glossary: Annotated[
+        str, typer.Option("--glossary", help="Glossary enforcement: inject (default), repair or off.")
+    ] = "inject",
     json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Translate articles offline into translations/, reusing the translation memory.
@@ -96,12 +109,21 @@ def translate_command(
         max_decoding_length=max_length,
         pivot=pivot,
     )
+    enforcement = strategy(glossary)
+    terms = load_project_glossary(project) if glossary != "off" else None
     with (
         TranslationMemory(memory or project.memory) as tm,
         progress_bar("Translating", not json) as update,
     ):
         summary = translate_articles(
-            articles, Store(project), tm, to, engines=engine_factory(settings), progress=update
+            articles,
+            Store(project),
+            tm,
+            to,
+            engines=engine_factory(settings),
+            progress=update,
+            glossary=terms,
+            enforcement=enforcement,
         )
     if json:
         print_json(asdict(summary))
