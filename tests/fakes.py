@@ -42,3 +42,61 @@ def factory(*engines: FakeEngine):
         return table[(source, target)]
 
     return get
+
+
+CYRILLIC_TO_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+class WrongNamesEngine(FakeEngine):
+    """Renders names the way poor MT does: Cyrillic letter by letter with its case ending
+    (Пескова → Peskova), Latin-script names untouched (Poutine stays Poutine)."""
+
+    def render(self, sentence: str) -> str:
+        out = []
+        for char in sentence:
+            latin = CYRILLIC_TO_LATIN.get(char.lower())
+            if latin is None:
+                out.append(char)
+            else:
+                out.append(latin.capitalize() if char.isupper() else latin)
+        return "EN: " + "".join(out)

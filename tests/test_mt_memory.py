@@ -44,8 +44,15 @@ def test_updating_a_unit_replaces_it(memory: TranslationMemory) -> None:
 
 
 def test_fuzzy_matches(memory: TranslationMemory) -> None:
-    memory.add_human("fr", "en", "Le Kremlin a critiqué Zoom mercredi.", "The Kremlin criticised Zoom on Wednesday.")
-    memory.add("fr", "en", "m", [("Le Kremlin a critiqué Zoom jeudi.", "The Kremlin criticised Zoom on Thursday.", -1)])
+    memory.add_human(
+        "fr", "en", "Le Kremlin a critiqué Zoom mercredi.", "The Kremlin criticised Zoom on Wednesday."
+    )
+    memory.add(
+        "fr",
+        "en",
+        "m",
+        [("Le Kremlin a critiqué Zoom jeudi.", "The Kremlin criticised Zoom on Thursday.", -1)],
+    )
     memory.add("fr", "en", "m", [("Rien à voir avec cela.", "Nothing to do with it.", -1)])
     matches = memory.fuzzy("fr", "en", "Le Kremlin a critiqué Zoom mardi.")
     # Indel ratio: "mardi." shares m-r-d-i-. with "mercredi." (2*32/69 = 92.8) but only
@@ -56,7 +63,9 @@ def test_fuzzy_matches(memory: TranslationMemory) -> None:
     ]
     assert all(70 <= m.similarity < 100 for m in matches)
     assert matches == sorted(matches, key=lambda m: -m.similarity)
-    memory.add_human("fr", "en", "Le Kremlin a critiqué Zoom mardi.", "The Kremlin criticised Zoom on Tuesday.")
+    memory.add_human(
+        "fr", "en", "Le Kremlin a critiqué Zoom mardi.", "The Kremlin criticised Zoom on Tuesday."
+    )
     assert memory.fuzzy("fr", "en", "Le Kremlin a critiqué Zoom mardi.")[0].similarity == 100
 
 

@@ -50,7 +50,7 @@ def test_unchanged_update_does_not_write(project: Project) -> None:
 
 
 def test_human_work_on_a_vanished_sentence_becomes_an_orphan(project: Project) -> None:
-    article, doc = document(project)
+    _, doc = document(project)
     doc.segments[2].target, doc.segments[2].status = "Edited by hand.", "edited"
     doc.segments[3].target, doc.segments[3].status = "Machine only.", "machine"
     lines = seed("001").read_text(encoding="utf-8").split("\n")
@@ -83,7 +83,9 @@ def test_merge_does_not_alias_the_old_document(project: Project) -> None:
                     "source_path": "x",
                     "source_language": "fr",
                     "target_language": "en",
-                    "segments": [{"id": "a", "block": 0, "index": 0, "kind": "title", "source": "x", "status": "done"}],
+                    "segments": [
+                        {"id": "a", "block": 0, "index": 0, "kind": "title", "source": "x", "status": "done"}
+                    ],
                 }
             ).encode(),
             "unknown status 'done'",

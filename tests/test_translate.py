@@ -182,7 +182,9 @@ def test_end_to_end_through_the_real_package(project: Project, installed) -> Non
     for article in articles:
         doc = Store(project).read(article.id)
         assert len(doc.segments) == len(article.segments)
-        assert all(r.target and r.status == "machine" and r.model == installed.identity() for r in doc.segments)
+        assert all(
+            r.target and r.status == "machine" and r.model == installed.identity() for r in doc.segments
+        )
         assert all(isinstance(r.score, float) for r in doc.segments)
 
 
@@ -224,7 +226,17 @@ def test_kill_9_half_way_then_resume(tmp_path: Path, installed, packages_dir: Pa
     for n in range(12):
         body = "\n".join(f"{line} (version {n})" for line in lines)
         (root / "seeds" / f"a{n:02d}.txt").write_text(f"Article numéro {n}\n\n{body}\n", encoding="utf-8")
-    args = [sys.executable, "-m", "workbench", "translate", "--json", "--max-length", "16", "--chunk-tokens", "400"]
+    args = [
+        sys.executable,
+        "-m",
+        "workbench",
+        "translate",
+        "--json",
+        "--max-length",
+        "16",
+        "--chunk-tokens",
+        "400",
+    ]
     env = {**__import__("os").environ, "PYTHONPATH": str(GUARD)}
     proc = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     memory = root / ".workbench" / "memory.sqlite"

@@ -20,11 +20,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from workbench.cli import articles, models, translate
+    from workbench.cli import articles, glossary, models, translate
 
     articles.register(app)
     translate.register(app)
     models.register(app)
+    glossary.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

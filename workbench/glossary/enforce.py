@@ -40,39 +40,41 @@ class Strategy(Protocol):
     def repair(self, target: str, hits: Sequence[Hit]) -> Repaired: ...
 
 
-def replace_wrong(target: str, hits: Sequence[Hit]) -> Repaired:
-    """Put each missing English form in place of a wrong rendering or a near miss."""
+def near_miss(target: str, expected: str, wrong: Sequence[str] = ()) -> tuple[int, int] | None:
+    """Where the target renders `expected` another way: a known wrong form, else the
+    stretch of as many words that is most similar to it (rapidfuzz ratio >= 75)."""
     from rapidfuzz import fuzz
 
+    for form in sorted(wrong, key=len, reverse=True):
+        found = regex.search(r"(?<![\p{L}\p{N}])" + regex.escape(form) + r"(?![\p{L}\p{N}])", target)
+        if found:
+            start, end = found.span()
+            return start, end
+    words = list(WORD.finditer(target))
+    size = len(expected.split())
+    best: tuple[float, int, int] | None = None
+    for i in range(len(words) - size + 1):
+        start, end = words[i].start(), words[i + size - 1].end()
+        score = fuzz.ratio(target[start:end].casefold(), expected.casefold())
+        if score >= FUZZY_CUTOFF and (best is None or score > best[0]):
+            best = (score, start, end)
+    return best[1:] if best else None
+
+
+def replace_wrong(target: str, hits: Sequence[Hit]) -> Repaired:
+    """Put each missing English form in place of a wrong rendering or a near miss."""
     applied: list[str] = []
     replaced: list[tuple[str, str]] = []
     for hit in sorted(hits, key=lambda h: -len(h.expected)):
         expected = hit.expected
-        if contains_english(target, expected):
-            applied.append(hit.entry.id)
-            continue
-        for wrong in sorted(hit.entry.wrong, key=len, reverse=True):
-            pattern = r"(?<![\p{L}\p{N}])" + regex.escape(wrong) + r"(?![\p{L}\p{N}])"
-            found = regex.search(pattern, target)
-            if found:
-                target = target[: found.start()] + expected + target[found.end() :]
-                replaced.append((found.group(), expected))
-                applied.append(hit.entry.id)
-                break
-        else:
-            words = list(WORD.finditer(target))
-            size = len(expected.split())
-            best: tuple[float, int, int] | None = None
-            for i in range(len(words) - size + 1):
-                start, end = words[i].start(), words[i + size - 1].end()
-                score = fuzz.ratio(target[start:end].casefold(), expected.casefold())
-                if score >= FUZZY_CUTOFF and (best is None or score > best[0]):
-                    best = (score, start, end)
-            if best is not None:
-                _, start, end = best
-                replaced.append((target[start:end], expected))
-                target = target[:start] + expected + target[end:]
-                applied.append(hit.entry.id)
+        if not contains_english(target, expected):
+            span = near_miss(target, expected, hit.entry.wrong)
+            if span is None:
+                continue
+            start, end = span
+            replaced.append((target[start:end], expected))
+            target = target[:start] + expected + target[end:]
+        applied.append(hit.entry.id)
     return Repaired(target, tuple(dict.fromkeys(applied)), tuple(replaced))
 
 
@@ -83,7 +85,9 @@ class Off:
         return source
 
     def repair(self, target: str, hits: Sequence[Hit]) -> Repaired:
-        return Repaired(target, tuple(dict.fromkeys(h.entry.id for h in hits if contains_english(target, h.expected))))
+        return Repaired(
+            target, tuple(dict.fromkeys(h.entry.id for h in hits if contains_english(target, h.expected)))
+        )
 
 
 class Repair(Off):
@@ -111,4 +115,6 @@ def strategy(name: str) -> Strategy:
     except KeyError:
         from workbench.errors import WorkbenchError
 
-        raise WorkbenchError(f"unknown glossary strategy {name!r}; use one of {', '.join(STRATEGIES)}.") from None
+        raise WorkbenchError(
+            f"unknown glossary strategy {name!r}; use one of {', '.join(STRATEGIES)}."
+        ) from None

@@ -124,7 +124,9 @@ def entry_from_table(table: dict[str, object], origin: str) -> Entry:
         if key in table and not isinstance(table[key], bool):
             raise ValueError(f"{key} must be true or false")
     en = " ".join(en.split())
-    short = str(table.get("short", "")) or (en.split()[-1] if kind == "person" and len(en.split()) > 1 else "")
+    short = str(table.get("short", "")) or (
+        en.split()[-1] if kind == "person" and len(en.split()) > 1 else ""
+    )
     return Entry(
         id=str(table.get("id") or slug(en)),
         type=str(kind),

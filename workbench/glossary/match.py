@@ -20,7 +20,7 @@ import regex
 from workbench.glossary.entries import Entry, Glossary
 
 TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[-'’.&][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*")
-ELISION = regex.compile(r"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’](?=\p{L})")
+ELISION = regex.compile(r"(?i)^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’](?=\p{L})")
 CYRILLIC = regex.compile(r"\p{Script=Cyrillic}")
 # Between two words of a name: spaces, and in French an elided article or preposition
 # ("Institut d’État"), which the tokenizer strips from the word after it.
@@ -117,8 +117,14 @@ def _word_matches(form_word: str, token: str, entry: Entry) -> bool:
         return True
     if entry.case_insensitive and fold(form_word) == fold(token):
         return True
-    return entry.accent_insensitive and unaccent(form_word) == unaccent(token) and (
-        entry.case_insensitive or form_word[:1] == token[:1] or unaccent(form_word[:1]) == unaccent(token[:1])
+    return (
+        entry.accent_insensitive
+        and unaccent(form_word) == unaccent(token)
+        and (
+            entry.case_insensitive
+            or form_word[:1] == token[:1]
+            or unaccent(form_word[:1]) == unaccent(token[:1])
+        )
     )
 
 

@@ -1,0 +1,159 @@
+"""Glossaries travel: TBX and CSV/TSV round trips, bad files refused, suggestions, add."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+from workbench.glossary.entries import Glossary, load_folder
+from workbench.glossary.exchange import (
+    ExchangeError,
+    export_table,
+    export_tbx,
+    import_file,
+    import_table,
+    import_tbx,
+)
+from workbench.glossary.suggest import suggest
+from workbench.pipeline import article_from_bytes
+
+GLOSSARY = load_folder(ROOT / "glossaries")
+
+
+def comparable(glossary: Glossary) -> list[dict]:
+    return [{k: v for k, v in vars(e).items() if k != "origin"} for e in glossary]
+
+
+def test_tbx_round_trip_keeps_every_field() -> None:
+    data = export_tbx(GLOSSARY)
+    assert b'<termEntry id="dmitry-peskov">' in data
+    assert "<term>Дмитрий Песков</term>".encode() in data
+    again = import_tbx(data, "seeds.tbx")
+    assert again.issues == [] and comparable(again) == comparable(GLOSSARY)
+
+
+def test_tbx_from_another_tool_without_workbench_notes() -> None:
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+<termEntry id="c1"><descrip type="definition">Agency</descrip>
+<langSet xml:lang="en-GB"><tig><term>TASS</term></tig></langSet>
+<langSet xml:lang="ru-RU"><tig><term>ТАСС</term></tig></langSet></termEntry>
+<termEntry id="c2"><langSet xml:lang="fr"><tig><term>sans anglais</term></tig></langSet></termEntry>
+</body></text></martif>""".encode()
+    glossary = import_tbx(data, "other.tbx")
+    [entry] = list(glossary)
+    assert (entry.id, entry.en, entry.forms, entry.type) == ("c1", "TASS", {"ru": ("ТАСС",)}, "other")
+    assert [(i.line, i.message) for i in glossary.issues] == [
+        (2, "term entry 2: the entry has no English form (en)")
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"], ids=["csv", "tsv"])
+def test_table_round_trip(delimiter: str) -> None:
+    text = export_table(GLOSSARY, delimiter)
+    assert text.splitlines()[0].split(delimiter) == [
+        "id",
+        "type",
+        "en",
+        "short",
+        "forms",
+        "fr",
+        "ru",
+        "wrong",
+        "note",
+    ]
+    again = import_table(text, "x", delimiter)
+    assert again.issues == [] and comparable(again) == comparable(GLOSSARY)
+
+
+def test_table_with_a_bad_row_reports_its_line() -> None:
+    text = "en,type,fr\nGood,place,Bon\n,place,Rien\nAlso Good,person,Aussi Bon\n"
+    glossary = import_table(text, "g.csv", ",")
+    assert [e.en for e in glossary] == ["Good", "Also Good"]
+    assert [(i.line, i.message) for i in glossary.issues] == [(3, "the entry has no English form (en)")]
+
+
+def test_billion_laughs_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.tbx"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        "<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>&c;</term></tig></langSet>"
+        "</termEntry></body></text></martif>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExchangeError, match="declares XML entities"):
+        import_file(bomb)
+
+
+def test_malformed_xml_is_one_sentence(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tbx"
+    bad.write_text("<martif><text><body><termEntry>", encoding="utf-8")
+    with pytest.raises(ExchangeError, match="bad.tbx is not well-formed XML"):
+        import_file(bad)
+
+
+def test_unknown_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "g.xlsx"
+    path.write_bytes(b"x")
+    with pytest.raises(ExchangeError, match="import reads .tbx, .csv or .tsv files"):
+        import_file(path)
+
+
+def test_suggestions_rank_unknown_names_with_a_transliteration() -> None:
+    text = (
+        "Министр ответил\nПо словам Алексея Навального, Песков ошибся.\n"
+        "С Алексеем Навальным не согласны. Алексей Навальный возразил.\n"
+        "Le ministre Jean-Noël Barrot a parlé avec Barrot et l’ONG Amnesty International.\n"
+    )
+    articles = [article_from_bytes(text.encode(), "a.txt")]
+    suggestions = {s.key: s for s in suggest(articles, GLOSSARY)}
+    navalny = suggestions["Алексей Навальный"]
+    assert navalny.count == 3 and navalny.english == "Aleksey Navalny" and navalny.type == "person"
+    assert navalny.scheme == "Wikipedia (iuliia)"
+    assert "Песков" not in suggestions  # in the glossary already
+    assert suggestions["Amnesty International"].english == "Amnesty International"
+    assert "ONG" not in suggestions and "Министр" not in suggestions
+    ranked = suggest(articles, GLOSSARY)
+    assert ranked[0].key == "Алексей Навальный"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    shutil.copytree(ROOT / "glossaries", tmp_path / "glossaries")
+    return tmp_path
+
+
+def test_cli_suggest_add_export_import(project: Path, tmp_path: Path) -> None:
+    (project / "glossaries" / "organisations.toml").unlink()
+    suggestions = json.loads(run_cli("glossary", "suggest", "--json", cwd=project).stdout)
+    assert suggestions[0]["source"] == "Microsoft" and suggestions[0]["count"] == 23
+    result = run_cli(
+        "glossary", "add", "--en", "Microsoft", "--type", "organisation", "--form", "Microsoft", cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    assert (project / "glossaries" / "added.toml").read_text(encoding="utf-8").startswith("[[entity]]")
+    again = run_cli("glossary", "add", "--en", "Microsoft", "--form", "Microsoft", cwd=project)
+    assert again.returncode == 1 and b"already in the glossary" in again.stderr
+    bad = run_cli("glossary", "add", "--en", "X", "--type", "alien", "--form", "X", cwd=project)
+    assert bad.returncode == 1 and b"cannot add this entry: type 'alien'" in bad.stderr
+    suggestions = json.loads(run_cli("glossary", "suggest", "--json", cwd=project).stdout)
+    assert "Microsoft" not in [s["source"] for s in suggestions]
+    out = tmp_path / "export.tbx"
+    assert run_cli("glossary", "export", str(out), cwd=project).returncode == 0
+    imported = run_cli("glossary", "import", str(out), "--into", str(tmp_path / "back.toml"), cwd=project)
+    assert imported.returncode == 0, imported.stderr
+    assert len(load_folder(project / "glossaries")) == len(import_file(out))
+
+
+def test_cli_reports_a_broken_glossary_line_and_goes_on(project: Path) -> None:
+    (project / "glossaries" / "zz.toml").write_text('[[entity]]\nen = "Broken\n', encoding="utf-8")
+    result = run_cli("glossary", "check", cwd=project)
+    assert result.returncode == 0
+    assert "zz.toml:2: not valid TOML" in result.stderr.decode()
+    assert b"70 entities" in result.stdout
