@@ -73,6 +73,7 @@ class Document:
     segments: list[SegmentRecord]
     orphans: list[SegmentRecord] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
+    restored: list[int] = field(default_factory=list)  # removed lines a reviewer put back
     revision: int = 0
     updated: str = ""
 
@@ -129,6 +130,7 @@ def parse(data: bytes, where: str) -> Document:
             segments=[_record(s, where) for s in raw["segments"]],
             orphans=[_record(s, where) for s in raw.get("orphans", [])],
             removed=list(raw.get("removed", [])),
+            restored=[int(n) for n in raw.get("restored", [])],
             revision=int(raw.get("revision", 0)),
             updated=raw.get("updated", ""),
         )
@@ -230,8 +232,15 @@ def atomic_write(path: Path, data: bytes) -> None:
 def merge(article: Article, old: Document | None, target_language: str) -> Document:
     """The article's current segments, carrying over all earlier work by segment id.
 
-    Human work on a sentence that no longer exists in the source is kept as an orphan.
+    Lines a reviewer restored from the removed cruft stay restored. Human work on a
+    sentence that no longer exists in the source is kept as an orphan.
     """
+    if old is not None and old.restored:
+        from workbench.pipeline import restore
+
+        for line in old.restored:
+            if any(r.line == line and r.text for r in article.removed):
+                article = restore(article, line)
     previous = {s.id: s for s in old.segments} if old else {}
     kinds = [b.kind for b in article.blocks]
     records = []
@@ -270,6 +279,7 @@ def merge(article: Article, old: Document | None, target_language: str) -> Docum
         segments=records,
         orphans=orphans,
         removed=[asdict(r) for r in article.removed],
+        restored=list(old.restored) if old else [],
         revision=old.revision if old else 0,
         updated=old.updated if old else "",
     )

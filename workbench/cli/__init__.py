@@ -11,7 +11,7 @@ from workbench.errors import WorkbenchError
 app = typer.Typer(
     name="workbench",
     help="Offline translation and normalization workbench for foreign-language news.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -19,9 +19,22 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from workbench.cli import articles, glossary, models, translate
+@app.callback()
+def default(ctx: typer.Context) -> None:
+    """Offline translation and normalization workbench for foreign-language news.
 
+    Without a command, opens the review screen on the project in the current folder.
+    """
+    if ctx.invoked_subcommand is None:
+        from workbench.cli.review import review_command
+
+        review_command()
+
+
+def _register() -> None:
+    from workbench.cli import articles, glossary, models, review, translate
+
+    review.register(app)
     articles.register(app)
     translate.register(app)
     models.register(app)

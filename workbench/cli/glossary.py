@@ -10,9 +10,9 @@ import typer
 
 from workbench.cli.output import print_json
 from workbench.cli.translate import load_articles
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError
 from workbench.glossary import entries as glossary_entries
-from workbench.glossary.entries import TYPES, Glossary, entry_from_table, load_folder, to_toml
+from workbench.glossary.entries import TYPES, Glossary, append_entry, entry_from_table, load_folder, to_toml
 from workbench.glossary.exchange import export, import_file
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
@@ -160,18 +160,7 @@ def add_command(
         entry = entry_from_table(table, "command line")
     except ValueError as exc:
         raise InputError(f"cannot add this entry: {exc}.") from None
-    existing = load_folder(project.glossaries).get(entry.id)
-    if existing is not None:
-        raise InputError(
-            f"{entry.en!r} is already in the glossary ({existing.origin}); edit that entry instead."
-        )
-    path = file or project.glossaries / "added.toml"
-    try:
-        before = path.read_text(encoding="utf-8") if path.exists() else ""
-    except OSError as exc:
-        raise WorkbenchError(f"{path}: cannot be read ({exc.strerror}).") from None
-    separator = "\n" if before and not before.endswith("\n\n") else ""
-    atomic_write(path, (before + separator + to_toml(entry)).encode("utf-8"))
+    path = append_entry(project.glossaries, entry, file)
     typer.echo(f"Added {entry.en} ({entry.type}) to {path}.")
 
 

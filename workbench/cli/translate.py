@@ -27,7 +27,7 @@ def load_articles(paths: list[str], project: Project, show: bool = True) -> list
     if not paths:
         if not project.seeds.is_dir():
             raise InputError(f"no paths given and {project.root} has no seeds/ folder.")
-        paths = [str(project.seeds)]
+        paths = ["seeds"]  # relative: translations/ records where each article came from, portably
     sources = list(expand_sources(paths))
     articles = []
     with progress_bar("Cleaning", show) as update:

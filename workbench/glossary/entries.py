@@ -228,3 +228,23 @@ def to_toml(entry: Entry) -> str:
     if entry.note:
         lines.append(f"note = {_toml_string(entry.note)}")
     return "\n".join(lines) + "\n"
+
+
+def append_entry(folder: Path, entry: Entry, file: Path | None = None) -> Path:
+    """Append `entry` to a glossary file (default: added.toml), refusing a duplicate id."""
+    from workbench.errors import WorkbenchError
+    from workbench.store import atomic_write
+
+    existing = load_folder(folder).get(entry.id)
+    if existing is not None:
+        raise WorkbenchError(
+            f"{entry.en!r} is already in the glossary ({existing.origin}); edit that entry instead."
+        )
+    path = file or folder / "added.toml"
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+    except OSError as exc:
+        raise WorkbenchError(f"{path}: cannot be read ({exc.strerror}).") from None
+    separator = "\n" if before and not before.endswith("\n\n") else ""
+    atomic_write(path, (before + separator + to_toml(entry)).encode("utf-8"))
+    return path

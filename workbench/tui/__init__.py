@@ -1,0 +1,1 @@
+"""The review TUI: a Textual shell over workbench.review."""

@@ -1,0 +1,139 @@
+"""Modal dialogs: translation-memory matches, removed lines, adding a glossary entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from workbench.glossary.entries import TYPES
+from workbench.mt.memory import Match
+
+
+class MemoryDialog(ModalScreen[str | None]):
+    """Exact and fuzzy translation-memory matches; Enter inserts the chosen translation."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+
+    def __init__(self, source: str, matches: list[Match]) -> None:
+        super().__init__()
+        self.source = source
+        self.matches = matches
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Translation memory", classes="title")
+            if not self.matches:
+                yield Label("No similar sentence in the memory yet.", classes="hint")
+                return
+            options = []
+            for n, match in enumerate(self.matches):
+                who = "human" if match.human else "MT"
+                line = Text.assemble(
+                    (f"{match.similarity:5.1f}% ", "bold"),
+                    (f"[{who}] ", "green" if match.human else "cyan"),
+                    match.source,
+                    "\n        → ",
+                    (match.target, "bold"),
+                )
+                options.append(Option(line, id=str(n)))
+            yield OptionList(*options, id="matches")
+            yield Label("Enter inserts the translation into the target; Esc closes.", classes="hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.matches[int(event.option.id or 0)].target)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class RemovedDialog(ModalScreen[int | None]):
+    """The lines removed as web cruft, with why; Enter puts one back into the article."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+
+    def __init__(self, removed: list[dict[str, Any]], restored: list[int]) -> None:
+        super().__init__()
+        self.removed = [r for r in removed if r.get("text") and r["line"] not in restored]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Removed web cruft", classes="title")
+            if not self.removed:
+                yield Label("Nothing was removed from this article.", classes="hint")
+                return
+            yield OptionList(
+                *(
+                    Option(
+                        Text.assemble(
+                            (f"line {r['line']:>3} ", "dim"), (f"{r['reason']:<11} ", "yellow"), r["text"]
+                        ),
+                        id=str(r["line"]),
+                    )
+                    for r in self.removed
+                ),
+                id="removed",
+            )
+            yield Label(
+                "Enter restores the line to the article as a new segment; Esc closes.", classes="hint"
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class GlossaryDialog(ModalScreen[dict[str, str] | None]):
+    """Add a glossary entry for a source span: its English form, type and note."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, source_form: str, language: str, english: str = "") -> None:
+        super().__init__()
+        self.source_form = source_form
+        self.language = language
+        self.english = english
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Add to the glossary", classes="title")
+            yield Label(f"Source form ({self.language})")
+            yield Input(self.source_form, id="form")
+            yield Label("English form")
+            yield Input(
+                self.english, id="english", placeholder="the one English form, as the agencies write it"
+            )
+            yield Label("Type")
+            yield Select([(t, t) for t in TYPES], value="person", id="type", allow_blank=False)
+            yield Label("Note")
+            yield Input("", id="note")
+            yield Label("Ctrl+S saves to glossaries/added.toml; Esc cancels.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#english", Input).focus()
+
+    def action_save(self) -> None:
+        values = {
+            "form": self.query_one("#form", Input).value.strip(),
+            "english": self.query_one("#english", Input).value.strip(),
+            "type": str(self.query_one("#type", Select).value),
+            "note": self.query_one("#note", Input).value.strip(),
+        }
+        if not values["form"] or not values["english"]:
+            self.notify("Both the source form and the English form are needed.", severity="warning")
+            return
+        self.dismiss(values)
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
