@@ -17,7 +17,7 @@ from workbench.glossary.entries import Entry, Glossary, append_entry, load_folde
 from workbench.glossary.match import Hit, Matcher, contains_english
 from workbench.model import Article
 from workbench.mt.memory import Match, TranslationMemory
-from workbench.pipeline import expand_sources, load_article
+from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources, load_article
 from workbench.project import Project
 from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, merge, now
 from workbench.translate import EngineFactory, Progress, Summary, engine_factory, translate_articles
@@ -85,7 +85,9 @@ class Review:
 
     def unprepared_sources(self) -> list[Path]:
         """Article files in seeds/ that have no translation file yet."""
-        if not self.project.seeds.is_dir():
+        if not self.project.seeds.is_dir() or not any(
+            p.suffix.lower() in ARTICLE_SUFFIXES for p in self.project.seeds.iterdir()
+        ):
             return []
         known = {d.source_path for d in self.documents.values()}
         known_ids = set(self.documents)
@@ -164,7 +166,8 @@ class Review:
 
     def matches(self, article_id: str, segment: SegmentRecord, limit: int = 5) -> list[Match]:
         language = self.documents[article_id].source_language or ""
-        return self.memory.fuzzy(language, self.target, segment.source, limit=limit)
+        # machine units are what the MT column already shows: the reviewer wants human work
+        return self.memory.fuzzy(language, self.target, segment.source, limit=limit, human_only=True)
 
     # -- glossary -------------------------------------------------------------------------
 

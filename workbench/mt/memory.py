@@ -164,12 +164,18 @@ class TranslationMemory:
         return self.lookup_many(source_lang, target_lang, [text], model_id).get(normalize(text))
 
     def fuzzy(
-        self, source_lang: str, target_lang: str, text: str, limit: int = 5, cutoff: float = 70.0
+        self,
+        source_lang: str,
+        target_lang: str,
+        text: str,
+        limit: int = 5,
+        cutoff: float = 70.0,
+        human_only: bool = False,
     ) -> list[Match]:
         """Similar source sentences, best first; human units ahead of machine ones at equal similarity."""
         from rapidfuzz import fuzz, process
 
-        keys, units = self._fuzzy_index(source_lang, target_lang)
+        keys, units = self._fuzzy_index(source_lang, target_lang, human_only)
         hits = process.extract(normalize(text), keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
         matches = [
             Match(units[i][0], units[i][1], units[i][2], units[i][3], similarity=round(similarity, 1))
@@ -179,7 +185,7 @@ class TranslationMemory:
         return matches[:limit]
 
     def _fuzzy_index(
-        self, source_lang: str, target_lang: str
+        self, source_lang: str, target_lang: str, human_only: bool
     ) -> tuple[list[str], list[tuple[str, str, str, float | None]]]:
         cached = self._fuzzy_cache.get((source_lang, target_lang))
         if cached is None:
@@ -189,4 +195,7 @@ class TranslationMemory:
             ).fetchall()
             cached = ([r[0] for r in rows], [(r[1], r[2], r[3], r[4]) for r in rows])
             self._fuzzy_cache[(source_lang, target_lang)] = cached
+        if human_only:
+            keep = [i for i, unit in enumerate(cached[1]) if unit[2] == HUMAN]
+            return [cached[0][i] for i in keep], [cached[1][i] for i in keep]
         return cached

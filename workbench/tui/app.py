@@ -53,6 +53,8 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tup
 class TargetEditor(TextArea):
     """The target of the current segment. Ctrl+S confirms, Esc keeps the edit and leaves."""
 
+    cursor_blink = False  # steady for screenshots and for people who dislike blinking
+
     BINDINGS = [
         Binding("ctrl+s", "app.confirm", "Confirm", priority=True),
         Binding("escape", "app.leave_editor", "Done editing", priority=True),
@@ -82,6 +84,10 @@ class ReviewScreen(Screen[None]):
             yield ProgressBar(id="progress", show_eta=True)
         yield Input(placeholder="Search source and target; Enter jumps, Esc closes", id="search")
         yield Footer()
+
+    def on_mount(self) -> None:
+        assert isinstance(self.app, WorkbenchApp)
+        self.app.start()
 
 
 class WorkbenchApp(App[None]):
@@ -138,13 +144,12 @@ class WorkbenchApp(App[None]):
         self.match_at = -1
         self.cancel_event = threading.Event()
         self.watch_interval = watch_interval
-        self.sub_title = str(self.project.root)
+        self.sub_title = self.project.root.name
 
     # -- setup ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen())
-        self.call_after_refresh(self.start)
 
     def start(self) -> None:
         articles = self.review.load()
@@ -458,8 +463,7 @@ class WorkbenchApp(App[None]):
         if record is None or self.article_id is None:
             return
         document = self.review.document(self.article_id)
-        selected = self.editor.selected_text if self.editing_base is None else ""
-        form = selected.strip() or self._unknown_name(record) or ""
+        form = self._unknown_name(record) or ""
         language = document.source_language or "fr"
 
         def save(values: dict[str, str] | None) -> None:
@@ -481,7 +485,7 @@ class WorkbenchApp(App[None]):
             if self.article_id:
                 self.open_article(self.article_id, self.index)
 
-        self.push_screen(GlossaryDialog(form, language), save)
+        self.push_screen(GlossaryDialog(form, language, record.source), save)
 
     def _unknown_name(self, record: SegmentRecord) -> str | None:
         from workbench.glossary.suggest import RUN

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from workbench.glossary.entries import TYPES
@@ -96,15 +96,21 @@ class GlossaryDialog(ModalScreen[dict[str, str] | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, source_form: str, language: str, english: str = "") -> None:
+    def __init__(self, source_form: str, language: str, sentence: str = "", english: str = "") -> None:
         super().__init__()
         self.source_form = source_form
         self.language = language
+        self.sentence = sentence
         self.english = english
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Add to the glossary", classes="title")
+            if self.sentence:
+                yield Label("Select the name in the sentence (Shift+arrows), or type it below")
+                area = TextArea(self.sentence, read_only=True, soft_wrap=True, id="sentence")
+                area.cursor_blink = False
+                yield area
             yield Label(f"Source form ({self.language})")
             yield Input(self.source_form, id="form")
             yield Label("English form")
@@ -118,7 +124,14 @@ class GlossaryDialog(ModalScreen[dict[str, str] | None]):
             yield Label("Ctrl+S saves to glossaries/added.toml; Esc cancels.", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#english", Input).focus()
+        (
+            self.query_one("#sentence", TextArea) if self.sentence else self.query_one("#english", Input)
+        ).focus()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        selected = event.text_area.selected_text.strip()
+        if selected:
+            self.query_one("#form", Input).value = " ".join(selected.split())
 
     def action_save(self) -> None:
         values = {

@@ -1,0 +1,37 @@
+"""SVG snapshots of the main screens at fixed sizes (cursor blink off)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import FakeEngine, factory
+from test_tui import make_project
+
+from workbench.tui.app import WorkbenchApp
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> WorkbenchApp:
+    project = make_project(tmp_path)
+    return WorkbenchApp(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), watch_interval=0)
+
+
+def test_review_screen_80x24(snap_compare, app: WorkbenchApp) -> None:
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_review_screen_200x50(snap_compare, app: WorkbenchApp) -> None:
+    assert snap_compare(app, terminal_size=(200, 50), press=["down", "down", "down"])
+
+
+def test_editing_a_target(snap_compare, app: WorkbenchApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 36), press=["down", "e", "end", *" (revu)"])
+
+
+def test_removed_lines_dialog(snap_compare, app: WorkbenchApp) -> None:
+    assert snap_compare(app, terminal_size=(120, 36), press=["r"])
+
+
+def test_russian_article_with_glossary_highlights(snap_compare, app: WorkbenchApp) -> None:
+    assert snap_compare(app, terminal_size=(160, 40), press=["left_square_bracket", "down", "down", "down"])
