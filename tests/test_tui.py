@@ -78,7 +78,7 @@ async def test_move_edit_confirm_and_jump_to_next_unreviewed(project: Project) -
         assert app.index == 2
         await pilot.press("e")
         await pilot.pause()
-        assert app.editor.has_focus and not app.editor.read_only
+        assert app.editor.has_focus and app.editor.display
         app.editor.load_text("The Kremlin commented on reports.")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -101,7 +101,7 @@ async def test_escape_keeps_an_edit_as_edited(project: Project) -> None:
             "edited",
             "Draft translation.",
         )
-        assert app.segments_table.has_focus and app.editor.read_only
+        assert app.segments_table.has_focus and not app.editor.display
 
 
 async def test_accept_mt_then_undo(project: Project) -> None:

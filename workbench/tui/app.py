@@ -13,8 +13,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, TextArea
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
@@ -50,6 +52,19 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tup
     return rich
 
 
+class Pane(Widget):
+    """Text that changes without changing its size: updating it repaints, never re-lays out.
+    (Static.update asks for a new layout, which costs a full screen pass per key press.)"""
+
+    text: reactive[Text] = reactive(Text(""), layout=False)
+
+    def render(self) -> Text:
+        return self.text
+
+    def update(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+
+
 class TargetEditor(TextArea):
     """The target of the current segment. Ctrl+S confirms, Esc keeps the edit and leaves."""
 
@@ -71,14 +86,15 @@ class ReviewScreen(Screen[None]):
                 with Vertical(id="detail"):
                     with Horizontal(classes="row"):
                         yield Label("Source", classes="label")
-                        yield Static(id="source-text")
+                        yield Pane(id="source-text")
                     with Horizontal(classes="row"):
                         yield Label("MT", classes="label")
-                        yield Static(id="mt-text")
+                        yield Pane(id="mt-text")
                     with Horizontal(classes="row"):
                         yield Label("Target", classes="label")
+                        yield Pane(id="target-text")
                         yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
-                    yield Static(id="info")
+                    yield Pane(id="info")
         with Horizontal(id="activity"):
             yield Label("", id="activity-label")
             yield ProgressBar(id="progress", show_eta=True)
@@ -202,6 +218,7 @@ class WorkbenchApp(App[None]):
         table.clear(columns=True)
         narrow = self.size.width < NARROW
         self.screen.set_class(narrow, "narrow")
+        self.screen.set_class(self.size.height < 30, "short")
         # what the table has inside its border: the screen less the article pane, if shown
         width = self.size.width - (0 if narrow else 35) - 4
         text_columns = 3 if self.size.width >= WIDE else 2
@@ -270,26 +287,39 @@ class WorkbenchApp(App[None]):
 
     def show_segment(self) -> None:
         record = self.current()
-        source = self.screen.query_one("#source-text", Static)
-        mt = self.screen.query_one("#mt-text", Static)
-        info = self.screen.query_one("#info", Static)
+        source = self.screen.query_one("#source-text", Pane)
+        mt = self.screen.query_one("#mt-text", Pane)
+        info = self.screen.query_one("#info", Pane)
         if record is None or self.article_id is None:
             source.update("")
             mt.update("")
-            self.editor.load_text("")
+            self.screen.query_one("#target-text", Pane).update("")
             info.update("")
             return
         view = self.review.glossary_view(self.article_id, record)
         missing = {(h.start, h.end) for h in view.missing}
         source.update(highlight(record.source, [(h.start, h.end) for h in view.source_hits], missing))
         mt.update(Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic"))
-        self.editor.load_text(record.target)
-        self.editor.read_only = True
-        self.editor.highlight_cursor_line = False
+        self.screen.query_one("#target-text", Pane).update(
+            highlight(record.target, self._english_spans(record.target, view.source_hits))
+            if record.target
+            else Text("(empty: e edits, starting from the MT)", style="dim italic")
+        )
         terms = self._terms_line(view.source_hits, view.missing)
         detail = self.screen.query_one("#detail", Vertical)
         detail.border_title = f"Segment {self.index + 1} · {record.status}"
         info.update(terms)
+
+    @staticmethod
+    def _english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:
+        """Where the target carries the English forms of the source's entities."""
+        import regex
+
+        spans = []
+        for expected in {h.expected for h in hits}:
+            pattern = r"(?<![\p{L}\p{N}])" + regex.escape(expected) + r"(?![\p{L}\p{N}])"
+            spans += [m.span() for m in regex.finditer(pattern, target)]
+        return spans
 
     @staticmethod
     def _terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...]) -> Text:
@@ -346,10 +376,9 @@ class WorkbenchApp(App[None]):
             return
         self.editing_base = record
         editor = self.editor
-        editor.read_only = False
-        editor.highlight_cursor_line = True
-        if not record.target and record.mt:
-            editor.load_text(record.mt)  # start from the machine translation
+        editor.load_text(record.target or record.mt)  # an empty target starts from the MT
+        self.screen.query_one("#target-text", Pane).display = False
+        editor.display = True
         editor.focus()
         editor.move_cursor(editor.document.end)
 
@@ -364,7 +393,11 @@ class WorkbenchApp(App[None]):
         text = self.editor.text.strip()
         if save and text != base.target:
             self._save(lambda: self.review.edit(self.article_id or "", base, text), "Saved as edited.")
-        self.editor.read_only = True
+        self._close_editor()
+
+    def _close_editor(self) -> None:
+        self.editor.display = False
+        self.screen.query_one("#target-text", Pane).display = True
 
     def _save(self, change, message: str | None = None) -> bool:  # type: ignore[no-untyped-def]
         try:
@@ -386,6 +419,8 @@ class WorkbenchApp(App[None]):
             return
         base = self.editing_base or record
         text = self.editor.text.strip() if self.editing_base is not None else None
+        if self.editing_base is not None:
+            self._close_editor()
         self.editing_base = None
         if not (text if text is not None else record.target).strip():
             self.notify(
