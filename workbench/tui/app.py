@@ -53,16 +53,35 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tup
 
 
 class Pane(Widget):
-    """Text that changes without changing its size: updating it repaints, never re-lays out.
-    (Static.update asks for a new layout, which costs a full screen pass per key press.)"""
+    """Wrapped text that asks for a new layout only when its height must change.
+
+    Static.update re-lays out the whole screen on every call; with a thousand articles
+    listed that is most of the cost of a key press. A pane grows to fit a longer text and
+    does not shrink back until `fit` is called (on opening an article), so moving between
+    the segments of an article soon only repaints.
+    """
 
     text: reactive[Text] = reactive(Text(""), layout=False)
+
+    def __init__(self, *, id: str, max_lines: int = 8) -> None:
+        super().__init__(id=id)
+        self.max_lines = max_lines
 
     def render(self) -> Text:
         return self.text
 
     def update(self, text: Text | str) -> None:
         self.text = text if isinstance(text, Text) else Text(text)
+        width = self.content_region.width or self.size.width
+        if width > 0:
+            lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
+            lines = max(1, min(lines, self.max_lines))
+            if self.styles.height is None or self.styles.height.value < lines:
+                self.styles.height = lines
+
+    def fit(self) -> None:
+        """Shrink to the current text on the next update."""
+        self.styles.height = 1
 
 
 class TargetEditor(TextArea):
@@ -86,15 +105,15 @@ class ReviewScreen(Screen[None]):
                 with Vertical(id="detail"):
                     with Horizontal(classes="row"):
                         yield Label("Source", classes="label")
-                        yield Pane(id="source-text")
+                        yield Pane(id="source-text", max_lines=8)
                     with Horizontal(classes="row"):
                         yield Label("MT", classes="label")
-                        yield Pane(id="mt-text")
+                        yield Pane(id="mt-text", max_lines=5)
                     with Horizontal(classes="row"):
                         yield Label("Target", classes="label")
-                        yield Pane(id="target-text")
+                        yield Pane(id="target-text", max_lines=6)
                         yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
-                    yield Pane(id="info")
+                    yield Pane(id="info", max_lines=2)
         with Horizontal(id="activity"):
             yield Label("", id="activity-label")
             yield ProgressBar(id="progress", show_eta=True)
@@ -209,9 +228,8 @@ class WorkbenchApp(App[None]):
         return self.screen.query_one("#target-editor", TargetEditor)
 
     def _article_cells(self, article_id: str) -> tuple[str, str, str]:
-        document = self.review.document(article_id)
-        done = sum(s.status == "reviewed" for s in document.segments)
-        return clip(article_id, 14), document.source_language or "?", f"{done}/{len(document.segments)}"
+        info = self.review.documents.summaries[article_id]
+        return clip(article_id, 14), info.language or "?", f"{info.reviewed}/{info.segments}"
 
     def _layout_columns(self) -> None:
         table = self.segments_table
@@ -263,6 +281,8 @@ class WorkbenchApp(App[None]):
             table.add_row(*self._row(n, record), key=record.id)
         self._title()
         self.index = min(index, max(len(document.segments) - 1, 0))
+        for pane in self.screen.query(Pane):
+            pane.fit()
         table.move_cursor(row=self.index)
         keys = [str(k.value) for k in self.articles_table.rows]
         if article_id in keys:
