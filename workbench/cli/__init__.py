@@ -32,13 +32,14 @@ def default(ctx: typer.Context) -> None:
 
 
 def _register() -> None:
-    from workbench.cli import articles, glossary, models, review, translate
+    from workbench.cli import articles, corpus, glossary, models, review, translate
 
     review.register(app)
     articles.register(app)
     translate.register(app)
     models.register(app)
     glossary.register(app)
+    corpus.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

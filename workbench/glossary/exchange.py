@@ -52,7 +52,7 @@ def export_tbx(entries: Iterable[Entry]) -> bytes:
     return bytes(store)
 
 
-def _check_xml(data: bytes, name: str) -> None:
+def check_xml(data: bytes, name: str) -> None:
     import defusedxml.ElementTree as safe
     from defusedxml import DefusedXmlException
 
@@ -67,7 +67,7 @@ def _check_xml(data: bytes, name: str) -> None:
 def import_tbx(data: bytes, name: str) -> Glossary:
     from translate.storage import tbx
 
-    _check_xml(data, name)
+    check_xml(data, name)
     try:
         store = tbx.tbxfile.parsestring(data)  # type: ignore[no-untyped-call]
     except Exception as exc:

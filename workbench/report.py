@@ -1,0 +1,119 @@
+"""Report: what was reviewed, what was edited and how much, per article and for the corpus.
+
+Post-edit effort compares each human-touched segment's machine translation with its final
+target: TER (sacrebleu; the share of edits a reviewer made, HTER) and chrF (similarity).
+Glossary coverage is the share of entity mentions in translated segments whose English
+form the target carries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from workbench.glossary.entries import Glossary
+from workbench.glossary.match import Matcher, contains_english
+from workbench.qa import Finding, check_documents
+from workbench.store import STATUSES, Document
+
+
+@dataclass
+class Effort:
+    segments: int = 0  # human-touched segments that had a machine translation
+    changed: int = 0  # of which the target differs from the MT
+    ter: float | None = None
+    chrf: float | None = None
+
+
+@dataclass
+class Summary:
+    name: str
+    language: str | None = None
+    statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    effort: Effort = field(default_factory=Effort)
+    mentions: int = 0
+    mentions_ok: int = 0
+    findings: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def segments(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def coverage(self) -> float | None:
+        return self.mentions_ok / self.mentions if self.mentions else None
+
+
+def _effort(pairs: list[tuple[str, str]]) -> Effort:
+    from sacrebleu.metrics.chrf import CHRF
+    from sacrebleu.metrics.ter import TER
+
+    effort = Effort(segments=len(pairs), changed=sum(mt != target for mt, target in pairs))
+    if pairs:
+        hypotheses = [mt for mt, _ in pairs]
+        references = [[target for _, target in pairs]]
+        effort.ter = round(TER().corpus_score(hypotheses, references).score, 2)
+        effort.chrf = round(CHRF().corpus_score(hypotheses, references).score, 2)
+    return effort
+
+
+def summarise(
+    documents: Iterable[Document], glossary: Glossary | None = None
+) -> tuple[list[Summary], Summary]:
+    documents = sorted(documents, key=lambda d: d.article_id)
+    findings: list[Finding] = check_documents(documents, glossary)
+    by_article: dict[str, Counter[str]] = {}
+    for f in findings:
+        if f.check != "untranslated":
+            by_article.setdefault(f.article, Counter())[f.check] += 1
+    matchers: dict[str | None, Matcher] = {}
+    articles = []
+    corpus = Summary("corpus")
+    all_pairs: list[tuple[str, str]] = []
+    for d in documents:
+        summary = Summary(d.article_id, d.source_language)
+        pairs = []
+        matcher = None
+        if glossary is not None and len(glossary):
+            matcher = matchers.setdefault(d.source_language, Matcher(glossary, d.source_language))
+        for s in d.segments:
+            summary.statuses[s.status] += 1
+            if s.status in ("edited", "reviewed") and s.mt:
+                pairs.append((s.mt, s.target))
+            if matcher is not None and s.status != "new" and s.target:
+                for hit in matcher.find(s.source):
+                    summary.mentions += 1
+                    summary.mentions_ok += contains_english(s.target, hit.expected)
+        summary.effort = _effort(pairs)
+        summary.findings = by_article.get(d.article_id, Counter())
+        all_pairs += pairs
+        articles.append(summary)
+        for status, n in summary.statuses.items():
+            corpus.statuses[status] += n
+        corpus.mentions += summary.mentions
+        corpus.mentions_ok += summary.mentions_ok
+        corpus.findings += summary.findings
+    corpus.effort = _effort(all_pairs)
+    return articles, corpus
+
+
+def as_json(summary: Summary) -> dict[str, object]:
+    return {
+        "name": summary.name,
+        "language": summary.language,
+        "segments": summary.segments,
+        "statuses": summary.statuses,
+        "post_edit": {
+            "segments": summary.effort.segments,
+            "changed": summary.effort.changed,
+            "ter": summary.effort.ter,
+            "chrf": summary.effort.chrf,
+        },
+        "glossary": {
+            "mentions": summary.mentions,
+            "carried": summary.mentions_ok,
+            "coverage": None if summary.coverage is None else round(summary.coverage, 4),
+        },
+        "qa": dict(sorted(summary.findings.items())),
+    }
