@@ -90,3 +90,13 @@ def project(tmp_path: Path):
     root = tmp_path / "project"
     shutil.copytree(SEEDS, root / "seeds")
     return Project(root)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """The reliability figures: kills, fuzz cases, nasty inputs, data lost."""
+    from figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for name, value in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value}")

@@ -72,6 +72,7 @@ CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # C1 controls are left out: UTF-8 read as Windows-1252 produces them, and ftfy repairs that.
 BINARY_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 MAX_BINARY_RATIO = 0.01
+MIN_BINARY_CHARS = 8
 COMMON_TEXT = regex.compile(r"[\n\t\x20-\x7e\u00a0-\u024f\u0400-\u04ff\u2000-\u206f]")
 
 
@@ -82,13 +83,35 @@ class Ingested:
     repairs: tuple[str, ...]
 
 
+MAX_BYTES = 4 * 1024 * 1024  # a long news article is 100 KB; this bounds memory and time
+
+
+def _too_big(name: str, size: int) -> InputError:
+    return InputError(
+        f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads articles of up to {MAX_BYTES // 1024 // 1024} MB."
+    )
+
+
 def read_source(source: str | Path) -> bytes:
-    """Read a file's bytes, or standard input for "-"."""
+    """Read a file's bytes, or standard input for "-", refusing anything over MAX_BYTES."""
     if str(source) == "-":
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            limit = MAX_BYTES // 1024 // 1024
+            raise InputError(
+                f"standard input is over {limit} MB; Workbench reads articles of up to {limit} MB."
+            )
+        return data
     path = Path(source)
     try:
-        return path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_BYTES and path.is_file():
+            raise _too_big(str(path), size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # a file that grew, or a device
+            raise _too_big(str(path), len(data))
+        return data
     except FileNotFoundError:
         raise InputError(f"{path}: no such file.") from None
     except IsADirectoryError:
@@ -152,10 +175,11 @@ def _decode_wide(data: bytes) -> tuple[str, str] | None:
 
 
 def _binary_ratio(text: str) -> float:
+    """Share of control and replacement characters; a few strays in a short text do not count."""
     if not text:
         return 0.0
     bad = len(BINARY_CONTROL.findall(text)) + text.count("\ufffd")
-    return bad / len(text)
+    return bad / len(text) if bad > MIN_BINARY_CHARS else 0.0
 
 
 def normalize(text: str) -> tuple[str, list[str]]:
@@ -180,6 +204,8 @@ def normalize(text: str) -> tuple[str, list[str]]:
 
 
 def ingest_bytes(data: bytes, name: str = "input") -> Ingested:
+    if len(data) > MAX_BYTES:
+        raise _too_big(name, len(data))
     text, encoding = decode(data, name)
     if _binary_ratio(text) >= MAX_BINARY_RATIO:
         raise InputError(f"{name} looks like a binary file, not a text article.")

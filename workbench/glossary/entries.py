@@ -156,6 +156,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 
 def parse_file(text: str, path: str, glossary: Glossary) -> None:
     """Add the file's entries to `glossary`; record an Issue for each bad entry."""
+    seen: dict[str, int] = {}
     for first_line, chunk in _chunks(text):
         if not ENTITY_HEADER.match(chunk.splitlines()[0] if chunk.strip() else ""):
             if chunk.strip() and any(
@@ -173,9 +174,20 @@ def parse_file(text: str, path: str, glossary: Glossary) -> None:
             continue
         for table in data.get("entity", []):
             try:
-                glossary.add(entry_from_table(table, f"{path}:{first_line}"))
+                entry = entry_from_table(table, f"{path}:{first_line}")
             except ValueError as exc:
                 glossary.issues.append(Issue(path, first_line, str(exc)))
+                continue
+            if entry.id in seen:
+                glossary.issues.append(
+                    Issue(
+                        path,
+                        first_line,
+                        f"{entry.en!r} is already entry {seen[entry.id]} of this file; this one replaces it",
+                    )
+                )
+            seen[entry.id] = first_line
+            glossary.add(entry)
 
 
 def load(paths: Iterable[Path]) -> Glossary:
@@ -187,7 +199,27 @@ def load(paths: Iterable[Path]) -> Glossary:
             glossary.issues.append(Issue(str(path), 0, f"cannot be read ({exc})"))
             continue
         parse_file(text, str(path), glossary)
+    report_conflicts(glossary)
     return glossary
+
+
+def report_conflicts(glossary: Glossary) -> None:
+    """A source form claimed by two entities: matching keeps the longer match, then the first."""
+    owners: dict[tuple[str, str], Entry] = {}
+    for entry in glossary:
+        for language, forms in entry.forms.items():
+            for form in forms:
+                other = owners.setdefault((language, form.casefold()), entry)
+                if other is not entry:
+                    where, _, line = entry.origin.rpartition(":")
+                    glossary.issues.append(
+                        Issue(
+                            where,
+                            int(line) if line.isdigit() else 0,
+                            f"{form!r} is a form of both {other.en!r} ({other.origin}) and {entry.en!r}; "
+                            f"the first entry wins",
+                        )
+                    )
 
 
 def glossary_files(folder: Path) -> list[Path]:

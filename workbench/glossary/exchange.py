@@ -142,8 +142,17 @@ def export_table(entries: Iterable[Entry], delimiter: str) -> str:
 
 
 def import_table(text: str, name: str, delimiter: str) -> Glossary:
+    try:
+        return _import_table(text, name, delimiter)
+    except csv.Error as exc:
+        raise ExchangeError(
+            f"{name} is not valid {'TSV' if delimiter == chr(9) else 'CSV'} ({exc})."
+        ) from None
+
+
+def _import_table(text: str, name: str, delimiter: str) -> Glossary:
     glossary = Glossary()
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     if not reader.fieldnames or "en" not in reader.fieldnames:
         raise ExchangeError(f"{name} has no header row with an 'en' column.")
     for row in reader:

@@ -24,6 +24,7 @@ ELISION = regex.compile(r"(?i)^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|
 CYRILLIC = regex.compile(r"\p{Script=Cyrillic}")
 # Between two words of a name: spaces, and in French an elided article or preposition
 # ("Institut d’État"), which the tokenizer strips from the word after it.
+MAX_WORD = 64  # longer "words" are noise (URLs, garbage); no dictionary knows them
 GAP = regex.compile(r"[ \u00a0\u202f]+(?:(?i:l|d|qu)['’])?")
 
 
@@ -77,7 +78,7 @@ def _morph() -> object:
 @lru_cache(maxsize=200_000)
 def lemmas(word: str) -> frozenset[str]:
     """Every dictionary form pymorphy3 proposes for a Cyrillic word (lowercase)."""
-    if not CYRILLIC.search(word):
+    if not CYRILLIC.search(word) or len(word) > MAX_WORD:
         return frozenset()
     parses = _morph().parse(word)  # type: ignore[attr-defined]
     return frozenset({word.lower(), *(p.normal_form.replace("ё", "е") for p in parses)})

@@ -174,7 +174,11 @@ def check_archive(path: Path) -> Archive:
             raise PackageError(f"{name} is an empty archive.")
         tops = set()
         total = 0
+        names_seen: set[str] = set()
         for info in members:
+            if info.filename in names_seen:
+                raise PackageError(f"{name} is refused: member {info.filename!r} appears twice.")
+            names_seen.add(info.filename)
             _check_member(name, info)
             tops.add(PurePosixPath(info.filename).parts[0])
             total += info.file_size
