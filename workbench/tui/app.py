@@ -325,7 +325,7 @@ class WorkbenchApp(App[None]):
             if record.target
             else Text("(empty: e edits, starting from the MT)", style="dim italic")
         )
-        terms = self._terms_line(view.source_hits, view.missing)
+        terms = self._terms_line(view.source_hits, view.missing, bool(record.target))
         detail = self.screen.query_one("#detail", Vertical)
         detail.border_title = f"Segment {self.index + 1} · {record.status}"
         info.update(terms)
@@ -342,10 +342,13 @@ class WorkbenchApp(App[None]):
         return spans
 
     @staticmethod
-    def _terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...]) -> Text:
+    def _terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...], translated: bool) -> Text:
         if not hits:
             return Text("No glossary entities in this segment.", style="dim")
         line = Text("Glossary: ")
+        if not translated:
+            line.append("  ".join(dict.fromkeys(f"{h.text} → {h.expected}" for h in hits)), style="magenta")
+            return line
         seen: set[str] = set()
         for hit in hits:
             if hit.expected in seen:
