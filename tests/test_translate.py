@@ -266,3 +266,18 @@ def test_kill_9_half_way_then_resume(tmp_path: Path, installed, packages_dir: Pa
     assert summary["from_memory"] + summary["current"] >= committed
     assert summary["decoded"] <= total - committed
     assert summary["files_written"] > 0
+
+
+def test_segment_ids_shared_by_two_articles_do_not_mix_their_texts(project: Project) -> None:
+    """Ids are unique within an article only: two articles may both have a segment "0-0"."""
+    from workbench.model import Article, Block, Segment
+
+    def article(name: str, text: str) -> Article:
+        block = Block("title", text, 1, "fr", (), (Segment("0-0", 0, 0, text, 0, len(text)),))
+        return Article(name, f"{name}.txt", "fr", None, (block,))
+
+    engine = FakeEngine("fr")
+    summary = run(project, [article("a", "Le Kremlin a réagi."), article("b", "Zoom a répondu.")], engine)
+    assert summary.decoded == 2 and summary.duplicates == 0
+    assert Store(project).read("a").segments[0].target == "EN(Le Kremlin a réagi.)"
+    assert Store(project).read("b").segments[0].target == "EN(Zoom a répondu.)"

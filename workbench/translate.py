@@ -183,17 +183,19 @@ def translate_articles(
         # A reviewed human translation of the sentence wins; machine units are keyed by the
         # text the model actually received, which depends on the glossary enforcement.
         human = memory.lookup_many(language, target, [r.source for _, r in pending], None)
-        prepared = {r.id: terms.prepare(r.source) for _, r in pending}
+        # keyed by article too: a segment id is unique within its article, not across the corpus
+        prepared = {(aid, r.id): terms.prepare(r.source) for aid, r in pending}
         machine = memory.lookup_many(language, target, list(prepared.values()), engine.model_id)
         remaining = []
         for article_id, record in pending:
-            match = human.get(normalize(record.source)) or machine.get(normalize(prepared[record.id]))
+            text = prepared[(article_id, record.id)]
+            match = human.get(normalize(record.source)) or machine.get(normalize(text))
             if match is not None and match.human:
                 _fill(record, match.target, None, HUMAN, "memory-human")
             elif match is not None:
                 terms.fill(record, match.target, match.score, match.origin, "memory")
             else:
-                remaining.append((article_id, record, prepared[record.id]))
+                remaining.append((article_id, record, text))
                 continue
             run.record_fill(article_id, record)
             summary.from_memory += 1

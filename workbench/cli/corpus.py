@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from workbench.cli.output import print_json
+from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError, WorkbenchError
 from workbench.export import FORMATS, LEVELS, moses_paths, read_tmx, render, select
-from workbench.glossary.entries import Glossary, load_folder
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_documents
@@ -37,13 +37,6 @@ def _documents(project: Project) -> list[Document]:
     return documents
 
 
-def _glossary(project: Project) -> Glossary:
-    glossary = load_folder(project.glossaries)
-    for issue in glossary.issues:
-        print(f"workbench: {issue}", file=sys.stderr)
-    return glossary
-
-
 def export_command(
     format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
     output: Annotated[
@@ -62,7 +55,7 @@ def export_command(
     rows = select(_documents(project), status, lang)
     if strict:
         failing = {
-            (f.article, f.segment) for f in check_documents([r.document for r in rows], _glossary(project))
+            (f.article, f.segment) for f in check_documents([r.document for r in rows], load_project_glossary(project))
         }
         failing = {key for key in failing if any((r.article, r.segment.id) == key for r in rows)}
         for article, segment in sorted(failing):
@@ -97,7 +90,7 @@ def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None
     documents = {r.article: r.document for r in rows}
     wanted = {(r.article, r.segment.id) for r in rows}
     findings = [
-        f for f in check_documents(documents.values(), _glossary(project)) if (f.article, f.segment) in wanted
+        f for f in check_documents(documents.values(), load_project_glossary(project)) if (f.article, f.segment) in wanted
     ]
     if json:
         print_json([vars(f) for f in findings])
@@ -113,7 +106,7 @@ def report_command(json: Json = False) -> None:
     """Per article and for the corpus: segments by status, post-edit effort (TER, chrF), glossary
     coverage and QA findings."""
     project = Project.here()
-    articles, corpus = summarise(_documents(project), _glossary(project))
+    articles, corpus = summarise(_documents(project), load_project_glossary(project))
     if json:
         print_json({"articles": [as_json(a) for a in articles], "corpus": as_json(corpus)})
         return

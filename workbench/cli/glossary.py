@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli.output import print_json
-from workbench.cli.translate import load_articles
+from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.glossary import entries as glossary_entries
 from workbench.glossary.entries import TYPES, Glossary, append_entry, entry_from_table, load_folder, to_toml
@@ -27,9 +27,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 def _glossary(project: Project) -> Glossary:
-    glossary = load_folder(project.glossaries)
-    for issue in glossary.issues:
-        print(f"workbench: {issue}", file=sys.stderr)
+    glossary = load_project_glossary(project)
     if not len(glossary):
         raise InputError(
             f"no glossary entries in {project.glossaries}; add some with `workbench glossary add`."
