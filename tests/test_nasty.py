@@ -60,16 +60,29 @@ ARTICLES = {
 }
 
 
+# The child reports its own peak from /proc (VmHWM belongs to the process's memory map,
+# which exec replaces); getrusage would include the pytest process it was forked from.
+MEASURED = """
+import atexit, os, sys
+def peak():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                with open(os.environ["PEAK_FILE"], "w") as out:
+                    out.write(line.split()[1])
+atexit.register(peak)
+sys.argv = ["workbench", *sys.argv[1:]]
+from workbench.cli import main
+main()
+"""
+
+
 def run_measured(data: bytes, tmp_path: Path, *args: str) -> tuple[int, bytes, bytes, int]:
     """Run the CLI on `data` as standard input; return its code, output, and its own peak RSS in KB."""
-    source, out, err = tmp_path / "in", tmp_path / "out", tmp_path / "err"
-    source.write_bytes(data)
-    env = {**os.environ, "PYTHONPATH": str(GUARD)}
-    with source.open("rb") as i, out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "workbench", *args], stdin=i, stdout=o, stderr=e, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, out.read_bytes(), err.read_bytes(), usage.ru_maxrss
+    peak = tmp_path / "peak"
+    env = {**os.environ, "PYTHONPATH": str(GUARD), "PEAK_FILE": str(peak)}
+    result = subprocess.run([sys.executable, "-c", MEASURED, *args], input=data, capture_output=True, env=env)
+    return result.returncode, result.stdout, result.stderr, int(peak.read_text())
 
 
 @pytest.mark.parametrize("case", sorted(ARTICLES))
