@@ -55,7 +55,8 @@ def export_command(
     rows = select(_documents(project), status, lang)
     if strict:
         failing = {
-            (f.article, f.segment) for f in check_documents([r.document for r in rows], load_project_glossary(project))
+            (f.article, f.segment)
+            for f in check_documents([r.document for r in rows], load_project_glossary(project))
         }
         failing = {key for key in failing if any((r.article, r.segment.id) == key for r in rows)}
         for article, segment in sorted(failing):
@@ -90,7 +91,9 @@ def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None
     documents = {r.article: r.document for r in rows}
     wanted = {(r.article, r.segment.id) for r in rows}
     findings = [
-        f for f in check_documents(documents.values(), load_project_glossary(project)) if (f.article, f.segment) in wanted
+        f
+        for f in check_documents(documents.values(), load_project_glossary(project))
+        if (f.article, f.segment) in wanted
     ]
     if json:
         print_json([vars(f) for f in findings])

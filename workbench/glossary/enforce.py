@@ -19,7 +19,7 @@ from typing import Protocol
 
 import regex
 
-from workbench.glossary.match import Hit, contains_english
+from workbench.glossary.match import Hit, contains_english, whole_words
 
 FUZZY_CUTOFF = 75.0
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*")
@@ -46,7 +46,7 @@ def near_miss(target: str, expected: str, wrong: Sequence[str] = ()) -> tuple[in
     from rapidfuzz import fuzz
 
     for form in sorted(wrong, key=len, reverse=True):
-        found = regex.search(r"(?<![\p{L}\p{N}])" + regex.escape(form) + r"(?![\p{L}\p{N}])", target)
+        found = whole_words(form).search(target)
         if found:
             start, end = found.span()
             return start, end

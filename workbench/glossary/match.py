@@ -182,7 +182,12 @@ class Matcher:
         return len(form.words)
 
 
+def whole_words(form: str) -> regex.Pattern[str]:
+    """`form` as whole words, either apostrophe style accepted."""
+    escaped = regex.escape(form).replace("'", "['’]")
+    return regex.compile(r"(?<![\p{L}\p{N}])" + escaped + r"(?![\p{L}\p{N}])")
+
+
 def contains_english(target: str, english: str) -> bool:
     """Whether the target carries the English form as whole words."""
-    pattern = r"(?<![\p{L}\p{N}])" + regex.escape(english).replace("'", "['’]") + r"(?![\p{L}\p{N}])"
-    return regex.search(pattern, target) is not None
+    return whole_words(english).search(target) is not None

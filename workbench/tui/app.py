@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.entries import Entry, entry_from_table
-from workbench.glossary.match import Hit
+from workbench.glossary.match import Hit, whole_words
 from workbench.project import Project
 from workbench.review import Review
 from workbench.store import SegmentRecord
@@ -333,13 +333,11 @@ class WorkbenchApp(App[None]):
     @staticmethod
     def _english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:
         """Where the target carries the English forms of the source's entities."""
-        import regex
-
-        spans = []
-        for expected in {h.expected for h in hits}:
-            pattern = r"(?<![\p{L}\p{N}])" + regex.escape(expected) + r"(?![\p{L}\p{N}])"
-            spans += [m.span() for m in regex.finditer(pattern, target)]
-        return spans
+        return [
+            m.span()
+            for expected in {h.expected for h in hits}
+            for m in whole_words(expected).finditer(target)
+        ]
 
     @staticmethod
     def _terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...], translated: bool) -> Text:
