@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from conftest import seed
 
 from workbench.pipeline import article_from_bytes, load_article
 from workbench.project import Project
-from workbench.store import SCHEMA, Store, StoreError, atomic_write, merge, parse
+from workbench.store import SCHEMA, Store, StoreError, merge, parse
 
 
 def document(project: Project, name: str = "001"):
@@ -97,29 +95,3 @@ def test_bad_files_name_themselves(data: bytes, message: str) -> None:
         parse(data, "translations/x.json")
 
 
-def test_read_only_folder_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
-    path = tmp_path / "a.json"
-    atomic_write(path, b"old")
-
-    def read_only(src: str, dst: str) -> None:
-        raise OSError(30, "Read-only file system")
-
-    monkeypatch.setattr(os, "replace", read_only)
-    with pytest.raises(StoreError, match="Read-only file system; the previous version is intact"):
-        atomic_write(path, b"new")
-    assert path.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
-
-
-def test_failed_write_in_the_middle_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
-    path = tmp_path / "a.json"
-    atomic_write(path, b"old")
-
-    def disk_full(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(StoreError, match="No space left on device; the previous version is intact"):
-        atomic_write(path, b"new")
-    assert path.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]

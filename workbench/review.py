@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from workbench.fileio import WriteError, atomic_write
 from workbench.glossary.entries import Entry, Glossary, append_entry, load_folder
 from workbench.glossary.match import Hit, Matcher, contains_english
 from workbench.model import Article
 from workbench.mt.memory import Match, TranslationMemory
 from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources, load_article
 from workbench.project import Project
-from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, atomic_write, merge, now
+from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, merge, now
 from workbench.translate import EngineFactory, Progress, Summary, engine_factory, translate_articles
 
 
@@ -85,7 +86,7 @@ class Library(MutableMapping[str, Document]):
             self.summaries[info.id] = info
         if fresh != cache:
             # a cache only: an unwritable state folder costs speed, not correctness
-            with contextlib.suppress(StoreError):
+            with contextlib.suppress(WriteError):
                 atomic_write(self.index, json.dumps(fresh, ensure_ascii=False).encode("utf-8"))
         return problems
 

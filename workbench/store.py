@@ -10,10 +10,7 @@ meanwhile gets a Conflict, not a silent overwrite.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -23,6 +20,7 @@ from typing import Any, Literal
 from filelock import FileLock, Timeout
 
 from workbench.errors import WorkbenchError
+from workbench.fileio import atomic_write
 from workbench.model import Article
 from workbench.project import Project
 
@@ -201,32 +199,6 @@ class Store:
     def _write(self, path: Path, document: Document) -> None:
         data = json.dumps(document.to_json(), ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
         atomic_write(path, data)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, rename, fsync the folder."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StoreError(
-            f"cannot write {path}: {exc.strerror or exc}; the previous version is intact."
-        ) from None
 
 
 def merge(article: Article, old: Document | None, target_language: str) -> Document:

@@ -12,11 +12,12 @@ from workbench.cli.output import print_json
 from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError, WorkbenchError
 from workbench.export import FORMATS, LEVELS, moses_paths, read_tmx, render, select
+from workbench.fileio import atomic_write
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_documents
 from workbench.report import as_json, summarise
-from workbench.store import Document, Store, atomic_write
+from workbench.store import Document, Store
 
 Status = Annotated[
     str,

@@ -11,13 +11,14 @@ import typer
 from workbench.cli.output import print_json
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
+from workbench.fileio import atomic_write
 from workbench.glossary import entries as glossary_entries
 from workbench.glossary.entries import TYPES, Glossary, append_entry, entry_from_table, load_folder, to_toml
 from workbench.glossary.exchange import export, import_file
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
 from workbench.project import Project
-from workbench.store import Store, atomic_write
+from workbench.store import Store
 
 app = typer.Typer(help="Named-entity glossary: check, suggest, add, import, export.", no_args_is_help=True)
 Paths = Annotated[

@@ -265,7 +265,7 @@ def to_toml(entry: Entry) -> str:
 def append_entry(folder: Path, entry: Entry, file: Path | None = None) -> Path:
     """Append `entry` to a glossary file (default: added.toml), refusing a duplicate id."""
     from workbench.errors import WorkbenchError
-    from workbench.store import atomic_write
+    from workbench.fileio import atomic_write
 
     existing = load_folder(folder).get(entry.id)
     if existing is not None:

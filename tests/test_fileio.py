@@ -1,0 +1,80 @@
+"""Crash-safe writes: old or new file, never torn; umask modes; several files as a set."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from workbench.fileio import WriteError, atomic_write, write_set
+
+
+def test_read_only_folder_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "a.json"
+    atomic_write(path, b"old")
+
+    def read_only(src: str, dst: str) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    with pytest.raises(WriteError, match="Read-only file system; the previous version is intact"):
+        atomic_write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_failed_write_in_the_middle_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "a.json"
+    atomic_write(path, b"old")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(WriteError, match="No space left on device; the previous version is intact"):
+        atomic_write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_new_files_get_the_mode_the_umask_gives(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "new.txt", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "shared.toml"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    atomic_write(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_set_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    fr, en = tmp_path / "c.fr-en.fr", tmp_path / "c.fr-en.en"
+    write_set({fr: b"old fr\n", en: b"old en\n"})
+    real_fsync = os.fsync
+    calls = []
+
+    def second_fails(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", second_fails)
+    with pytest.raises(WriteError, match="No space left on device"):
+        write_set({fr: b"new fr\n", en: b"new en\n"})
+    assert (fr.read_bytes(), en.read_bytes()) == (b"old fr\n", b"old en\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.fr-en.en", "c.fr-en.fr"]
+    monkeypatch.undo()
+    write_set({fr: b"new fr\n", en: b"new en\n"})
+    assert (fr.read_bytes(), en.read_bytes()) == (b"new fr\n", b"new en\n")

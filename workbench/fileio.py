@@ -1,0 +1,89 @@
+"""Crash-safe file writes: a reader sees the old file or the new one, never a torn one.
+
+Files are created with the mode the umask gives (as `open()` would), not mkstemp's 0600,
+so exports, glossaries and translations stay readable by colleagues and other tools; a
+file that already exists keeps its mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+
+class WriteError(WorkbenchError):
+    """A file could not be written; the previous version, if any, is intact."""
+
+
+def _temporary(path: Path) -> tuple[int, Path]:
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a synced temporary file beside `path`; return the temporary path."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temporary(path)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}; the previous version is intact.") from None
+    return tmp
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # some filesystems refuse to open or sync a folder
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, fsync, rename, fsync the folder."""
+    write_set({path: data})
+
+
+def write_set(files: Mapping[Path, bytes]) -> None:
+    """Replace several files as a set: every file is written and synced before the first
+    rename, so a failure (a full disk, a read-only folder) changes none of them."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_stage(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}; the previous version is intact.") from None
+    except WriteError:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for folder in {path.parent for path in files}:
+        _sync_folder(folder)
