@@ -34,9 +34,10 @@ def main() -> None:
     from workbench.mt.engine import EngineSettings
     from workbench.mt.memory import TranslationMemory
     from workbench.pipeline import expand_sources, load_article
+    from workbench.prepare import save_article
     from workbench.project import Project
     from workbench.store import Store
-    from workbench.translate import engine_factory, translate_articles
+    from workbench.translate import engine_factory, translate_documents
 
     glossary = load_folder(ROOT / "glossaries")
     articles = [load_article(p) for p in expand_sources([ROOT / "seeds"])]
@@ -77,9 +78,10 @@ def main() -> None:
         for enforcement in (Off(), Repair(), Inject()):
             with tempfile.TemporaryDirectory() as tmp:
                 project = Project(Path(tmp))
+                documents = [save_article(Store(project), article) for article in articles]
                 with TranslationMemory(project.memory) as tm:
-                    translate_articles(
-                        articles,
+                    translate_documents(
+                        documents,
                         Store(project),
                         tm,
                         engines=make(),

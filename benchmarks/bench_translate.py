@@ -11,7 +11,7 @@ French sentences made distinct (so neither de-duplication nor the memory helps a
 kept in their paragraphs. Every variant uses beam 4 and the same threads, and runs in its
 own process, so each reports its own peak memory:
 
-  (a) the workbench translate stage (translate_articles with a fresh memory and project);
+  (a) the workbench translate stage (translate_documents with a fresh memory and project);
   (b) argostranslate's own path as released in 1.9: one translate_batch per paragraph,
       max_batch_size=32 examples;
   (c) argostranslate's current apply_packaged_translation, one call per paragraph, whose
@@ -108,9 +108,10 @@ def run_variant(variant: str, n: int) -> dict[str, object]:
         from workbench.model import Article, Block, Segment
         from workbench.mt.engine import EngineSettings
         from workbench.mt.memory import TranslationMemory
+        from workbench.prepare import save_article
         from workbench.project import Project
         from workbench.store import Store
-        from workbench.translate import engine_factory, translate_articles
+        from workbench.translate import engine_factory, translate_documents
 
         articles = []
         for first in range(0, len(paragraphs), PARAGRAPHS_PER_ARTICLE):
@@ -131,9 +132,10 @@ def run_variant(variant: str, n: int) -> dict[str, object]:
         result["threads"] = (
             f"inter {settings.inter_threads}, intra {settings.intra_threads}, batches of {settings.max_batch_tokens} tokens"
         )
+        documents = [save_article(Store(project), article) for article in articles]
         start = time.perf_counter()
         with TranslationMemory(project.memory) as tm:
-            summary = translate_articles(articles, Store(project), tm, engines=engines)
+            summary = translate_documents(documents, Store(project), tm, engines=engines)
         result["seconds"] = time.perf_counter() - start
         result["decoded"] = summary.decoded
         result["project"] = str(project_dir)

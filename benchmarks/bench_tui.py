@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def generate(root: Path, articles: int, per_article: int) -> int:
-    from workbench.mt.memory import normalize  # noqa: F401  (warm the import like the app)
+    from workbench.mt.memory import unit_key  # noqa: F401  (warm the import like the app)
     from workbench.store import SCHEMA
 
     rng = random.Random(7)

@@ -22,13 +22,15 @@ class FakeEngine:
     def render(self, sentence: str) -> str:
         return f"EN({sentence})"
 
-    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
-        for n, start in enumerate(range(0, len(sentences), self.chunk)):
+    def translate(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, Translation]]]:
+        # longest first, like no real order: callers must use the indices, not the order
+        order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+        for n, start in enumerate(range(0, len(order), self.chunk)):
             if self.fail_after is not None and n >= self.fail_after:
                 raise RuntimeError("engine crashed")
-            chunk = sentences[start : start + self.chunk]
-            self.decoded.extend(chunk)
-            yield [Translation(self.render(s), -1.0) for s in chunk]
+            chunk = order[start : start + self.chunk]
+            self.decoded.extend(sentences[i] for i in chunk)
+            yield [(i, Translation(self.render(sentences[i]), -1.0)) for i in chunk]
 
 
 def factory(*engines: FakeEngine):
@@ -100,3 +102,17 @@ class WrongNamesEngine(FakeEngine):
             else:
                 out.append(latin.capitalize() if char.isupper() else latin)
         return "EN: " + "".join(out)
+
+
+def translate_project(project, *engines, sources=None):  # type: ignore[no-untyped-def]
+    """What `workbench translate` does: prepare the sources (default: seeds/), translate."""
+    from workbench.mt.memory import TranslationMemory
+    from workbench.pipeline import expand_sources
+    from workbench.prepare import Preparer, sync
+    from workbench.store import Store
+    from workbench.translate import translate_documents
+
+    store = Store(project)
+    documents = sync(store, Preparer(project.prepared), list(expand_sources(sources or [project.seeds])))
+    with TranslationMemory(project.memory) as tm:
+        return translate_documents(documents, store, tm, engines=factory(*engines))

@@ -22,8 +22,9 @@ import pytest
 from conftest import GUARD, ROOT, run_cli
 from figures import add as record_figure
 
+from workbench.errors import WorkbenchError
 from workbench.mt.packages import install_archive
-from workbench.store import Store, StoreError
+from workbench.store import Store
 
 KILLS = int(os.environ.get("WORKBENCH_KILLS", "50"))
 SEED = int(os.environ.get("WORKBENCH_FAULT_SEED", "2026"))
@@ -85,7 +86,8 @@ def translated(tmp_path: Path, installed, packages_dir: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(ROOT / "seeds", root / "seeds")
     result = run_cli("translate", "--json", "--max-length", "12", cwd=root)
-    assert json.loads(result.stdout)["files_written"] == 5
+    summary = json.loads(result.stdout)
+    assert summary["prepared"] == 5 and summary["files_written"] == 4  # ru: prepared, no model
     return root
 
 
@@ -215,7 +217,7 @@ def test_disk_full_during_a_confirmation(translated: Path, monkeypatch) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(WorkbenchError) as info:
         review.confirm(article, review.document(article).segments[0], "Will not fit.")
     assert str(info.value).endswith("No space left on device; the previous version is intact.")
     monkeypatch.undo()

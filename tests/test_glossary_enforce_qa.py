@@ -16,9 +16,10 @@ from workbench.glossary.match import Matcher
 from workbench.glossary.qa import check
 from workbench.mt.memory import TranslationMemory
 from workbench.pipeline import article_from_bytes
+from workbench.prepare import save_article
 from workbench.project import Project
 from workbench.store import Store
-from workbench.translate import translate_articles
+from workbench.translate import translate_documents
 
 GLOSSARY = load_folder(ROOT / "glossaries")
 RUSSIAN = """Кремль ответил
@@ -41,9 +42,10 @@ def articles():
 
 def translate(project: Project, enforcement):
     engines = factory(WrongNamesEngine("ru", chunk=100), WrongNamesEngine("fr", chunk=100))
+    documents = [save_article(Store(project), article) for article in articles()]
     with TranslationMemory(project.memory) as tm:
-        translate_articles(
-            articles(), Store(project), tm, engines=engines, glossary=GLOSSARY, enforcement=enforcement
+        translate_documents(
+            documents, Store(project), tm, engines=engines, glossary=GLOSSARY, enforcement=enforcement
         )
     store = Store(project)
     return {a.id: store.read(a.id) for a in articles()}

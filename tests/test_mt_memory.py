@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.mt.memory import HUMAN, TranslationMemory, normalize
+from workbench.mt.memory import HUMAN, TranslationMemory, unit_key
 
 
 @pytest.fixture
@@ -15,9 +15,9 @@ def memory(tmp_path: Path):
         yield tm
 
 
-def test_normalize() -> None:
-    assert normalize("  L’accès\u00a0 au   service ") == "L'accès au service"
-    assert normalize("e\u0301te\u0301") == "été"
+def test_unit_key() -> None:
+    assert unit_key("  L’accès\u00a0 au   service ") == "L'accès au service"
+    assert unit_key("e\u0301te\u0301") == "été"
 
 
 def test_exact_lookup_is_per_model_and_language_pair(memory: TranslationMemory) -> None:
@@ -100,4 +100,4 @@ def test_bulk_lookup(memory: TranslationMemory) -> None:
     assert memory.add("fr", "en", "m", units) == 1200
     found = memory.lookup_many("fr", "en", [s for s, _, _ in units] + ["Inconnue."], "m")
     assert len(found) == 1200
-    assert found[normalize("Phrase numéro 777.")].target == "Sentence number 777."
+    assert found[unit_key("Phrase numéro 777.")].target == "Sentence number 777."

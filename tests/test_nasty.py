@@ -217,11 +217,11 @@ def test_hostile_model_archives_install_nothing(case: str, tmp_path: Path, packa
 
 def test_corrupt_translation_file_is_named_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "translations").mkdir()
-    (tmp_path / "translations" / "broken.json").write_text('{"schema": 1, "article_id": ', encoding="utf-8")
+    (tmp_path / "translations" / "broken.en.json").write_text('{"schema": 2, "article_id": ', encoding="utf-8")
     result = run_cli("export", "-f", "jsonl", cwd=tmp_path)
     add("nasty inputs tried")
     assert result.returncode == 1
     assert result.stderr.decode() == (
-        f"workbench: {tmp_path / 'translations' / 'broken.json'} is not valid JSON; "
+        f"workbench: {tmp_path / 'translations' / 'broken.en.json'} is not valid JSON; "
         "it was not written by Workbench or was edited by hand.\n"
     )

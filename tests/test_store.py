@@ -9,7 +9,7 @@ from conftest import seed
 
 from workbench.pipeline import article_from_bytes, load_article
 from workbench.project import Project
-from workbench.store import SCHEMA, Store, StoreError, merge, parse
+from workbench.store import SCHEMA, Store, StoreError, file_name, merge, parse
 
 
 def document(project: Project, name: str = "001"):
@@ -34,7 +34,7 @@ def test_save_and_read_back(project: Project) -> None:
     assert again == saved
     raw = json.loads(store.path(article.id).read_text(encoding="utf-8"))
     assert raw["schema"] == SCHEMA
-    assert [p.name for p in project.translations.iterdir()] == [f"{article.id}.json"]  # no temp file left
+    assert [p.name for p in project.translations.iterdir()] == [f"{article.id}.en.json"]  # no temp file left
 
 
 def test_unchanged_update_does_not_write(project: Project) -> None:
@@ -66,32 +66,101 @@ def test_merge_does_not_alias_the_old_document(project: Project) -> None:
     assert doc.segments[0].target == ""
 
 
+def _valid() -> dict:
+    return {
+        "schema": SCHEMA,
+        "article_id": "x",
+        "source_path": "x",
+        "source_language": "fr",
+        "target_language": "en",
+        "title": "X",
+        "date": None,
+        "segments": [
+            {"id": "a", "block": 0, "index": 0, "kind": "title", "source": "x", "status": "new"},
+            {"id": "b", "block": 1, "index": 0, "kind": "text", "source": "y", "status": "machine"},
+        ],
+    }
+
+
+def _with(path: str, value: object) -> bytes:
+    data = _valid()
+    *parents, last = path.split(".")
+    node: object = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
+    if value is KeyError:
+        del node[last]  # type: ignore[union-attr]
+    else:
+        node[int(last) if isinstance(node, list) else last] = value  # type: ignore[index]
+    return json.dumps(data).encode()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"{not json", "is not valid JSON"),
+        (b'{"schema": 2, "article_id": ', "is not valid JSON"),
         (b"[]", "no schema version"),
         (json.dumps({"schema": 99}).encode(), "has schema 99"),
-        (json.dumps({"schema": SCHEMA, "article_id": "x"}).encode(), "lacks"),
-        (
-            json.dumps(
-                {
-                    "schema": SCHEMA,
-                    "article_id": "x",
-                    "source_path": "x",
-                    "source_language": "fr",
-                    "target_language": "en",
-                    "segments": [
-                        {"id": "a", "block": 0, "index": 0, "kind": "title", "source": "x", "status": "done"}
-                    ],
-                }
-            ).encode(),
-            "unknown status 'done'",
-        ),
+        (json.dumps({"schema": SCHEMA, "article_id": "x"}).encode(), "source_path: Field required"),
+        (_with("segments.0.status", "done"), r"segments\[0\]\.status: Input should be 'new', 'machine'"),
+        (_with("segments.1.block", "1"), r"segments\[1\]\.block: Input should be a valid integer"),
+        (_with("segments.1.target", 5), r"segments\[1\]\.target: Input should be a valid string"),
+        (_with("segments.1.id", "a"), r"segments\[1\]\.id: segment id 'a' appears twice"),
+        (_with("segments", {"a": 1}), "segments: Input should be a valid (list|array)"),
+        (_with("title", KeyError), "title: Field required"),
+        (_with("revision", "3"), "revision: Input should be a valid integer"),
+        (_with("removed", [{"line": "x"}]), r"removed\[0\]"),
     ],
 )
-def test_bad_files_name_themselves(data: bytes, message: str) -> None:
-    with pytest.raises(StoreError, match=message):
+def test_bad_files_name_the_file_and_the_field(data: bytes, message: str) -> None:
+    with pytest.raises(StoreError, match=message) as caught:
         parse(data, "translations/x.json")
+    assert str(caught.value).startswith("translations/x.json")
+    assert "\n" not in str(caught.value)
 
 
+def test_a_valid_file_parses() -> None:
+    document = parse(json.dumps(_valid()).encode(), "x")
+    assert [s.status for s in document.segments] == ["new", "machine"]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ("a b", "a_b", "a%20b", "a.b", "a/b", "a\\b", ".a", "a", "A"),
+        ("Москва", "москва", "x" * 300, "x" * 299 + "y"),
+    ],
+)
+def test_file_names_are_one_to_one_with_article_ids(ids: tuple[str, ...]) -> None:
+    names = [file_name(i, "en") for i in ids]
+    assert len(set(names)) == len(ids)
+    for name in names:
+        assert "/" not in name and not name.startswith(".") and len(name.encode()) < 255
+        assert name.endswith(".en.json")
+
+
+def test_another_target_language_lives_beside(project: Project) -> None:
+    article, doc = document(project)
+    Store(project, "en").update(article.id, lambda current: doc)
+    french = merge(article, None, "fr")
+    Store(project, "fr").update(article.id, lambda current: french)
+    assert sorted(p.name for p in project.translations.iterdir()) == [
+        f"{article.id}.en.json",
+        f"{article.id}.fr.json",
+    ]
+    assert Store(project, "en").read(article.id).target_language == "en"
+    assert len(list(Store(project, None).documents())) == 2
+    with pytest.raises(StoreError, match="into en, not fr"):
+        merge(article, doc, "fr")
+    with pytest.raises(StoreError, match="refusing to save"):
+        Store(project, "fr").update(article.id, lambda current: doc)
+
+
+def test_a_file_holding_another_article_is_refused(project: Project) -> None:
+    article, doc = document(project)
+    store = Store(project)
+    store.update(article.id, lambda current: doc)
+    store.path(article.id).rename(store.path("other"))
+    with pytest.raises(StoreError, match="holds article"):
+        store.read("other")

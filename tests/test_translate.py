@@ -13,18 +13,22 @@ from fakes import FakeEngine, factory
 from workbench.mt.engine import EngineSettings
 from workbench.mt.memory import TranslationMemory
 from workbench.pipeline import article_from_bytes, expand_sources, load_article
+from workbench.prepare import save_article
 from workbench.project import Project
 from workbench.store import Store
-from workbench.translate import engine_factory, translate_articles
+from workbench.translate import engine_factory, translate_documents
 
 
 def seeds_of(project: Project):
     return [load_article(p) for p in expand_sources([project.seeds])]
 
 
-def run(project: Project, articles, *engines, **kwargs):
+def run(project: Project, articles, *engines, target: str = "en", **kwargs):
+    """Save the articles' documents (as the prepare stage does), then translate those."""
+    store = Store(project, target)
+    documents = [save_article(store, article) for article in articles]
     with TranslationMemory(project.memory) as tm:
-        return translate_articles(articles, Store(project), tm, engines=factory(*engines), **kwargs)
+        return translate_documents(documents, store, tm, engines=factory(*engines), **kwargs)
 
 
 def test_every_segment_gets_one_target(project: Project) -> None:
@@ -173,9 +177,10 @@ def test_concurrent_confirmation_is_not_lost(project: Project) -> None:
 def test_end_to_end_through_the_real_package(project: Project, installed) -> None:
     """argostranslate package + SentencePiece + CTranslate2, the production path."""
     articles = [a for a in seeds_of(project) if a.language == "fr"]
+    documents = [save_article(Store(project), article) for article in articles]
     with TranslationMemory(project.memory) as tm:
-        summary = translate_articles(
-            articles, Store(project), tm, engines=engine_factory(EngineSettings(max_decoding_length=12))
+        summary = translate_documents(
+            documents, Store(project), tm, engines=engine_factory(EngineSettings(max_decoding_length=12))
         )
     unique = len({s.text for a in articles for s in a.segments})
     assert summary.decoded == unique and summary.missing == []
@@ -192,13 +197,15 @@ def test_cli_translate_offline(project: Project, installed, packages_dir: Path) 
     result = run_cli("translate", "--json", "--max-length", "12", cwd=project.root)
     assert result.returncode == 1  # the Russian article has no model here
     summary = json.loads(result.stdout)
-    assert summary["articles"] == 5 and summary["decoded"] == 86 and summary["files_written"] == 5
+    assert summary["articles"] == 5 and summary["decoded"] == 86 and summary["prepared"] == 5
+    assert summary["files_written"] == 4  # the Russian article was saved as prepared, untranslated
     assert result.stderr.decode() == (
         "workbench: no ru→en model is installed; run `workbench models install ru-en` "
         "(or `workbench models install FILE.argosmodel` offline).\n"
     )
     again = json.loads(run_cli("translate", "--json", "--max-length", "12", cwd=project.root).stdout)
     assert again["decoded"] == 0 and again["current"] == 86
+    assert again["prepared"] == 0 and again["prepared_reused"] == 0  # not even read back: unchanged
     text = run_cli("translate", "seeds/001_82dc057f0c50e8de.txt", cwd=project.root)
     assert text.returncode == 0
     assert b"15 segments: 0 translated by the model" in text.stdout

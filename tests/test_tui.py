@@ -5,20 +5,17 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from fakes import FakeEngine, factory
+from fakes import FakeEngine, factory, translate_project
 
 from workbench.mt.engine import Translation
 from workbench.mt.memory import TranslationMemory
-from workbench.pipeline import expand_sources, load_article
 from workbench.project import Project
 from workbench.review import Review
 from workbench.store import Store
-from workbench.translate import translate_articles
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.dialogs import GlossaryDialog, MemoryDialog, RemovedDialog
 
@@ -31,13 +28,7 @@ def make_project(tmp_path: Path, translated: bool = True) -> Project:
     shutil.copytree(ROOT / "glossaries", root / "glossaries")
     project = Project(root)
     if translated:
-        # relative paths, as `workbench translate` run in the project records them
-        articles = [load_article(p) for p in expand_sources([root / "seeds"])]
-        articles = [replace(a, source=str(Path(a.source).relative_to(root))) for a in articles]
-        with TranslationMemory(project.memory) as tm:
-            translate_articles(
-                articles, Store(project), tm, engines=factory(FakeEngine("fr"), FakeEngine("ru"))
-            )
+        translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
     return project
 
 
@@ -218,7 +209,7 @@ async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> N
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, RemovedDialog)
-        assert [r["text"] for r in dialog.removed][:3] == [
+        assert [r.text for r in dialog.removed][:3] == [
             "© ZoomUne salle de conférences Zoom",
             "Une salle de conférences Zoom - Sputnik Afrique, 1920, 07.04.2021",
             "S'abonner",
@@ -230,11 +221,7 @@ async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> N
         assert [s.source for s in document.segments if s.source == "S'abonner"] == ["S'abonner"]
         assert app.segments_table.row_count == 26
         # a later translate run keeps the restored line
-        article = replace(
-            load_article(project.seeds / "000_a82796ccd2587049.txt"), source="seeds/000_a82796ccd2587049.txt"
-        )
-        with TranslationMemory(project.memory) as tm:
-            translate_articles([article], Store(project), tm, engines=factory(FakeEngine("fr")))
+        translate_project(project, FakeEngine("fr"), sources=[project.seeds / "000_a82796ccd2587049.txt"])
         assert "S'abonner" in [s.source for s in saved(project).segments]
 
 

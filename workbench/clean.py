@@ -8,6 +8,7 @@ number and reason so that the review UI can show them and put them back.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,6 +69,13 @@ def word_count(text: str) -> int:
 class Ruleset:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = tuple(rules)
+        # what the rules do, not where they came from: prepared articles are keyed by it
+        self.fingerprint = hashlib.blake2b(
+            repr(
+                [(r.reason, sorted(r.labels), [p.pattern for p in r.patterns], r.max_words) for r in self.rules]
+            ).encode(),
+            digest_size=16,
+        ).hexdigest()
 
     def match(self, line: str) -> Rule | None:
         key = label_key(line)

@@ -35,6 +35,11 @@ BLOCK_MIN_HOME_CONFIDENCE = 0.15
 SPAN_MIN_WORDS = 2
 SPAN_MIN_CONFIDENCE = 0.25
 SPAN_MAX_HOME_CONFIDENCE = 0.15
+# Lingua's cost grows with the text; a few thousand characters decide a language as well
+# as a whole book, so detection reads a bounded sample and time stays linear in input size.
+SAMPLE_CHARS = 3000
+SPAN_MAX_CHARS = 300  # a longer "span" is a block of its own, judged by block_language
+SPANS_PER_BLOCK = 40
 
 CYRILLIC_LANGUAGES = {"ru", "uk"}
 # Each kind of candidate is searched on its own, so a gloss in brackets inside a quotation
@@ -68,9 +73,19 @@ def _codes() -> dict[Any, str]:
     return {getattr(Language, name): code for code, name in LANGUAGE_NAMES.items()}
 
 
+def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
+    """The text itself if short; else its beginning, middle and end, cut at spaces."""
+    if len(text) <= limit:
+        return text
+    third = limit // 3
+    middle = (len(text) - third) // 2
+    pieces = [text[:third], text[middle : middle + third], text[-third:]]
+    return " … ".join(piece.rsplit(" ", 1)[0] if " " in piece else piece for piece in pieces)
+
+
 def confidences(text: str) -> dict[str, float]:
     """Confidence per language code, highest first."""
-    values = _detector().compute_language_confidence_values(text)
+    values = _detector().compute_language_confidence_values(sample(text))
     codes = _codes()
     return {codes[v.language]: v.value for v in values}
 
@@ -78,7 +93,7 @@ def confidences(text: str) -> dict[str, float]:
 def detect(text: str) -> str | None:
     if not WORDS.search(text):
         return None
-    language = _detector().detect_language_of(text)
+    language = _detector().detect_language_of(sample(text))
     return _codes().get(language) if language is not None else None
 
 
@@ -118,12 +133,18 @@ def foreign_spans(text: str, language: str | None) -> tuple[LanguageSpan, ...]:
     if language is None:
         return ()
     spans: list[LanguageSpan] = []
+    tried = 0
     for start, fragment in _candidates(text, language):
+        if len(fragment) > SPAN_MAX_CHARS:
+            continue
         words = WORDS.findall(fragment)
         if len(words) < SPAN_MIN_WORDS or _is_name_run(words):
             continue
         if len(fragment) > 0.8 * len(text.strip()):
             continue  # the block itself, judged by block_language
+        tried += 1
+        if tried > SPANS_PER_BLOCK:
+            break
         scores = confidences(fragment)
         best = max(scores, key=scores.__getitem__)
         if (

@@ -11,7 +11,7 @@ from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
 from workbench.ingest import ingest_bytes, read_source
-from workbench.model import Article, Block, Removal
+from workbench.model import Article, Block
 from workbench.segment import IdMaker, segment_block
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md")
@@ -78,18 +78,21 @@ def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
 
 
 def restore(article: Article, line: int) -> Article:
-    """Put a removed line back into the article as a paragraph, in its original place."""
+    """Put a removed line back into the article as a paragraph, in its original place.
+
+    Every other block keeps the language found when the article was prepared, and the
+    restored line takes the article's: a restore never loads the language models.
+    """
     removal = next((r for r in article.removed if r.line == line and r.text), None)
     if removal is None:
         raise InputError(f"line {line} of {article.id} was not removed.")
-    lines = [Line(b.line, b.text, b.kind) for b in article.blocks]
-    lines.append(Line(removal.line, removal.text, block_kind(removal.text)))
-    lines.sort(key=lambda entry: entry.number)
-    lines = [
-        replace(entry, kind="title" if i == 0 else block_kind(entry.text))
-        if (i == 0) != (entry.kind == "title")
-        else entry
-        for i, entry in enumerate(lines)
-    ]
-    remaining: tuple[Removal, ...] = tuple(r for r in article.removed if r is not removal)
-    return replace(article, blocks=build_blocks(lines, article.language), removed=remaining)
+    added = Block(kind=block_kind(removal.text), text=removal.text, line=removal.line, language=article.language)
+    blocks = sorted([*article.blocks, added], key=lambda block: block.line)
+    make_id = IdMaker()
+    rebuilt = []
+    for index, block in enumerate(blocks):
+        kind = "title" if index == 0 else block.kind if block.kind != "title" else block_kind(block.text)
+        segments = segment_block(block.text, index, block.language, make_id)
+        rebuilt.append(replace(block, kind=kind, segments=segments))
+    remaining = tuple(r for r in article.removed if r is not removal)
+    return replace(article, blocks=tuple(rebuilt), removed=remaining)

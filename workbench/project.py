@@ -14,6 +14,10 @@ class Project:
     def here(cls, root: Path | None = None) -> Project:
         return cls((root or Path.cwd()).resolve())
 
+    def exists(self) -> bool:
+        """Whether the folder looks like a Workbench project (so state may be kept in it)."""
+        return any(p.is_dir() for p in (self.seeds, self.translations, self.glossaries, self.state))
+
     @property
     def seeds(self) -> Path:
         return self.root / "seeds"
@@ -34,6 +38,11 @@ class Project:
     @property
     def memory(self) -> Path:
         return self.state / "memory.sqlite"
+
+    @property
+    def prepared(self) -> Path:
+        """Prepared articles, keyed by source bytes and the versions of the stages."""
+        return self.state / "prepared"
 
     @property
     def locks(self) -> Path:

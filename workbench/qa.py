@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from workbench.glossary.entries import Glossary
-from workbench.glossary.match import Matcher, contains_english
+from workbench.glossary.match import Matcher, contains_english, matcher_for
 from workbench.store import Document, SegmentRecord
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
@@ -167,13 +167,10 @@ def check_segment(article: str, s: SegmentRecord, matcher: Matcher | None = None
 
 def check_documents(documents: Iterable[Document], glossary: Glossary | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    matchers: dict[str | None, Matcher] = {}
     for document in sorted(documents, key=lambda d: d.article_id):
         matcher = None
         if glossary is not None and len(glossary):
-            matcher = matchers.setdefault(
-                document.source_language, Matcher(glossary, document.source_language)
-            )
+            matcher = matcher_for(glossary, document.source_language)
         for segment in document.segments:
             findings += check_segment(document.article_id, segment, matcher)
     return findings

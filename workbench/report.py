@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from workbench.glossary.entries import Glossary
-from workbench.glossary.match import Matcher, contains_english
+from workbench.glossary.match import contains_english, matcher_for
 from workbench.qa import Finding, check_documents
 from workbench.store import STATUSES, Document
 
@@ -27,7 +27,7 @@ class Effort:
 
 
 @dataclass
-class Summary:
+class Report:
     name: str
     language: str | None = None
     statuses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
@@ -60,23 +60,22 @@ def _effort(pairs: list[tuple[str, str]]) -> Effort:
 
 def summarise(
     documents: Iterable[Document], glossary: Glossary | None = None
-) -> tuple[list[Summary], Summary]:
+) -> tuple[list[Report], Report]:
     documents = sorted(documents, key=lambda d: d.article_id)
     findings: list[Finding] = check_documents(documents, glossary)
     by_article: dict[str, Counter[str]] = {}
     for f in findings:
         if f.check != "untranslated":
             by_article.setdefault(f.article, Counter())[f.check] += 1
-    matchers: dict[str | None, Matcher] = {}
     articles = []
-    corpus = Summary("corpus")
+    corpus = Report("corpus")
     all_pairs: list[tuple[str, str]] = []
     for d in documents:
-        summary = Summary(d.article_id, d.source_language)
+        summary = Report(d.article_id, d.source_language)
         pairs = []
         matcher = None
         if glossary is not None and len(glossary):
-            matcher = matchers.setdefault(d.source_language, Matcher(glossary, d.source_language))
+            matcher = matcher_for(glossary, d.source_language)
         for s in d.segments:
             summary.statuses[s.status] += 1
             if s.status in ("edited", "reviewed") and s.mt:
@@ -98,7 +97,7 @@ def summarise(
     return articles, corpus
 
 
-def as_json(summary: Summary) -> dict[str, object]:
+def as_json(summary: Report) -> dict[str, object]:
     return {
         "name": summary.name,
         "language": summary.language,

@@ -1,29 +1,42 @@
 """Review: what a translator does to the parallel text, without any UI.
 
-The TUI is a shell over this module, and tests drive it directly. Every change is saved at
-once through the store's locked read-modify-write, and is refused with a Conflict when
-another process changed the same segment since the reviewer looked at it. Confirmed
-translations go into the translation memory, where they outrank machine translation.
+Two halves. `Review` holds the state of one reviewing session (the documents read, the
+undo stack, the glossary) and is changed only by its owner's thread — the UI thread of
+the TUI. The work behind each action — saving a change, re-translating a segment,
+restoring a removed line, translating articles, preparing new sources — is a plain
+function below that opens its own store and memory handles, so it can run in a worker
+thread and hand its result back as a value; `Review.apply_*` takes those values in.
+
+Every change is a locked read-modify-write of the article's file, refused with a
+Conflict when another process changed the same segment since the reviewer looked at
+it — unless that other change was a machine's: a machine change never beats a human
+one. Confirmed translations go into the translation memory, where they outrank MT.
+The blocking methods (`edit`, `confirm`, `undo`…) do plan, work and apply in one call,
+for scripts and tests.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.fileio import WriteError, atomic_write
 from workbench.glossary.entries import Entry, Glossary, append_entry, load_folder
-from workbench.glossary.match import Hit, Matcher, contains_english
-from workbench.model import Article
+from workbench.glossary.match import Hit, Matcher, contains_english, matcher_for
 from workbench.mt.memory import Match, TranslationMemory
-from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources, load_article
+from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources, restore
+from workbench.prepare import Preparer, source_label, sync
 from workbench.project import Project
 from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, merge, now
-from workbench.translate import EngineFactory, Progress, Summary, engine_factory, translate_articles
+from workbench.translate import EngineFactory, Progress, TranslateSummary, engine_factory, translate_documents
+
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,37 @@ class ArticleInfo:
         return cls(d.article_id, d.source_language, d.title, len(d.segments), reviewed, d.source_path)
 
 
+def display_titles(infos: Iterable[ArticleInfo]) -> dict[str, str]:
+    """What a translator reads in the article list: the title, with the id added only
+    where two articles share a title (or one has none)."""
+    infos = list(infos)
+    counts: dict[str, int] = {}
+    for info in infos:
+        key = info.title.strip().casefold()
+        counts[key] = counts.get(key, 0) + 1
+    names = {}
+    for info in infos:
+        title = " ".join(info.title.split())
+        if not title:
+            names[info.id] = info.id
+        elif counts[title.casefold()] > 1:
+            names[info.id] = f"{title} ({info.id})"
+        else:
+            names[info.id] = title
+    return names
+
+
+Stamp = tuple[int, int]  # (mtime_ns, size): a file changed when its stamp did
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 class Library(MutableMapping[str, Document]):
     """The project's translation files, by article id: every article's summary at once,
     read from a cache keyed by file size and modification time, and each document only
@@ -52,26 +96,34 @@ class Library(MutableMapping[str, Document]):
         self.paths: dict[str, Path] = {}
         self.summaries: dict[str, ArticleInfo] = {}
         self.loaded: dict[str, Document] = {}
+        self.stamps: dict[str, Stamp | None] = {}  # of each loaded document's file, as read
+
+    def _cache(self) -> dict[str, dict[str, object]]:
+        """The summaries cache, or nothing: written by another version or torn, it is rebuilt."""
+        try:
+            cache = json.loads(self.index.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(cache, dict) or cache.get("version") != INDEX_VERSION:
+            return {}
+        files = cache.get("files")
+        return files if isinstance(files, dict) else {}
 
     def scan(self) -> list[str]:
         """Summarise every file, parsing only those the cache does not know; return problems."""
         problems: list[str] = []
-        try:
-            cache = json.loads(self.index.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            cache = {}
+        cache = self._cache()
         fresh: dict[str, dict[str, object]] = {}
-        folder = self.store.folder
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            try:
-                stat = path.stat()
-            except OSError:
+        for path in self.store.paths():
+            stamp = _stamp(path)
+            if stamp is None:
                 continue
-            stamp = [stat.st_mtime_ns, stat.st_size]
-            entry = cache.get(path.name) if isinstance(cache, dict) else None
-            if isinstance(entry, dict) and entry.get("stamp") == stamp:
-                info = ArticleInfo(**entry["info"])
-            else:
+            entry = cache.get(path.name)
+            info = None
+            if isinstance(entry, dict) and entry.get("stamp") == list(stamp):
+                with contextlib.suppress(TypeError, ValueError):
+                    info = ArticleInfo(**entry["info"])  # type: ignore[arg-type]
+            if info is None:
                 try:
                     document = self.store.read_path(path)
                 except StoreError as exc:
@@ -80,41 +132,53 @@ class Library(MutableMapping[str, Document]):
                 if document is None:
                     continue
                 self.loaded[document.article_id] = document
+                self.stamps[document.article_id] = stamp
                 info = ArticleInfo.of(document)
-            fresh[path.name] = {"stamp": stamp, "info": asdict(info)}
+            fresh[path.name] = {"stamp": list(stamp), "info": asdict(info)}
             self.paths[info.id] = path
             self.summaries[info.id] = info
         if fresh != cache:
             # a cache only: an unwritable state folder costs speed, not correctness
+            data = {"version": INDEX_VERSION, "files": fresh}
             with contextlib.suppress(WriteError):
-                atomic_write(self.index, json.dumps(fresh, ensure_ascii=False).encode("utf-8"))
+                atomic_write(self.index, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         return problems
 
     def __getitem__(self, article_id: str) -> Document:
         if article_id not in self.loaded:
             if article_id not in self.paths:
                 raise KeyError(article_id)
-            document = self.store.read_path(self.paths[article_id])
+            path = self.paths[article_id]
+            stamp = _stamp(path)
+            document = self.store.read_path(path)
             if document is None:
-                raise StoreError(f"{self.paths[article_id].name} has disappeared.")
+                raise StoreError(f"{path.name} has disappeared.")
             self.loaded[article_id] = document
+            self.stamps[article_id] = stamp
         return self.loaded[article_id]
 
     def __setitem__(self, article_id: str, document: Document) -> None:
         self.loaded[article_id] = document
         self.summaries[article_id] = ArticleInfo.of(document)
         self.paths[article_id] = self.store.path(article_id)
+        self.stamps[article_id] = _stamp(self.paths[article_id])
 
     def __delitem__(self, article_id: str) -> None:
-        self.loaded.pop(article_id, None)
-        self.summaries.pop(article_id, None)
-        self.paths.pop(article_id, None)
+        for table in (self.loaded, self.summaries, self.paths, self.stamps):
+            table.pop(article_id, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.paths))
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    def changed_on_disk(self, article_id: str) -> bool:
+        """Whether the file's size or modification time moved since it was read: a stat,
+        not a parse."""
+        if article_id not in self.loaded:
+            return False
+        return _stamp(self.paths[article_id]) != self.stamps.get(article_id)
 
 
 @dataclass(frozen=True)
@@ -123,6 +187,237 @@ class GlossaryView:
 
     source_hits: tuple[Hit, ...]
     missing: tuple[Hit, ...]  # entities whose English form the target lacks
+
+
+@dataclass(frozen=True)
+class Change:
+    """A reviewer's change to one segment: what they saw (`base`) and what they want."""
+
+    article_id: str
+    base: SegmentRecord
+    target: str
+    status: str
+    mt: str | None = None  # set by a re-translation or an undo
+    score: float | None = None
+    model: str | None = None
+    origin: str | None = None
+    glossary: tuple[str, ...] | None = None
+    undo: bool = False  # undoing: not pushed on the undo stack again
+
+    @property
+    def human(self) -> bool:
+        return self.status in ("edited", "reviewed")
+
+    def applied_to(self, record: SegmentRecord) -> None:
+        record.target, record.status = self.target, self.status  # type: ignore[assignment]
+        if self.mt is not None:
+            record.mt = self.mt
+        if self.origin is not None:
+            record.score, record.model, record.origin = self.score, self.model or "", self.origin
+        if self.glossary is not None:
+            record.glossary = list(self.glossary)
+        record.updated = now()
+
+
+class SegmentConflict(Conflict):
+    """Another process changed the segment: both versions, for the reviewer to choose."""
+
+    def __init__(self, message: str, change: Change, theirs: SegmentRecord | None, document: Document | None):
+        super().__init__(message)
+        self.change = change
+        self.theirs = theirs
+        self.document = document
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A change as it landed on disk."""
+
+    change: Change
+    before: SegmentRecord
+    after: SegmentRecord
+    document: Document
+
+
+# -- the work: plain functions with their own handles, safe in any thread -------------------
+
+
+def write_change(project: Project, target: str, change: Change) -> Saved:
+    """Apply `change` to the segment on disk, unless someone else changed it since `change.base`.
+
+    A segment that a machine changed meanwhile (a translate run) takes the human change
+    anyway; a segment another person changed raises SegmentConflict with both versions.
+    """
+    store = Store(project, target)
+    result: dict[str, SegmentRecord] = {}
+    base = change.base
+
+    def apply(current: Document | None) -> Document:
+        if current is None:
+            raise SegmentConflict(
+                f"{change.article_id} has no translation file any more; it was removed meanwhile.",
+                change,
+                None,
+                None,
+            )
+        record = current.segment(base.id)
+        if record is None:
+            raise SegmentConflict(
+                f"segment {base.id} of {change.article_id} no longer exists; the source changed meanwhile.",
+                change,
+                None,
+                current,
+            )
+        moved = (record.target, record.status) != (base.target, base.status)
+        if moved and not (change.human and not record.human):
+            raise SegmentConflict(
+                f"segment {base.id} of {change.article_id} was changed by another process"
+                f" (now {record.status}: {record.target[:60]!r}); your text is kept, choose which to keep.",
+                change,
+                copy.deepcopy(record),
+                current,
+            )
+        result["before"] = copy.deepcopy(record)
+        change.applied_to(record)
+        result["after"] = copy.deepcopy(record)
+        return current
+
+    document, _ = store.update(change.article_id, apply)
+    assert document is not None
+    after = result["after"]
+    if after.status == "reviewed" and after.target.strip():
+        with TranslationMemory(project.memory) as memory:
+            memory.add_human(
+                document.source_language or "",
+                target,
+                after.source,
+                after.target,
+                note=f"{change.article_id}/{after.id}",
+            )
+    return Saved(change, result["before"], after, document)
+
+
+def compute_retranslation(
+    engines: EngineFactory,
+    matcher: Matcher,
+    language: str | None,
+    target: str,
+    article_id: str,
+    base: SegmentRecord,
+) -> Change:
+    """A fresh machine translation of one segment, glossary enforced; nothing is saved."""
+    from workbench.glossary.enforce import Inject
+
+    if language is None:
+        raise StoreError(f"the language of {article_id} is unknown; it cannot be machine-translated.")
+    engine = engines(language, target)
+    hits = matcher.find(base.source)
+    enforcement = Inject()
+    [[(_, translation)]] = list(engine.translate([enforcement.prepare(base.source, hits)]))
+    repaired = enforcement.repair(translation.text, hits)
+    return Change(
+        article_id,
+        base,
+        target=repaired.text,
+        status="machine",
+        mt=repaired.text,
+        score=translation.score,
+        model=engine.model_id,
+        origin="engine",
+        glossary=tuple(repaired.applied),
+    )
+
+
+def write_restore(project: Project, target: str, article_id: str, line: int) -> Document:
+    """Put a removed line back into the article; it becomes a segment to translate.
+
+    Works from the saved document and its prepared article (no language model loads);
+    only when the prepared copy is gone is the source prepared again.
+    """
+    store = Store(project, target)
+    preparer = Preparer(project.prepared)
+
+    def change(current: Document | None) -> Document:
+        if current is None:
+            raise Conflict(f"{article_id} has no translation file any more.")
+        if not any(r.line == line and r.text for r in current.removed):
+            raise StoreError(f"line {line} of {article_id} was not removed, or is already restored.")
+        article = preparer.cached(current.prepared) if current.prepared else None
+        key = current.prepared
+        if article is None:
+            source = Path(current.source_path)
+            prepared = preparer.prepare(source if source.is_absolute() else project.root / source)
+            article, key = prepared.article, prepared.key
+        article = replace(article, id=current.article_id, source=current.source_path)
+        restored = sorted({*current.restored, line})
+        for number in restored:
+            if any(r.line == number and r.text for r in article.removed):
+                article = restore(article, number)
+        document = merge(article, current, target, key)
+        document.restored = restored
+        return document
+
+    saved, _ = store.update(article_id, change)
+    assert saved is not None
+    return saved
+
+
+@dataclass
+class Translated:
+    summary: TranslateSummary
+    documents: dict[str, Document] = field(default_factory=dict)
+
+
+def run_translation(
+    project: Project,
+    target: str,
+    documents: Sequence[Document],
+    engines: EngineFactory,
+    glossary: Glossary | None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Translated:
+    """Translate the saved documents with this thread's own store and memory; return the
+    documents as they are on disk afterwards."""
+    store = Store(project, target)
+    with TranslationMemory(project.memory) as memory:
+        summary = translate_documents(
+            documents, store, memory, engines=engines, progress=progress, cancel=cancel, glossary=glossary
+        )
+    result = Translated(summary)
+    for document in documents:
+        current = store.read(document.article_id)
+        if current is not None:
+            result.documents[document.article_id] = current
+    return result
+
+
+@dataclass
+class PreparedSources:
+    documents: list[Document] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def prepare_sources(
+    project: Project, target: str, sources: Iterable[Path], progress: Progress | None = None
+) -> PreparedSources:
+    """Clean and segment new sources into documents with status new; one bad file is a
+    problem reported, not the end of the others."""
+    sources = list(sources)
+    store = Store(project, target)
+    preparer = Preparer(project.prepared)
+    result = PreparedSources()
+    for n, source in enumerate(sources, 1):
+        try:
+            result.documents.extend(sync(store, preparer, [source]))
+        except WorkbenchError as exc:
+            result.problems.append(str(exc))
+        if progress:
+            progress(n, len(sources))
+    return result
+
+
+# -- the session ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -142,13 +437,12 @@ class Review:
         target: str = "en",
     ) -> None:
         self.project = project
-        self.store = Store(project)
+        self.store = Store(project, target)
         self.target = target
-        self.engines = engines
+        self.engines = engines or engine_factory_default()
         self.glossary = glossary if glossary is not None else load_folder(project.glossaries)
-        self.documents = Library(self.store, project.state / "index.json")
+        self.documents = Library(self.store, project.state / f"index.{target}.json")
         self.undo_stack: list[Undo] = []
-        self._matchers: dict[str | None, Matcher] = {}
         self._memory: TranslationMemory | None = None
         self._memory_thread: int | None = None
         self.problems: list[str] = []
@@ -162,47 +456,25 @@ class Review:
 
     def unprepared_sources(self) -> list[Path]:
         """Article files in seeds/ that have no translation file yet."""
-        if not self.project.seeds.is_dir() or not any(
-            p.suffix.lower() in ARTICLE_SUFFIXES for p in self.project.seeds.iterdir()
-        ):
+        seeds = self.project.seeds
+        try:
+            if not seeds.is_dir() or not any(p.suffix.lower() in ARTICLE_SUFFIXES for p in seeds.iterdir()):
+                return []
+        except OSError:
             return []
         known = {info.source_path for info in self.documents.summaries.values()}
         known_ids = set(self.documents)
         return [
             Path(p)
-            for p in expand_sources([self.project.seeds])
-            if str(self._relative(Path(p))) not in known and Path(p).stem not in known_ids
+            for p in expand_sources([seeds])
+            if source_label(p, self.project.root) not in known and Path(p).stem not in known_ids
         ]
-
-    def prepare(self, sources: Iterable[Path], progress: Progress | None = None) -> list[str]:
-        """Clean and segment new articles and save them with status new; return problems."""
-        sources = list(sources)
-        problems = []
-        for n, source in enumerate(sources, 1):
-            try:
-                article = load_article(self._relative(source))
-            except Exception as exc:  # one bad file must not stop the others
-                problems.append(str(exc))
-                continue
-
-            def create(current: Document | None, article: Article = article) -> Document | None:
-                return merge(article, current, self.target) if current is None else None
-
-            document, _ = self.store.update(article.id, create)
-            if document is not None:
-                self.documents[article.id] = document
-            if progress:
-                progress(n, len(sources))
-        return problems
-
-    def _relative(self, path: Path) -> Path:
-        try:
-            return path.resolve().relative_to(self.project.root)
-        except ValueError:
-            return path
 
     def articles(self) -> list[ArticleInfo]:
         return [self.documents.summaries[i] for i in self.documents]
+
+    def titles(self) -> dict[str, str]:
+        return display_titles(self.articles())
 
     def document(self, article_id: str) -> Document:
         return self.documents[article_id]
@@ -215,12 +487,8 @@ class Review:
         return document
 
     def changed_on_disk(self, article_id: str) -> bool:
-        """Whether another process saved this article since we read it."""
-        try:
-            on_disk = self.store.read(article_id)
-        except StoreError:
-            return False
-        return on_disk is not None and on_disk.revision != self.documents[article_id].revision
+        """Whether another process saved this article since we read it (a stat, no parse)."""
+        return self.documents.changed_on_disk(article_id)
 
     # -- memory ---------------------------------------------------------------------------
 
@@ -240,9 +508,7 @@ class Review:
     # -- glossary -------------------------------------------------------------------------
 
     def matcher(self, language: str | None) -> Matcher:
-        if language not in self._matchers:
-            self._matchers[language] = Matcher(self.glossary, language)
-        return self._matchers[language]
+        return matcher_for(self.glossary, language)
 
     def glossary_view(self, article_id: str, segment: SegmentRecord) -> GlossaryView:
         hits = tuple(self.matcher(self.documents[article_id].source_language).find(segment.source))
@@ -257,137 +523,140 @@ class Review:
 
     def reload_glossary(self) -> None:
         self.glossary = load_folder(self.project.glossaries)
-        self._matchers.clear()
 
-    # -- changing segments ----------------------------------------------------------------
+    # -- planning changes (no disk) ------------------------------------------------------
 
-    def _change(
-        self,
-        article_id: str,
-        base: SegmentRecord,
-        apply: Callable[[SegmentRecord], None],
-        remember: bool = True,
-    ) -> SegmentRecord:
-        """Apply `apply` to the segment on disk, unless someone else changed it since `base`."""
-        result: dict[str, SegmentRecord] = {}
+    def plan_edit(self, article_id: str, base: SegmentRecord, text: str) -> Change:
+        return Change(article_id, base, target=text, status="edited" if text != base.target else base.status)
 
-        def change(current: Document | None) -> Document:
-            if current is None:
-                raise Conflict(f"{article_id} has no translation file any more; it was removed meanwhile.")
-            record = current.segment(base.id)
-            if record is None:
-                raise Conflict(
-                    f"segment {base.id} of {article_id} no longer exists; the source changed meanwhile."
-                )
-            if (record.target, record.status) != (base.target, base.status):
-                raise Conflict(
-                    f"segment {base.id} of {article_id} was changed by another process "
-                    f"(now {record.status}: {record.target[:60]!r}); it has been reloaded, nothing was overwritten."
-                )
-            result["before"] = replace(record, glossary=list(record.glossary))
-            apply(record)
-            record.updated = now()
-            result["after"] = replace(record, glossary=list(record.glossary))
-            return current
+    def plan_confirm(self, article_id: str, base: SegmentRecord, text: str | None = None) -> Change:
+        return Change(article_id, base, target=base.target if text is None else text, status="reviewed")
 
+    def plan_accept(self, article_id: str, base: SegmentRecord) -> Change:
+        return self.plan_confirm(article_id, base, base.mt)
+
+    def plan_keep_mine(self, conflict: SegmentConflict) -> Change:
+        """After a conflict the reviewer chose their text over the other version."""
+        if conflict.theirs is None:
+            raise StoreError("the segment no longer exists; there is nothing to keep your text in.")
+        return replace(conflict.change, base=conflict.theirs)
+
+    def plan_undo(self) -> Change | None:
+        if not self.undo_stack:
+            return None
+        last = self.undo_stack[-1]
+        before = last.before
+        return Change(
+            last.article_id,
+            last.after,
+            target=before.target,
+            status=before.status,
+            mt=before.mt,
+            score=before.score,
+            model=before.model,
+            origin=before.origin,
+            glossary=tuple(before.glossary),
+            undo=True,
+        )
+
+    def retranslation(self, article_id: str, base: SegmentRecord) -> Callable[[], Change]:
+        """The work of re-translating a segment, to run in a worker; it reads no session state."""
+        language = self.documents[article_id].source_language
+        matcher, engines, target = self.matcher(language), self.engines, self.target
+        return lambda: compute_retranslation(engines, matcher, language, target, article_id, base)
+
+    # -- taking results in (the owner's thread only) ---------------------------------------
+
+    def apply_saved(self, saved: Saved) -> SegmentRecord:
+        change = saved.change
+        self.documents[change.article_id] = saved.document
+        if change.undo:
+            if self.undo_stack and self.undo_stack[-1].after.id == change.base.id:
+                self.undo_stack.pop()
+        else:
+            self.undo_stack.append(Undo(change.article_id, saved.before, saved.after))
+        return saved.after
+
+    def apply_conflict(self, conflict: SegmentConflict) -> None:
+        """The document as another process left it; the undo history no longer applies to it."""
+        if conflict.document is not None:
+            self.documents[conflict.change.article_id] = conflict.document
+        else:
+            with contextlib.suppress(StoreError, KeyError):
+                self.reload(conflict.change.article_id)
+        if conflict.change.undo:
+            self.undo_stack.clear()
+
+    def apply_document(self, document: Document) -> None:
+        self.documents[document.article_id] = document
+
+    # -- blocking conveniences: plan, work, apply --------------------------------------------
+
+    def save(self, change: Change) -> SegmentRecord:
         try:
-            document, _ = self.store.update(article_id, change)
-        except Conflict:
-            self.reload(article_id)
+            saved = write_change(self.project, self.target, change)
+        except SegmentConflict as conflict:
+            self.apply_conflict(conflict)
             raise
-        assert document is not None
-        self.documents[article_id] = document
-        if remember:
-            self.undo_stack.append(Undo(article_id, result["before"], result["after"]))
-        after = result["after"]
-        if after.status == "reviewed" and after.target.strip():
-            language = document.source_language or ""
-            self.memory.add_human(
-                language, self.target, after.source, after.target, note=f"{article_id}/{after.id}"
-            )
-        return after
+        return self.apply_saved(saved)
 
     def edit(self, article_id: str, base: SegmentRecord, text: str) -> SegmentRecord:
         """Save a human edit (status edited) at once."""
-
-        def apply(record: SegmentRecord) -> None:
-            if text != record.target:
-                record.target = text
-                record.status = "edited"
-
-        return self._change(article_id, base, apply)
+        return self.save(self.plan_edit(article_id, base, text))
 
     def confirm(self, article_id: str, base: SegmentRecord, text: str | None = None) -> SegmentRecord:
         """Mark reviewed, with `text` as the target if given."""
-
-        def apply(record: SegmentRecord) -> None:
-            if text is not None:
-                record.target = text
-            record.status = "reviewed"
-
-        return self._change(article_id, base, apply)
+        return self.save(self.plan_confirm(article_id, base, text))
 
     def accept_mt(self, article_id: str, base: SegmentRecord) -> SegmentRecord:
-        return self.confirm(article_id, base, base.mt)
+        return self.save(self.plan_accept(article_id, base))
 
     def undo(self) -> tuple[str, SegmentRecord] | None:
         """Put the last changed segment back as it was; None when there is nothing to undo."""
-        if not self.undo_stack:
+        change = self.plan_undo()
+        if change is None:
             return None
-        last = self.undo_stack.pop()
-
-        def apply(record: SegmentRecord) -> None:
-            record.target, record.status, record.mt = last.before.target, last.before.status, last.before.mt
-            record.score, record.model, record.origin = (
-                last.before.score,
-                last.before.model,
-                last.before.origin,
-            )
-
-        try:
-            return last.article_id, self._change(last.article_id, last.after, apply, remember=False)
-        except Conflict:
-            self.undo_stack.clear()
-            raise
+        return change.article_id, self.save(change)
 
     def retranslate(self, article_id: str, base: SegmentRecord) -> SegmentRecord:
-        """Fresh machine translation of one segment, glossary enforced; the reviewer asked."""
-        from workbench.glossary.enforce import Inject
-
-        document = self.documents[article_id]
-        language = document.source_language
-        if language is None:
-            raise StoreError(f"the language of {article_id} is unknown; it cannot be machine-translated.")
-        engines = self.engines or engine_factory_default()
-        engine = engines(language, self.target)
-        hits = self.matcher(language).find(base.source)
-        enforcement = Inject()
-        [[translation]] = list(engine.translate([enforcement.prepare(base.source, hits)]))
-        repaired = enforcement.repair(translation.text, hits)
-
-        def apply(record: SegmentRecord) -> None:
-            record.mt = record.target = repaired.text
-            record.score, record.model, record.origin = translation.score, engine.model_id, "engine"
-            record.glossary = list(repaired.applied)
-            record.status = "machine"
-
-        return self._change(article_id, base, apply)
+        return self.save(self.retranslation(article_id, base)())
 
     def restore_line(self, article_id: str, line: int) -> Document:
-        """Put a removed line back into the article; it becomes a new segment to translate."""
-        document = self.documents[article_id]
-        article: Article = load_article(self.project.root / document.source_path)
+        document = write_restore(self.project, self.target, article_id, line)
+        self.apply_document(document)
+        return document
 
-        def change(current: Document | None) -> Document:
-            if current is None:
-                raise Conflict(f"{article_id} has no translation file any more.")
-            current.restored = sorted({*current.restored, line})
-            return merge(article, current, self.target)
+    def prepare(self, sources: Iterable[Path], progress: Progress | None = None) -> list[str]:
+        result = prepare_sources(self.project, self.target, sources, progress)
+        for document in result.documents:
+            self.apply_document(document)
+        return result.problems
 
-        saved, _ = self.store.update(article_id, change)
-        assert saved is not None
-        self.documents[article_id] = saved
-        return saved
+    def translation(
+        self,
+        article_ids: Iterable[str] | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Callable[[], Translated]:
+        """The work of translating articles, to run in a worker; it reads no session state."""
+        ids = list(article_ids) if article_ids is not None else sorted(self.documents)
+        documents = [copy.deepcopy(self.documents[i]) for i in ids]
+        project, target, engines, glossary = self.project, self.target, self.engines, self.glossary
+        return lambda: run_translation(project, target, documents, engines, glossary, progress, cancel)
+
+    def apply_translated(self, translated: Translated) -> None:
+        for document in translated.documents.values():
+            self.apply_document(document)
+
+    def translate(
+        self,
+        article_ids: Iterable[str] | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TranslateSummary:
+        translated = self.translation(article_ids, progress, cancel)()
+        self.apply_translated(translated)
+        return translated.summary
 
     # -- finding ---------------------------------------------------------------------------
 
@@ -419,36 +688,9 @@ class Review:
             if needle in s.source.casefold() or needle in s.target.casefold()
         ]
 
-    # -- machine translation in bulk ------------------------------------------------------
-
-    def translate(
-        self,
-        article_ids: Iterable[str] | None = None,
-        progress: Progress | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Summary:
-        ids = list(article_ids) if article_ids is not None else sorted(self.documents)
-        articles = [load_article(self.project.root / self.documents[i].source_path) for i in ids]
-        memory = TranslationMemory(self.project.memory)  # this runs in a worker thread
-        try:
-            summary = translate_articles(
-                articles,
-                self.store,
-                memory,
-                self.target,
-                engines=self.engines or engine_factory_default(),
-                progress=progress,
-                cancel=cancel,
-                glossary=self.glossary,
-            )
-        finally:
-            memory.close()
-        for article_id in ids:
-            self.reload(article_id)
-        return summary
-
 
 def engine_factory_default() -> EngineFactory:
     from workbench.mt.engine import EngineSettings
 
     return engine_factory(EngineSettings())
+

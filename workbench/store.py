@@ -10,25 +10,33 @@ meanwhile gets a Conflict, not a silent overwrite.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from filelock import FileLock, Timeout
+from pydantic import TypeAdapter, ValidationError
 
 from workbench.errors import WorkbenchError
 from workbench.fileio import atomic_write
-from workbench.model import Article
+from workbench.model import Article, Removal
 from workbench.project import Project
 
-SCHEMA = 1
+SCHEMA = 2
 Status = Literal["new", "machine", "edited", "reviewed"]
 STATUSES: tuple[Status, ...] = ("new", "machine", "edited", "reviewed")
 HUMAN_STATUSES = frozenset({"edited", "reviewed"})
 LOCK_TIMEOUT = 30.0
+# Characters an article id keeps in its file name; the rest are %-escaped, so that two
+# ids never share a file (and no id makes a hidden file or leaves the folder).
+SAFE_NAME = re.compile(r"[^\w\-]", re.UNICODE)
+MAX_NAME_BYTES = 180
+SCHEMA_FIELD = re.compile(rb'\s*\{\s*"schema"\s*:\s*(\d+)\s*,')
 
 
 class StoreError(WorkbenchError):
@@ -70,8 +78,9 @@ class Document:
     date: str | None
     segments: list[SegmentRecord]
     orphans: list[SegmentRecord] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
+    removed: tuple[Removal, ...] = ()
     restored: list[int] = field(default_factory=list)  # removed lines a reviewer put back
+    prepared: str = ""  # key of the prepared article the segments come from
     revision: int = 0
     updated: str = ""
 
@@ -85,74 +94,104 @@ class Document:
         return counts
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        return {"schema": SCHEMA, **data}
+        return {"schema": SCHEMA, **asdict(self)}
+
+    def to_bytes(self) -> bytes:
+        body = _DOCUMENT.dump_json(self, indent=1)
+        return b'{\n "schema": ' + str(SCHEMA).encode() + b"," + body[1:] + b"\n"
+
+
+_DOCUMENT = TypeAdapter(Document)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _record(raw: Any, where: str) -> SegmentRecord:
-    if not isinstance(raw, dict):
-        raise StoreError(f"{where}: a segment is not a JSON object.")
-    known = {f.name for f in fields(SegmentRecord)}
-    try:
-        record = SegmentRecord(**{k: v for k, v in raw.items() if k in known})
-    except TypeError as exc:
-        raise StoreError(f"{where}: a segment lacks a field ({exc}).") from None
-    if record.status not in STATUSES:
-        raise StoreError(f"{where}: segment {record.id} has unknown status {record.status!r}.")
-    return record
+def _field(loc: tuple[int | str, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
 
 def parse(data: bytes, where: str) -> Document:
+    """A translations file, validated against the schema; each problem is one sentence
+    naming the file and the field."""
+    head = SCHEMA_FIELD.match(data[:200])
+    if head is None:  # not as Workbench writes it: look at the whole file
+        try:
+            raw = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise StoreError(
+                f"{where} is not valid JSON; it was not written by Workbench or was edited by hand."
+            ) from None
+        if not isinstance(raw, dict) or "schema" not in raw:
+            raise StoreError(f"{where} is not a Workbench translation file (no schema version).")
+        schema = raw["schema"]
+    else:
+        schema = int(head.group(1))
+    if schema != SCHEMA:
+        raise StoreError(f"{where} has schema {schema!r}; this Workbench reads schema {SCHEMA}.")
     try:
-        raw = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise StoreError(
-            f"{where} is not valid JSON; it was not written by Workbench or was edited by hand."
-        ) from None
-    if not isinstance(raw, dict) or "schema" not in raw:
-        raise StoreError(f"{where} is not a Workbench translation file (no schema version).")
-    if raw["schema"] != SCHEMA:
-        raise StoreError(f"{where} has schema {raw['schema']}; this Workbench reads schema {SCHEMA}.")
-    try:
-        return Document(
-            article_id=raw["article_id"],
-            source_path=raw["source_path"],
-            source_language=raw["source_language"],
-            target_language=raw["target_language"],
-            title=raw.get("title", ""),
-            date=raw.get("date"),
-            segments=[_record(s, where) for s in raw["segments"]],
-            orphans=[_record(s, where) for s in raw.get("orphans", [])],
-            removed=list(raw.get("removed", [])),
-            restored=[int(n) for n in raw.get("restored", [])],
-            revision=int(raw.get("revision", 0)),
-            updated=raw.get("updated", ""),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{where} lacks {exc} or has it in the wrong form.") from None
+        document = _DOCUMENT.validate_json(data, strict=True)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if error["type"] == "json_invalid":
+            raise StoreError(
+                f"{where} is not valid JSON; it was not written by Workbench or was edited by hand."
+            ) from None
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise StoreError(f"{where}: {_field(error['loc']) or 'the file'}: {error['msg']}{more}.") from None
+    seen: set[str] = set()
+    for n, record in enumerate(document.segments):
+        if record.id in seen:
+            raise StoreError(f"{where}: segments[{n}].id: segment id {record.id!r} appears twice.")
+        seen.add(record.id)
+    return document
+
+
+def file_name(article_id: str, target: str) -> str:
+    name = SAFE_NAME.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), article_id)
+    if len(name.encode()) > MAX_NAME_BYTES:
+        digest = hashlib.blake2b(article_id.encode(), digest_size=8).hexdigest()
+        name = name.encode()[: MAX_NAME_BYTES - 17].decode(errors="ignore") + "~" + digest
+    return f"{name or '%'}.{target}.json"
 
 
 class Store:
-    """The translations/ folder of a project."""
+    """The translations/ folder of a project, for one target language (None: all, read only).
 
-    def __init__(self, project: Project) -> None:
+    A translation's target language is part of its identity: each article has one file
+    per target (`<article>.<target>.json`), so another target lives beside, never over.
+    """
+
+    def __init__(self, project: Project, target: str | None = "en") -> None:
         self.project = project
+        self.target = target
         self.folder = project.translations
 
+    def require_target(self) -> str:
+        if self.target is None:
+            raise StoreError("a store for every target language cannot write; name the target language.")
+        return self.target
+
     def path(self, article_id: str) -> Path:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in article_id).lstrip(".")
-        return self.folder / f"{safe or 'article'}.json"
+        return self.folder / file_name(article_id, self.require_target())
 
     def lock(self, article_id: str) -> FileLock:
-        self.project.locks.mkdir(parents=True, exist_ok=True)
+        try:
+            self.project.locks.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create {self.project.locks}: {exc.strerror or exc}; the project folder must be writable."
+            ) from None
         return FileLock(self.project.locks / f"{self.path(article_id).stem}.lock", timeout=LOCK_TIMEOUT)
 
     def read(self, article_id: str) -> Document | None:
-        return self.read_path(self.path(article_id))
+        document = self.read_path(self.path(article_id))
+        if document is not None and document.article_id != article_id:
+            raise StoreError(
+                f"{self.path(article_id)} holds article {document.article_id!r}, not {article_id!r}."
+            )
+        return document
 
     @staticmethod
     def read_path(path: Path) -> Document | None:
@@ -161,13 +200,17 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreError(f"{path}: cannot be read ({exc.strerror}).") from None
+            raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
         return parse(data, str(path))
 
-    def documents(self) -> Iterator[Document]:
+    def paths(self) -> list[Path]:
         if not self.folder.is_dir():
-            return
-        for path in sorted(self.folder.glob("*.json")):
+            return []
+        pattern = f"*.{self.target}.json" if self.target else "*.*.json"
+        return sorted(p for p in self.folder.glob(pattern) if not p.name.startswith("."))
+
+    def documents(self) -> Iterator[Document]:
+        for path in self.paths():
             document = self.read_path(path)
             if document is not None:
                 yield document
@@ -187,32 +230,33 @@ class Store:
                 result = change(current)
                 if result is None:
                     return current, False
+                if result.article_id != article_id or result.target_language != self.target:
+                    raise StoreError(
+                        f"refusing to save {result.article_id} → {result.target_language} as"
+                        f" {self.path(article_id).name}."
+                    )
                 result.revision = revision + 1
                 result.updated = now()
-                self._write(self.path(article_id), result)
+                atomic_write(self.path(article_id), result.to_bytes())
                 return result, True
         except Timeout:
             raise StoreError(
                 f"{self.path(article_id).name} is being saved by another Workbench process; try again."
             ) from None
 
-    def _write(self, path: Path, document: Document) -> None:
-        data = json.dumps(document.to_json(), ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-        atomic_write(path, data)
 
-
-def merge(article: Article, old: Document | None, target_language: str) -> Document:
+def merge(article: Article, old: Document | None, target_language: str, prepared: str = "") -> Document:
     """The article's current segments, carrying over all earlier work by segment id.
 
-    Lines a reviewer restored from the removed cruft stay restored. Human work on a
-    sentence that no longer exists in the source is kept as an orphan.
+    `article` comes with the lines a reviewer restored already put back (the preparing
+    stage does that). Human work on a sentence that no longer exists in the source is kept
+    as an orphan. Segments are only ever matched within one target language.
     """
-    if old is not None and old.restored:
-        from workbench.pipeline import restore
-
-        for line in old.restored:
-            if any(r.line == line and r.text for r in article.removed):
-                article = restore(article, line)
+    if old is not None and old.target_language != target_language:
+        raise StoreError(
+            f"{article.id} has a translation into {old.target_language}, not {target_language}; "
+            "each target language has its own file."
+        )
     previous = {s.id: s for s in old.segments} if old else {}
     kinds = [b.kind for b in article.blocks]
     records = []
@@ -250,8 +294,9 @@ def merge(article: Article, old: Document | None, target_language: str) -> Docum
         date=article.date,
         segments=records,
         orphans=orphans,
-        removed=[asdict(r) for r in article.removed],
+        removed=article.removed,
         restored=list(old.restored) if old else [],
+        prepared=prepared,
         revision=old.revision if old else 0,
         updated=old.updated if old else "",
     )

@@ -9,6 +9,7 @@ Segments a human edited or reviewed are never touched.
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 import time
@@ -17,11 +18,10 @@ from dataclasses import dataclass, field
 
 from workbench.glossary.enforce import Inject, Strategy
 from workbench.glossary.entries import Glossary
-from workbench.glossary.match import Hit, Matcher
-from workbench.model import Article
+from workbench.glossary.match import Hit, matcher_for
 from workbench.mt.engine import Engine, EngineSettings, ModelMissing, load_engine
-from workbench.mt.memory import HUMAN, TranslationMemory, normalize
-from workbench.store import Document, SegmentRecord, Store, merge, now
+from workbench.mt.memory import HUMAN, TranslationMemory, unit_key
+from workbench.store import Document, SegmentRecord, Store, StoreError, now
 
 EngineFactory = Callable[[str, str], Engine]
 Progress = Callable[[int, int], None]
@@ -29,7 +29,7 @@ MACHINE_ORIGINS = frozenset({"engine", "memory"})
 
 
 @dataclass
-class Summary:
+class TranslateSummary:
     articles: int = 0
     segments: int = 0
     decoded: int = 0  # distinct sentences the engine translated
@@ -82,7 +82,7 @@ class _Terms:
     """The glossary's view of one language: what each source needs and how to enforce it."""
 
     def __init__(self, glossary: Glossary | None, language: str, enforcement: Strategy) -> None:
-        self.matcher = Matcher(glossary, language) if glossary is not None and len(glossary) else None
+        self.matcher = matcher_for(glossary, language) if glossary is not None and len(glossary) else None
         self.enforcement = enforcement
 
     def hits(self, source: str) -> list[Hit]:
@@ -97,12 +97,10 @@ class _Terms:
 
 
 class _Run:
-    def __init__(self, articles: Sequence[Article], store: Store, target: str) -> None:
+    def __init__(self, documents: Sequence[Document], store: Store) -> None:
         self.store = store
-        self.target = target
-        self.articles = {a.id: a for a in articles}
-        self.docs: dict[str, Document] = {a.id: merge(a, store.read(a.id), target) for a in articles}
-        self.fills: dict[str, dict[str, SegmentRecord]] = {a.id: {} for a in articles}
+        self.docs: dict[str, Document] = {d.article_id: d for d in documents}
+        self.fills: dict[str, dict[str, SegmentRecord]] = {d.article_id: {} for d in documents}
         self.saved: set[str] = set()
         self.files_written = 0
 
@@ -112,17 +110,17 @@ class _Run:
     def save(self, article_id: str, stale: Callable[[SegmentRecord], bool]) -> None:
         """Apply this run's fills to the file as it is on disk now (another process may
         have confirmed segments meanwhile) and write it if anything changed."""
-        article, fills = self.articles[article_id], self.fills[article_id]
+        fills = self.fills[article_id]
 
         def change(current: Document | None) -> Document | None:
-            result = merge(article, current, self.target)
+            if current is None:
+                return None  # removed meanwhile: nothing of ours to keep it for
+            result = copy.deepcopy(current)
             for record in result.segments:
                 fill = fills.get(record.id)
-                if fill is not None and stale(record):
+                if fill is not None and record.source == fill.source and stale(record):
                     _fill(record, fill.target, fill.score, fill.model, fill.origin, fill.glossary)
-            if current is not None and _same(current, result):
-                return None
-            return result
+            return None if _same(current, result) else result
 
         _, written = self.store.update(article_id, change)
         self.files_written += written
@@ -130,14 +128,11 @@ class _Run:
 
 
 def _same(a: Document, b: Document) -> bool:
-    left, right = a.to_json(), b.to_json()
-    for data in (left, right):
-        data.pop("revision"), data.pop("updated")
-    return left == right
+    return a.segments == b.segments
 
 
-def translate_articles(
-    articles: Sequence[Article],
+def translate_documents(
+    documents: Sequence[Document],
     store: Store,
     memory: TranslationMemory,
     target: str = "en",
@@ -146,24 +141,34 @@ def translate_articles(
     cancel: threading.Event | None = None,
     glossary: Glossary | None = None,
     enforcement: Strategy | None = None,
-) -> Summary:
-    """Translate every pending segment of `articles`, enforcing `glossary` if given."""
+) -> TranslateSummary:
+    """Translate every pending segment of the saved `documents` (all into `store`'s target),
+    enforcing `glossary` if given."""
     enforcement = enforcement or Inject()
     started = time.perf_counter()
     engines = engines or engine_factory(EngineSettings())
-    run = _Run(articles, store, target)
-    summary = Summary(articles=len(articles))
-    by_language: dict[str | None, list[Article]] = {}
-    for article in articles:
-        by_language.setdefault(article.language, []).append(article)
-        summary.segments += len(article.segments)
+    target = store.target or ""
+    documents = [copy.deepcopy(d) for d in documents]
+    for document in documents:
+        if document.target_language != target:
+            raise StoreError(
+                f"{document.article_id} is a translation into {document.target_language}, not {target}."
+            )
+    run = _Run(documents, store)
+    summary = TranslateSummary(articles=len(documents))
+    by_language: dict[str | None, list[Document]] = {}
+    for document in documents:
+        by_language.setdefault(document.source_language, []).append(document)
+        summary.segments += len(document.segments)
 
     work: list[tuple[str, Engine, _Terms, list[tuple[str, SegmentRecord, str]]]] = []
     for language, group in by_language.items():
         if language is None:
-            summary.missing.append(f"?-{target} (language not recognised: {', '.join(a.id for a in group)})")
+            summary.missing.append(
+                f"?-{target} (language not recognised: {', '.join(d.article_id for d in group)})"
+            )
             continue
-        records = [(a.id, r) for a in group for r in run.docs[a.id].segments]
+        records = [(d.article_id, r) for d in group for r in d.segments]
         summary.kept_human += sum(r.human for _, r in records)
         if language == target:
             for article_id, record in records:
@@ -189,7 +194,7 @@ def translate_articles(
         remaining = []
         for article_id, record in pending:
             text = prepared[(article_id, record.id)]
-            match = human.get(normalize(record.source)) or machine.get(normalize(text))
+            match = human.get(unit_key(record.source)) or machine.get(unit_key(text))
             if match is not None and match.human:
                 _fill(record, match.target, None, HUMAN, "memory-human")
             elif match is not None:
@@ -201,7 +206,7 @@ def translate_articles(
             summary.from_memory += 1
         work.append((language, engine, terms, remaining))
 
-    total = sum(len({normalize(p) for _, _, p in remaining}) for _, _, _, remaining in work)
+    total = sum(len({unit_key(p) for _, _, p in remaining}) for _, _, _, remaining in work)
     done = 0
     if progress:
         progress(0, total)
@@ -209,16 +214,15 @@ def translate_articles(
         groups: dict[str, list[tuple[str, SegmentRecord]]] = {}
         inputs: dict[str, str] = {}
         for article_id, record, text in remaining:
-            groups.setdefault(normalize(text), []).append((article_id, record))
-            inputs.setdefault(normalize(text), text)
+            groups.setdefault(unit_key(text), []).append((article_id, record))
+            inputs.setdefault(unit_key(text), text)
         keys = list(groups)
         waiting: dict[str, int] = {}
         for article_id, _, _ in remaining:
             waiting[article_id] = waiting.get(article_id, 0) + 1
-        position = 0
-        for chunk in engine.translate([inputs[k] for k in keys]):
+        for finished in engine.translate([inputs[k] for k in keys]):
             units = []
-            for translation in chunk:
+            for position, translation in finished:
                 key = keys[position]
                 units.append((inputs[key], translation.text, translation.score))
                 for article_id, record in groups[key]:
@@ -228,10 +232,10 @@ def translate_articles(
                     if waiting[article_id] == 0:
                         run.save(article_id, functools.partial(_stale, model_id=engine.model_id))
                 summary.duplicates += len(groups[key]) - 1
-                position += 1
+            # the memory first: a run killed now finds this batch there and decodes it no more
             memory.add(language, target, engine.model_id, units)
-            summary.decoded += len(chunk)
-            done += len(chunk)
+            summary.decoded += len(finished)
+            done += len(finished)
             if progress:
                 progress(done, total)
             if cancel is not None and cancel.is_set():
@@ -241,10 +245,10 @@ def translate_articles(
             break
 
     model_of = {lang: eng.model_id for lang, eng, _, _ in work}
-    for article in articles:
-        if article.id not in run.saved:
-            model_id = model_of.get(article.language or "", "")
-            run.save(article.id, functools.partial(_stale, model_id=model_id))
+    for document in documents:
+        if document.article_id not in run.saved:
+            model_id = model_of.get(document.source_language or "", "")
+            run.save(document.article_id, functools.partial(_stale, model_id=model_id))
     summary.files_written = run.files_written
     summary.seconds = time.perf_counter() - started
     return summary

@@ -30,7 +30,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 def _documents(project: Project) -> list[Document]:
-    documents = list(Store(project).documents())
+    documents = list(Store(project, None).documents())  # every target language
     if not documents:
         raise InputError(
             f"{project.translations} holds no translations yet; run `workbench translate` first."

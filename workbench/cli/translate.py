@@ -17,28 +17,39 @@ from workbench.glossary.entries import Glossary, load_folder
 from workbench.model import Article
 from workbench.mt.engine import EngineSettings, default_workers
 from workbench.mt.memory import TranslationMemory
-from workbench.pipeline import expand_sources, load_article
+from workbench.pipeline import expand_sources
+from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
-from workbench.translate import engine_factory, translate_articles
+from workbench.translate import engine_factory, translate_documents
 
 
-def load_articles(paths: list[str], project: Project, show: bool = True) -> list[Article]:
+def project_sources(paths: list[str], project: Project) -> list[str | Path]:
     if not paths:
         if not project.seeds.is_dir():
             raise InputError(f"no paths given and {project.root} has no seeds/ folder.")
         paths = ["seeds"]  # relative: translations/ records where each article came from, portably
-    sources = list(expand_sources(paths))
+    return list(expand_sources(paths))
+
+
+def preparer(project: Project) -> Preparer:
+    return Preparer(project.prepared if project.exists() else None)
+
+
+def load_articles(paths: list[str], project: Project, show: bool = True) -> list[Article]:
+    """The prepared articles of `paths` (default: seeds/), from the project's store."""
+    sources = project_sources(paths, project)
+    prepare = preparer(project)
     articles = []
-    with progress_bar("Cleaning", show) as update:
+    with progress_bar("Preparing", show) as update:
         for n, source in enumerate(sources, 1):
-            articles.append(load_article(source))
+            articles.append(prepare.article(source))
             update(n, len(sources))
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
             raise InputError(
-                f"{article.source} and {seen[article.id]} have the same article id {article.id!r}."
+                f"{article.source} and {seen[article.id]} have the same article id {article.id!r}; rename one."
             )
         seen[article.id] = article.source
     return articles
@@ -97,7 +108,11 @@ def translate_command(
     where it stopped.
     """
     project = Project.here()
-    articles = load_articles(paths or [], project, show=not json)
+    store = Store(project, to)
+    prepare = preparer(project)
+    sources = project_sources(paths or [], project)
+    with progress_bar("Preparing", not json) as update:
+        documents = sync(store, prepare, sources, update)
     settings = EngineSettings(
         beam_size=beam,
         device=device,
@@ -115,24 +130,23 @@ def translate_command(
         TranslationMemory(memory or project.memory) as tm,
         progress_bar("Translating", not json) as update,
     ):
-        summary = translate_articles(
-            articles,
-            Store(project),
+        summary = translate_documents(
+            documents,
+            store,
             tm,
-            to,
             engines=engine_factory(settings),
             progress=update,
             glossary=terms,
             enforcement=enforcement,
         )
     if json:
-        print_json(asdict(summary))
+        print_json({**asdict(summary), "prepared": prepare.prepared, "prepared_reused": prepare.reused})
     else:
         typer.echo(
             f"{summary.articles} articles, {summary.segments} segments: {summary.decoded} translated by the model"
             f" ({summary.duplicates} repeats reused), {summary.from_memory} from memory, {summary.current} already"
             f" translated, {summary.kept_human} human edits kept; {summary.files_written} files written to"
-            f" {Store(project).folder} in {summary.seconds:.1f} s."
+            f" {store.folder} in {summary.seconds:.1f} s."
         )
     for missing in summary.missing:
         print(f"workbench: {missing}", file=sys.stderr)

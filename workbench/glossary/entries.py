@@ -24,6 +24,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -73,6 +74,8 @@ class Issue:
 class Glossary:
     entries: dict[str, Entry] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # one Matcher per source language, built on first use (glossary.match.matcher_for)
+    matchers: dict[str | None, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -84,6 +87,7 @@ class Glossary:
         return self.entries.get(entry_id)
 
     def add(self, entry: Entry) -> None:
+        self.matchers.clear()
         self.entries[entry.id] = entry
 
 

@@ -191,3 +191,13 @@ def whole_words(form: str) -> regex.Pattern[str]:
 def contains_english(target: str, english: str) -> bool:
     """Whether the target carries the English form as whole words."""
     return whole_words(english).search(target) is not None
+
+
+def matcher_for(glossary: Glossary | None, language: str | None) -> Matcher:
+    """The glossary's one Matcher for `language`, built once (an empty one without a glossary)."""
+    if glossary is None:
+        return Matcher((), language)
+    matcher = glossary.matchers.get(language)
+    if matcher is None:
+        matcher = glossary.matchers[language] = Matcher(glossary, language)
+    return matcher

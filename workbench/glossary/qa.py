@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from workbench.glossary.enforce import near_miss
 from workbench.glossary.entries import Entry, Glossary
-from workbench.glossary.match import Matcher, contains_english
+from workbench.glossary.match import contains_english, matcher_for
 from workbench.model import Article
 from workbench.store import Document
 
@@ -60,10 +60,9 @@ class Report:
 
 
 def check(articles: Iterable[Article], documents: dict[str, Document], glossary: Glossary) -> Report:
-    matchers: dict[str | None, Matcher] = {}
     report = Report(mentions=[], entities={})
     for article in articles:
-        matcher = matchers.setdefault(article.language, Matcher(glossary, article.language))
+        matcher = matcher_for(glossary, article.language)
         document = documents.get(article.id)
         records = {r.id: r for r in document.segments} if document else {}
         for segment in article.segments:

@@ -18,7 +18,7 @@ from importlib import resources
 import regex
 
 from workbench.glossary.entries import Glossary
-from workbench.glossary.match import CYRILLIC, ELISION, Matcher, _morph, lemmas
+from workbench.glossary.match import CYRILLIC, ELISION, _morph, lemmas, matcher_for
 from workbench.model import Article
 
 CAPITALISED = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’]\p{L}[\p{L}\p{M}\p{N}]*)*|\p{Lu}{2,})")
@@ -144,9 +144,8 @@ def suggest(articles: Iterable[Article], glossary: Glossary) -> list[Suggestion]
                 if match.start() > 0 and segment.text[: match.start()].rstrip()[-1:] not in '.!?«"“—-:':
                     capitalised_inside.add(match.group())
     found: dict[str, Suggestion] = {}
-    matchers: dict[str | None, Matcher] = {}
     for article in articles:
-        matcher = matchers.setdefault(article.language, Matcher(glossary, article.language))
+        matcher = matcher_for(glossary, article.language)
         for segment in article.segments:
             text = segment.text
             covered = [(h.start, h.end) for h in matcher.find(text)]

@@ -3,8 +3,9 @@
 The Argos engine does what `argostranslate.translate` cannot do offline and aligned: it
 takes already segmented sentences, encodes them with the package's own tokenizer, sorts
 the whole corpus's pending sentences by length and decodes them in large token-budgeted
-`translate_batch` calls, one translator loaded once. Results come back in input order,
-chunk by chunk, so a caller can show progress, save, and cancel between chunks.
+`translate_batch` calls, one translator loaded once. Every batch is handed back as soon as
+it is decoded, as (input index, translation) pairs, so a caller can commit it at once,
+show progress and cancel: a run killed at any instant loses only the batches in flight.
 """
 
 from __future__ import annotations
@@ -48,15 +49,18 @@ class EngineSettings:
     pivot: str | None = None  # e.g. "en": fr→de as fr→en→de, only when asked
 
 
+Finished = list[tuple[int, Translation]]  # (index into the input, its translation)
+
+
 class Engine(Protocol):
-    """Translates sentences of one language pair, yielding results in input order."""
+    """Translates sentences of one language pair."""
 
     model_id: str
     source: str
     target: str
 
-    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
-        """Yield translations chunk by chunk; their concatenation matches `sentences`."""
+    def translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
+        """Yield translations as they are finished, each input index exactly once."""
         ...
 
 
@@ -127,29 +131,29 @@ class ArgosEngine:
             text = text[len(prefix) :]
         return text.strip()
 
-    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
+    def translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
         encoded = [self.tokenizer.encode(s) for s in sentences]
         # Sorting the whole corpus by length keeps padding low in every batch; chunks of
-        # sorted input are handed to CTranslate2 so that progress can be reported.
+        # sorted input bound how long a cancel waits.
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        results: dict[int, Translation] = {}
-        next_out = 0
         for chunk in _chunks(order, encoded, self.settings.chunk_tokens):
             batch = [encoded[i] for i in chunk]
             prefix = [[self.model.target_prefix]] * len(batch) if self.model.target_prefix else None
-            outputs = self.translator.translate_batch(batch, target_prefix=prefix, **self._options())
-            for i, output in zip(chunk, outputs, strict=True):
+            pending = self.translator.translate_batch(
+                batch, target_prefix=prefix, asynchronous=True, **self._options()
+            )
+            # Whatever is finished goes back before waiting for the next result, so every
+            # decoded batch can be committed while the workers go on.
+            finished: Finished = []
+            for i, result in zip(chunk, pending, strict=True):
+                if finished and not result.done():
+                    yield finished
+                    finished = []
+                output = result.result()
                 score = output.scores[0] if output.scores else None
-                results[i] = Translation(self._decode(output.hypotheses[0]), score)
-            # Hand back the longest finished prefix of the input order.
-            ready = []
-            while next_out in results:
-                ready.append(results.pop(next_out))
-                next_out += 1
-            if ready:
-                yield ready
-        if results:  # cannot happen: every index was decoded
-            raise AssertionError("translations left unordered")
+                finished.append((i, Translation(self._decode(output.hypotheses[0]), score)))
+            if finished:
+                yield finished
 
 
 def _chunks(order: list[int], encoded: list[list[str]], budget: int) -> Iterator[list[int]]:
@@ -174,8 +178,11 @@ class PivotEngine:
         self.source, self.target = first.source, second.target
         self.model_id = f"{first.model_id}+{second.model_id}"
 
-    def translate(self, sentences: Sequence[str]) -> Iterator[list[Translation]]:
-        middle = [t.text for chunk in self.first.translate(sentences) for t in chunk]
+    def translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
+        middle = [""] * len(sentences)
+        for finished in self.first.translate(sentences):
+            for i, translation in finished:
+                middle[i] = translation.text
         yield from self.second.translate(middle)
 
 

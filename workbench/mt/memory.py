@@ -43,7 +43,7 @@ CREATE INDEX IF NOT EXISTS units_by_key ON units (source_lang, target_lang, key)
 """
 
 
-def normalize(text: str) -> str:
+def unit_key(text: str) -> str:
     """The memory's key: NFC, one space between words, one kind of apostrophe."""
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
     collapsed: str = SPACES.sub(" ", text)
@@ -114,7 +114,7 @@ class TranslationMemory:
         """Store (source, target, score) units in one transaction; return how many."""
         now = _now()
         rows = [
-            (source_lang, target_lang, origin, normalize(s), s, t, score, note, now)
+            (source_lang, target_lang, origin, unit_key(s), s, t, score, note, now)
             for s, t, score in units
             if s.strip() and t.strip()
         ]
@@ -141,7 +141,7 @@ class TranslationMemory:
         self, source_lang: str, target_lang: str, texts: Sequence[str], model_id: str | None
     ) -> dict[str, Match]:
         """Exact matches by normalized text: human units first, then this model's."""
-        keys = sorted({normalize(t) for t in texts})
+        keys = sorted({unit_key(t) for t in texts})
         origins = [HUMAN] + ([model_id] if model_id else [])
         found: dict[str, Match] = {}
         for start in range(0, len(keys), LOOKUP_CHUNK):
@@ -161,7 +161,7 @@ class TranslationMemory:
     def lookup(
         self, source_lang: str, target_lang: str, text: str, model_id: str | None = None
     ) -> Match | None:
-        return self.lookup_many(source_lang, target_lang, [text], model_id).get(normalize(text))
+        return self.lookup_many(source_lang, target_lang, [text], model_id).get(unit_key(text))
 
     def fuzzy(
         self,
@@ -176,7 +176,7 @@ class TranslationMemory:
         from rapidfuzz import fuzz, process
 
         keys, units = self._fuzzy_index(source_lang, target_lang, human_only)
-        hits = process.extract(normalize(text), keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
+        hits = process.extract(unit_key(text), keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
         matches = [
             Match(units[i][0], units[i][1], units[i][2], units[i][3], similarity=round(similarity, 1))
             for _, similarity, i in hits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from workbench.glossary.entries import TYPES
+from workbench.model import Removal
 from workbench.mt.memory import Match
 
 
@@ -58,9 +59,9 @@ class RemovedDialog(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
-    def __init__(self, removed: list[dict[str, Any]], restored: list[int]) -> None:
+    def __init__(self, removed: Sequence[Removal], restored: list[int]) -> None:
         super().__init__()
-        self.removed = [r for r in removed if r.get("text") and r["line"] not in restored]
+        self.removed = [r for r in removed if r.text and r.line not in restored]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -72,9 +73,9 @@ class RemovedDialog(ModalScreen[int | None]):
                 *(
                     Option(
                         Text.assemble(
-                            (f"line {r['line']:>3} ", "dim"), (f"{r['reason']:<11} ", "yellow"), r["text"]
+                            (f"line {r.line:>3} ", "dim"), (f"{r.reason:<11} ", "yellow"), r.text
                         ),
-                        id=str(r["line"]),
+                        id=str(r.line),
                     )
                     for r in self.removed
                 ),

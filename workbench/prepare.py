@@ -1,0 +1,198 @@
+"""Prepare: a source's bytes → the article every later stage reads, computed once.
+
+Ingest, clean, language identification and segmentation are the costly part of a run
+(lingua's models alone take a second or more to load). What they make of a source
+depends only on its bytes and on what shaped them: the cruft rules, the abbreviation
+data, the code of those stages and the language-identification library. The article is
+stored under a key made of all of these in `.workbench/prepared/`; every command reads
+it from there. A changed source, rule or stage gets a new key and is prepared again;
+nothing else is, and language models load only when something must be prepared.
+
+The store is a cache: an entry that cannot be read (another version, a torn disk, a
+hand edit) is prepared again, and an unwritable cache costs speed, not correctness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from workbench.clean import Ruleset, default_rules
+from workbench.errors import InputError
+from workbench.fileio import WriteError, atomic_write
+from workbench.ingest import read_source
+from workbench.model import Article
+from workbench.pipeline import article_from_bytes, article_id, restore
+from workbench.store import Document, Store, merge
+
+# The modules whose code decides what an article becomes; their source is part of the key.
+STAGES = ("ingest", "clean", "langid", "segment", "pipeline", "model")
+_ARTICLE = TypeAdapter(Article)
+
+
+@cache
+def stages_fingerprint() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    package = resources.files("workbench")
+    for name in STAGES:
+        digest.update((package / f"{name}.py").read_bytes())
+    for entry in sorted((package / "data" / "abbreviations").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".txt"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    for library in ("lingua-language-detector", "ftfy", "charset-normalizer"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library}={metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def preparation_key(data: bytes, rules: Ruleset) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(stages_fingerprint().encode() + b"\0" + rules.fingerprint.encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    key: str
+    article: Article
+
+
+class Preparer:
+    """Prepared articles for one project (or none: `folder=None` keeps nothing)."""
+
+    def __init__(self, folder: Path | None, rules: Ruleset | None = None) -> None:
+        self.folder = folder
+        self.rules = rules or default_rules()
+        self.reused = 0
+        self.prepared = 0
+
+    def key(self, data: bytes) -> str:
+        return preparation_key(data, self.rules)
+
+    def prepare(self, source: str | Path, data: bytes | None = None) -> Prepared:
+        if data is None:
+            data = read_source(source)
+        key = self.key(data)
+        cached = self._load(key)
+        if cached is not None:
+            self.reused += 1
+            return Prepared(key, replace(cached, id=article_id(source, data), source=str(source)))
+        article = article_from_bytes(data, source, self.rules)
+        self.prepared += 1
+        self._save(key, article)
+        return Prepared(key, article)
+
+    def article(self, source: str | Path) -> Article:
+        return self.prepare(source).article
+
+    def cached(self, key: str) -> Article | None:
+        """The article stored under `key`, if the cache still holds it."""
+        return self._load(key)
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / f"{key}.json" if self.folder is not None else None
+
+    def _load(self, key: str) -> Article | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            return _ARTICLE.validate_json(path.read_bytes())
+        except (OSError, ValueError, ValidationError):
+            return None
+
+    def _save(self, key: str, article: Article) -> None:
+        path = self._path(key)
+        if path is not None:
+            with contextlib.suppress(WriteError):
+                atomic_write(path, _ARTICLE.dump_json(article))
+
+
+def source_label(source: str | Path, root: Path) -> str:
+    """How a document names its source: relative to the project when inside it, so that
+    a project folder can move and `seeds/x.txt` and `./seeds/x.txt` are one source."""
+    if str(source) == "-":
+        return "-"
+    path = Path(source)
+    try:
+        return str(path.resolve().relative_to(root))
+    except (ValueError, OSError):
+        return str(path.resolve())
+
+
+def sync(
+    store: Store,
+    preparer: Preparer,
+    sources: Sequence[str | Path],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Document]:
+    """Each source's saved document, made current: created when new, merged again when the
+    source or a stage changed, and left as it is (never re-prepared) otherwise.
+
+    Article identity is one-to-one with files: two sources that would share an article id
+    (hence a translations file) are refused, in one run or across runs.
+    """
+    root = store.project.root
+    seen: dict[str, str] = {}
+    documents = []
+    for n, source in enumerate(sources, 1):
+        data = read_source(source)
+        label = source_label(source, root)
+        identity = article_id(source, data)
+        if identity in seen:
+            raise InputError(f"{label} and {seen[identity]} have the same article id {identity!r}; rename one.")
+        seen[identity] = label
+        key = preparer.key(data)
+        current = store.read(identity)
+        _check_owner(current, label, root)
+        if current is None or current.prepared != key or current.source_path != label:
+            prepared = preparer.prepare(label if str(source) != "-" else source, data)
+            current = save_article(store, prepared.article, prepared.key, owner=(label, root))
+        assert current is not None
+        documents.append(current)
+        if progress:
+            progress(n, len(sources))
+    return documents
+
+
+def save_article(
+    store: Store, article: Article, key: str = "", owner: tuple[str, Path] | None = None
+) -> Document:
+    """The article's document, created or merged again under the lock (another process
+    may have saved it meanwhile); lines a reviewer restored stay restored."""
+
+    def change(current: Document | None) -> Document | None:
+        if owner is not None:
+            _check_owner(current, *owner)
+        prepared = article
+        for line in current.restored if current else []:
+            if any(r.line == line and r.text for r in prepared.removed):
+                prepared = restore(prepared, line)
+        merged = merge(prepared, current, store.require_target(), key)
+        return None if current is not None and current == merged else merged
+
+    document, _ = store.update(article.id, change)
+    assert document is not None
+    return document
+
+
+def _check_owner(document: Document | None, label: str, root: Path) -> None:
+    """A document belongs to the source it was made from, unless that source is gone."""
+    if document is None or document.source_path in (label, "-"):
+        return
+    previous = Path(document.source_path)
+    if not previous.is_absolute():
+        previous = root / previous
+    if previous.exists():
+        raise InputError(
+            f"{label} and {document.source_path} have the same article id {document.article_id!r}"
+            f" (both would be saved as {document.article_id}); rename one."
+        )
