@@ -65,6 +65,24 @@ def test_tbx_v3_is_valid_iso_30042_2019_tbx_basic(tmp_path: Path) -> None:
         assert verdict is None or verdict.returncode == 0, verdict.stderr
 
 
+def test_tbx_v3_keeps_the_tbx_basic_dca_schematron_rules_it_touches() -> None:
+    """TBX-Basic_DCA.sch (TBX-Basic dialect 1.2) needs XSLT 2, which lxml lacks: its rules on
+    the elements we write, restated in XPath 1.0."""
+    from lxml import etree
+
+    root = etree.fromstring(export_tbx(GLOSSARY, version=3))
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    assert root.get("type") == "TBX-Basic" and root.get("style") == "dca"
+    assert root.xpath("//*[namespace-uri() != 'urn:iso:std:iso:30042:ed-2']") == []
+    assert root.xpath("//t:termNote[not(parent::t:termSec)]", namespaces=ns) == []
+    assert root.xpath("//t:*[@type = '']", namespaces=ns) == []
+    statuses = set(root.xpath("//t:termNote[@type='administrativeStatus']/text()", namespaces=ns))
+    assert statuses == {"preferredTerm-admn-sts", "deprecatedTerm-admn-sts"}
+    assert set(root.xpath("//t:termNote[@type='termType']/text()", namespaces=ns)) == {"shortForm"}
+    definitions = root.xpath("//t:descrip[@type='definition']", namespaces=ns)
+    assert definitions and all(etree.QName(d.getparent()).localname == "conceptEntry" for d in definitions)
+
+
 def test_tbx_carries_short_and_wrong_forms_as_tbx_basic_term_notes() -> None:
     peskov = GLOSSARY.entries["dmitry-peskov"]
     assert peskov.short and peskov.wrong
