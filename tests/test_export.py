@@ -275,68 +275,75 @@ def test_cli_export(project: Project, tmp_path: Path) -> None:
     assert empty.returncode == 1 and b"holds no translations yet" in empty.stderr
 
 
-def test_cli_xliff_one_file_per_pair_without_lang(project: Project, tmp_path: Path) -> None:
-    rows = select(documents(project), "edited")
-    expected = render(rows, "xliff")
-    prefix = run_cli(
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]):
+    """The real entry point, in this process (a child costs a second each): (exit code, stdout, stderr)."""
+    from workbench.cli import main
+
+    def run(*args: str, cwd: Path) -> tuple[int, bytes, bytes]:
+        monkeypatch.chdir(cwd)
+        capsysbinary.readouterr()
+        with pytest.raises(SystemExit) as exit:
+            main(list(args))
+        out, err = capsysbinary.readouterr()
+        return int(exit.value.code or 0), out, err
+
+    return run
+
+
+def test_cli_xliff_one_file_per_pair_without_lang(project: Project, tmp_path: Path, cli) -> None:
+    expected = render(select(documents(project), "edited"), "xliff")
+    code, _, err = cli(
         "export", "-f", "xliff", "--status", "edited", "-o", str(tmp_path / "c"), cwd=project.root
     )
-    assert prefix.returncode == 0, prefix.stderr
+    assert (
+        code == 0 and err == f"Wrote 5 segments to {tmp_path}/c.fr-en.xlf, {tmp_path}/c.ru-en.xlf.\n".encode()
+    )
     for name, data in expected.items():
         assert (tmp_path / f"c.{name}").read_bytes() == data
         verdict = xmllint(tmp_path / f"c.{name}", XLIFF)
         assert verdict is None or verdict.returncode == 0, verdict.stderr
     folder = tmp_path / "out"
     folder.mkdir()
-    run_cli("export", "-f", "xliff", "--status", "edited", "-o", str(folder), cwd=project.root)
+    assert cli("export", "-f", "xliff", "--status", "edited", "-o", str(folder), cwd=project.root)[0] == 0
     assert sorted(p.name for p in folder.iterdir()) == ["fr-en.xlf", "ru-en.xlf"]
-    named = run_cli(
+    named = cli(
         "export", "-f", "xliff", "--status", "edited", "-o", str(tmp_path / "x.xlf"), cwd=project.root
     )
-    assert named.returncode == 0 and (tmp_path / "x.ru-en.xlf").read_bytes() == expected["ru-en.xlf"]
-    single = run_cli(
-        "export",
-        "-f",
-        "xliff",
-        "--status",
-        "edited",
-        "--lang",
-        "fr",
-        "-o",
-        str(tmp_path / "fr.xlf"),
-        cwd=project.root,
-    )
-    assert single.returncode == 0 and (tmp_path / "fr.xlf").read_bytes() == expected["fr-en.xlf"]
-    piped = run_cli(
+    assert named[0] == 0 and (tmp_path / "x.ru-en.xlf").read_bytes() == expected["ru-en.xlf"]
+    one = ("export", "-f", "xliff", "--status", "edited", "--lang", "fr", "-o", str(tmp_path / "fr.xlf"))
+    assert cli(*one, cwd=project.root)[0] == 0
+    assert (tmp_path / "fr.xlf").read_bytes() == expected["fr-en.xlf"]
+    code, out, _ = cli(
         "export", "-f", "xliff", "--status", "edited", "--lang", "ru", "-o", "-", cwd=project.root
     )
-    assert piped.returncode == 0 and piped.stdout == expected["ru-en.xlf"]
+    assert code == 0 and out == expected["ru-en.xlf"]
 
 
-def test_cli_dash_is_stdout_for_text_and_refused_for_sets(project: Project, tmp_path: Path) -> None:
-    from workbench.srx import export_srx
-
-    dash = run_cli("export", "-f", "jsonl", "-o", "-", cwd=project.root)
-    assert dash.returncode == 0 and dash.stdout == run_cli("export", "-f", "jsonl", cwd=project.root).stdout
-    assert not (project.root / "-").exists()
-    parquet = run_cli("export", "-f", "parquet", "-o", "-", cwd=project.root)
-    assert parquet.returncode == 1 and parquet.stderr == (
-        b"workbench: Parquet is a binary format: give a file to write with -o.\n"
-    )
-    moses = run_cli("export", "-f", "moses", "-o", "-", cwd=project.root)
-    assert moses.returncode == 1 and b"give a prefix with -o" in moses.stderr
-    written = run_cli(
-        "export", "-f", "parquet", "--status", "machine", "-o", str(tmp_path / "c.parquet"), cwd=project.root
-    )
-    assert written.returncode == 0, written.stderr
+def test_cli_dash_is_stdout_for_text_and_refused_for_sets(project: Project, tmp_path: Path, cli) -> None:
     import pyarrow.parquet as pq
 
+    from workbench.srx import export_srx
+
+    dash = run_cli("export", "-f", "jsonl", "-o", "-", cwd=project.root)  # a real child: real stdout
+    assert dash.returncode == 0 and dash.stdout == render(select(documents(project)), "jsonl")
+    assert not (project.root / "-").exists()
+    assert cli("export", "-f", "parquet", "-o", "-", cwd=project.root) == (
+        1,
+        b"",
+        b"workbench: Parquet is a binary format: give a file to write with -o.\n",
+    )
+    assert cli("export", "-f", "parquet", cwd=project.root)[0] == 1
+    moses = cli("export", "-f", "moses", "-o", "-", cwd=project.root)
+    assert moses[0] == 1 and b"give a prefix with -o" in moses[2]
+    written = ("export", "-f", "parquet", "--status", "machine", "-o", str(tmp_path / "c.parquet"))
+    assert cli(*written, cwd=project.root)[0] == 0
     assert pq.read_table(tmp_path / "c.parquet").num_rows == 110
-    srx = run_cli("export", "--format", "srx", "-o", str(tmp_path / "rules.srx"), cwd=tmp_path)
-    assert srx.returncode == 0, srx.stderr
-    assert (tmp_path / "rules.srx").read_bytes() == export_srx()  # no project needed
-    piped = run_cli("export", "--format", "srx", "-o", "-", cwd=tmp_path)
-    assert piped.returncode == 0 and piped.stdout == export_srx()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("export", "--format", "srx", "-o", str(empty / "rules.srx"), cwd=empty)[0] == 0
+    assert (empty / "rules.srx").read_bytes() == export_srx()  # no project needed
+    assert cli("export", "--format", "srx", "-o", "-", cwd=empty) == (0, export_srx(), b"")
 
 
 def test_tm_import_reads_stdin(project: Project, tmp_path: Path) -> None:
@@ -351,20 +358,11 @@ def test_tm_import_reads_stdin(project: Project, tmp_path: Path) -> None:
     )
 
 
-def test_a_failed_set_export_leaves_the_old_set(
-    project: Project, tmp_path: Path, monkeypatch, capsys
-) -> None:
+def test_a_failed_set_export_leaves_the_old_set(project: Project, tmp_path: Path, monkeypatch, cli) -> None:
     import workbench.fileio
-    from workbench.cli import main
-
-    def run(*args: str) -> int:
-        with pytest.raises(SystemExit) as exit:
-            main(list(args))
-        return int(exit.value.code or 0)
 
     prefix = tmp_path / "corpus"
-    monkeypatch.chdir(project.root)
-    assert run("export", "-f", "moses", "--status", "edited", "-o", str(prefix)) == 0
+    assert cli("export", "-f", "moses", "--status", "edited", "-o", str(prefix), cwd=project.root)[0] == 0
     old = {p.name: p.read_bytes() for p in tmp_path.glob("corpus.*")}
     assert len(old) == 4
     real_stage, calls = workbench.fileio._stage, []
@@ -376,9 +374,8 @@ def test_a_failed_set_export_leaves_the_old_set(
         return real_stage(path, data)
 
     monkeypatch.setattr(workbench.fileio, "_stage", failing_stage)
-    capsys.readouterr()
-    assert run("export", "-f", "moses", "--status", "machine", "-o", str(prefix)) == 1
-    assert capsys.readouterr().err == f"workbench: cannot write {calls[2]}: No space left on device.\n"
+    code, _, err = cli("export", "-f", "moses", "--status", "machine", "-o", str(prefix), cwd=project.root)
+    assert code == 1 and err == f"workbench: cannot write {calls[2]}: No space left on device.\n".encode()
     assert {p.name: p.read_bytes() for p in tmp_path.glob("corpus.*")} == old
     assert not list(tmp_path.glob(".corpus*"))  # no temporary files left behind
 
