@@ -3,10 +3,14 @@ every paragraph of the seeds exactly where our segmenter does."""
 
 from __future__ import annotations
 
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schema_check import SRX, errors, xmllint
 
 from workbench.pipeline import load_article
@@ -85,3 +89,80 @@ CASES = [
 @pytest.mark.parametrize(("language", "text"), CASES, ids=range(len(CASES)))
 def test_choppa_agrees_on_crafted_cases(language: str | None, text: str, choppa_split) -> None:
     assert choppa_split(text, language) == sentences(text, language)
+
+
+# Texts built from the pieces the rules turn on: abbreviations in either case, initials,
+# characters Python calls upper case or digits outside \p{Lu} and \p{Nd} (², Ⓐ) or not (ǅ),
+# terminators, closers spaced off or not, a quote that is both opener and closer, odd spaces.
+WORDS = [
+    "Mme",
+    "M",
+    "г",
+    "Г",
+    "тыс",
+    "ТЫС",
+    "т.е",
+    "Mr",
+    "etc",
+    "A",
+    "b",
+    "Le",
+    "1",
+    "²",
+    "Ⓐ",
+    "ǅ",
+    "c.-à-d",
+    "no",
+]
+PUNCTUATION = [
+    "",
+    ".",
+    "..",
+    "!",
+    "?",
+    "…",
+    ".»",
+    ". »",
+    '."',
+    ' "',
+    ".)",
+    "(",
+    "«",
+    "—",
+    '"',
+    ")",
+    " »",
+    "?!",
+]
+TOKEN = st.tuples(
+    st.sampled_from(["", "(", "«", '"', "—"]), st.sampled_from(WORDS), st.sampled_from(PUNCTUATION)
+)
+TEXT = st.lists(
+    st.tuples(TOKEN.map("".join), st.sampled_from([" ", "  ", "\t", " \u00a0", "\u2009"])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    TEXT.map(lambda pieces: "".join(a + b for a, b in pieces).strip()),
+    st.sampled_from(["fr", "ru", "en", None]),
+)
+def test_choppa_agrees_on_generated_texts(text: str, language: str | None) -> None:
+    from choppa import SrxTextIterator
+
+    document = _document()
+    assert [p.strip() for p in SrxTextIterator(document, language or "und", text) if p.strip()] == sentences(
+        text, language
+    )
+
+
+@cache
+def _document():  # hypothesis does not mix with function-scoped fixtures
+    from choppa import SrxDocument
+
+    with tempfile.TemporaryDirectory() as folder:  # choppa reads the rules when built
+        path = Path(folder) / "rules.srx"
+        path.write_bytes(export_srx())
+        return SrxDocument(ruleset=str(path))

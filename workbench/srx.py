@@ -182,6 +182,9 @@ def export_srx() -> bytes:
             " Workbench sentence segmentation, generated from workbench/segment.py and "
             "workbench/data/abbreviations/. Language codes fr, ru, en (any region) use their "
             "abbreviations; any other language uses all three lists, as the segmenter does. "
+            "Every rule of the segmenter has a regular-expression equivalent here; the only "
+            "difference is the Unicode version: characters newer than the regex engine's "
+            "tables may be judged upper case or not differently. "
         )
     )
     element(root, "header", segmentsubflows="yes", cascade="yes")
