@@ -15,10 +15,13 @@ TBX2 = SCHEMAS / "tbx-v2" / "tbx.xsd"
 TBX3_CORE = SCHEMAS / "tbx-v3" / "TBXcoreStructV03.rng"
 TBX3_BASIC = SCHEMAS / "tbx-v3" / "TBXcoreStructV03_TBX-Basic_integrated.rng"
 SRX = SCHEMAS / "srx-2.0" / "srx20.xsd"
+TMX = SCHEMAS / "tmx-1.4b" / "tmx14.dtd"
 
 
 @cache
-def _validator(path: Path) -> etree._XMLSchema | etree.RelaxNG:
+def _validator(path: Path) -> etree._XMLSchema | etree.RelaxNG | etree.DTD:
+    if path.suffix == ".dtd":
+        return etree.DTD(str(path))
     tree = etree.parse(str(path))
     return etree.RelaxNG(tree) if path.suffix == ".rng" else etree.XMLSchema(tree)
 
@@ -35,7 +38,7 @@ def xmllint(path: Path, schema: Path) -> subprocess.CompletedProcess[str] | None
     """xmllint's own verdict, as a user would run it; None where xmllint is not installed."""
     if shutil.which("xmllint") is None:
         return None
-    option = "--relaxng" if schema.suffix == ".rng" else "--schema"
+    option = {".rng": "--relaxng", ".dtd": "--dtdvalid"}.get(schema.suffix, "--schema")
     return subprocess.run(
         ["xmllint", "--noout", "--nonet", option, str(schema), str(path)],
         capture_output=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 from lxml import etree
-from schema_check import XLIFF, errors, xmllint
+from schema_check import TMX, XLIFF, errors, xmllint
 from test_tui import make_project
 
 from workbench.export import Row, read_tmx, render, select
@@ -92,6 +92,7 @@ def test_jsonl_has_every_field(project: Project) -> None:
 def test_tmx_round_trip_and_import(project: Project, tmp_path: Path) -> None:
     rows = select(documents(project), "edited")
     data = render(rows, "tmx")
+    assert errors(data, TMX) == []
     pairs = read_tmx(data, "out.tmx")
     assert pairs == [(r.source_language, r.segment.source, "en", r.segment.target) for r in rows]
     tmx = tmp_path / "out.tmx"
