@@ -7,7 +7,8 @@ TBX is written as TBX-Basic, the dialect OmegaT, Trados MultiTerm and memoQ exch
 - version 3 (ISO 30042:2019, `<tbx type="TBX-Basic" style="dca">`), valid against the
   TBXcoreStructV03 RelaxNG and its TBX-Basic integration.
 
-One concept entry per entity, its id the entry's id. The English language section holds
+One concept entry per entity, its id the entry's id (one that is not an XML id, such as
+`1c company`, is written `e-1c-company` and kept in the note). The English language section holds
 the English form (administrativeStatus preferredTerm-admn-sts), the short form (termType
 shortForm) and the wrong renderings MT produces (deprecatedTerm-admn-sts); each source
 language has its forms; the note is a definition. What TBX-Basic has no field for (the
