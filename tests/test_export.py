@@ -3,16 +3,18 @@ silent on good translations of the seeds, the report shows what was reviewed and
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from lxml import etree
+from schema_check import TMX, XLIFF, errors, xmllint
 from test_tui import make_project
 
-from workbench.export import read_tmx, render, select
+from workbench.export import Row, read_tmx, render, select
+from workbench.export.tsv import read_tsv
 from workbench.glossary.entries import load_folder
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
@@ -90,6 +92,7 @@ def test_jsonl_has_every_field(project: Project) -> None:
 def test_tmx_round_trip_and_import(project: Project, tmp_path: Path) -> None:
     rows = select(documents(project), "edited")
     data = render(rows, "tmx")
+    assert errors(data, TMX) == []
     pairs = read_tmx(data, "out.tmx")
     assert pairs == [(r.source_language, r.segment.source, "en", r.segment.target) for r in rows]
     tmx = tmp_path / "out.tmx"
@@ -104,17 +107,84 @@ def test_tmx_round_trip_and_import(project: Project, tmp_path: Path) -> None:
             assert match is not None and match.human and match.target == target
 
 
-def test_xliff_round_trip(project: Project) -> None:
-    from translate.storage import xliff2
+XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
+# The documented mapping (workbench/export/xliff.py), restated here from the XLIFF 2.0 states.
+STATES = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
 
-    rows = select(documents(project), "edited", "fr")
-    store = xliff2.Xliff2File.parsestring(render(rows, "xliff"))
-    units = [u for u in store.units if u.source]
-    assert [(u.getid(), u.source, u.target) for u in units] == [
-        (f"{r.article}.{r.segment.id}", r.segment.source, r.segment.target) for r in rows
+
+def xliff_units(data: bytes) -> list[dict]:
+    root = etree.fromstring(data)
+    units = []
+    for file in root.iter(f"{XLF}file"):
+        for unit in file.iter(f"{XLF}unit"):
+            segment = unit.find(f"{XLF}segment")
+            target = segment.find(f"{XLF}target")
+            units.append(
+                {
+                    "article": file.get("original"),
+                    "id": unit.get("id"),
+                    "source": segment.find(f"{XLF}source").text,
+                    "target": None if target is None else target.text,
+                    "state": segment.get("state"),
+                    "notes": [(n.get("category"), n.text) for n in unit.iter(f"{XLF}note")],
+                }
+            )
+    return units
+
+
+def test_xliff_of_a_mixed_corpus_is_one_valid_file_per_pair(project: Project) -> None:
+    rows = select(documents(project), "all")
+    files = render(rows, "xliff")
+    assert sorted(files) == ["fr-en.xlf", "ru-en.xlf"]
+    for name, data in files.items():
+        assert errors(data, XLIFF) == [], name
+        root = etree.fromstring(data)
+        source = name[:2]
+        assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", source, "en")
+        expected = [
+            {
+                "article": r.article,
+                "id": r.segment.id,
+                "source": r.segment.source,
+                "target": r.segment.target or None,
+                "state": STATES[r.segment.status] if r.segment.target else "initial",
+                "notes": [("status", r.segment.status)]
+                + ([("mt-score", repr(r.segment.score))] if r.segment.score is not None else [])
+                + ([("mt-model", r.segment.model)] if r.segment.model else [])
+                + [("glossary", g) for g in r.segment.glossary],
+            }
+            for r in rows
+            if r.source_language == source
+        ]
+        assert xliff_units(data) == expected
+
+
+def test_xliff_states_notes_and_forbidden_characters(project: Project) -> None:
+    document = documents(project)[0]
+    base = document.segments[0]
+    from dataclasses import replace
+
+    segments = [
+        replace(base, id="a1", status="new", target="", mt="", score=None, model=""),
+        replace(base, id="a2", status="machine", target="MT", score=-0.25, model="m/1", glossary=["kremlin"]),
+        replace(base, id="a3", status="edited", target="Edited"),
+        replace(base, id="a4", status="reviewed", target="Done \x01 here", glossary=["zoom", "kremlin"]),
+        replace(base, id="a5", status="machine", target=""),  # no target: initial whatever the status
     ]
-    states = [u.xmlelement.get("state") for u in units]
-    assert states == ["translated", "translated", "reviewed", "reviewed"]
+    rows = [Row(document.article_id, document, s) for s in segments]
+    data = render(rows, "xliff")["fr-en.xlf"]
+    assert errors(data, XLIFF) == []
+    units = xliff_units(data)
+    assert [u["state"] for u in units] == ["initial", "translated", "translated", "reviewed", "initial"]
+    assert units[1]["notes"] == [
+        ("status", "machine"),
+        ("mt-score", "-0.25"),
+        ("mt-model", "m/1"),
+        ("glossary", "kremlin"),
+    ]
+    assert units[3]["notes"][-2:] == [("glossary", "zoom"), ("glossary", "kremlin")]
+    assert b'Done <cp hex="0001"/> here</target>' in data
+    assert b'subState="workbench:edited"' in data
 
 
 def test_moses_files_are_line_aligned(project: Project) -> None:
@@ -127,16 +197,57 @@ def test_moses_files_are_line_aligned(project: Project) -> None:
 
 
 def test_tsv_parses_back(project: Project) -> None:
-    text = render(select(documents(project), "reviewed"), "tsv").decode()
-    rows = list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+    rows = read_tsv(render(select(documents(project), "reviewed"), "tsv"))
     assert [r["status"] for r in rows] == ["reviewed"] * 3
     assert rows[2]["target"] == "French state bodies drop Zoom and Teams"
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "tmx", "tsv", "xliff"])
-def test_export_is_deterministic(project: Project, fmt: str) -> None:
-    rows = select(documents(project), "edited", "fr")
-    assert render(rows, fmt) == render(select(documents(project), "edited", "fr"), fmt)
+def test_tsv_escapes_tabs_newlines_and_backslashes(project: Project) -> None:
+    from dataclasses import replace
+
+    document = documents(project)[0]
+    awkward = "a\tb\nc\r\nd \\t not a tab \\\\ e\\"
+    segment = replace(document.segments[0], id="x\ty", source=awkward, target="line 1\nline 2\t\\")
+    rows = [Row("art\nicle", document, segment)]
+    data = render(rows, "tsv")
+    lines = data.decode().split("\n")
+    assert len(lines) == 3 and lines[2] == ""  # header, one row, final newline
+    assert [len(line.split("\t")) for line in lines[:2]] == [7, 7]
+    assert lines[1].split("\t")[5] == "a\\tb\\nc\\r\\nd \\\\t not a tab \\\\\\\\ e\\\\"
+    [back] = read_tsv(data)
+    assert (back["article"], back["segment"], back["source"], back["target"]) == (
+        "art\nicle",
+        "x\ty",
+        awkward,
+        "line 1\nline 2\t\\",
+    )
+
+
+def test_parquet_reads_back_with_its_schema(project: Project) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = select(documents(project), "edited")
+    data = render(rows, "parquet")
+    assert data == render(select(documents(project), "edited"), "parquet")
+    table = pq.read_table(io.BytesIO(data))
+    string = pa.string()
+    assert [(f.name, f.type, f.nullable) for f in table.schema] == [
+        ("article", string, False),
+        ("segment", string, False),
+        ("source_language", string, False),
+        ("target_language", string, False),
+        ("source", string, False),
+        ("target", string, False),
+        ("status", string, False),
+        ("mt", string, False),
+        ("score", pa.float64(), True),
+        ("glossary", pa.list_(pa.field("element", string, nullable=False)), False),
+        ("model", string, False),
+    ]
+    jsonl = [json.loads(line) for line in render(rows, "jsonl").decode().splitlines()]
+    assert table.to_pylist() == jsonl
+    assert [r["segment"] for r in jsonl] == [r.segment.id for r in rows]
 
 
 def test_cli_export(project: Project, tmp_path: Path) -> None:
@@ -145,7 +256,10 @@ def test_cli_export(project: Project, tmp_path: Path) -> None:
     again = run_cli("export", "--format", "jsonl", cwd=project.root)
     assert again.stdout == out.stdout
     mixed = run_cli("export", "--format", "xliff", "--status", "edited", cwd=project.root)
-    assert mixed.returncode == 1 and b"XLIFF holds one source language" in mixed.stderr
+    assert mixed.returncode == 1 and mixed.stderr == (
+        b"workbench: an XLIFF file holds one language pair and these segments are in fr-en, ru-en: "
+        b"give a prefix or a folder with -o, or one language with --lang.\n"
+    )
     moses = run_cli("export", "-f", "moses", cwd=project.root)
     assert moses.returncode == 1 and b"give a prefix with -o" in moses.stderr
     written = run_cli(
@@ -155,10 +269,116 @@ def test_cli_export(project: Project, tmp_path: Path) -> None:
     bad = run_cli("export", "-f", "docx", cwd=project.root)
     assert (
         bad.returncode == 1
-        and bad.stderr == b"workbench: unknown format 'docx'; use one of jsonl, tmx, moses, tsv, xliff.\n"
+        and bad.stderr
+        == b"workbench: unknown format 'docx'; use one of jsonl, parquet, tmx, moses, tsv, xliff, srx.\n"
     )
     empty = run_cli("export", "-f", "jsonl", cwd=tmp_path)
     assert empty.returncode == 1 and b"holds no translations yet" in empty.stderr
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]):
+    """The real entry point, in this process (a child costs a second each): (exit code, stdout, stderr)."""
+    from workbench.cli import main
+
+    def run(*args: str, cwd: Path) -> tuple[int, bytes, bytes]:
+        monkeypatch.chdir(cwd)
+        capsysbinary.readouterr()
+        with pytest.raises(SystemExit) as exit:
+            main(list(args))
+        out, err = capsysbinary.readouterr()
+        return int(exit.value.code or 0), out, err
+
+    return run
+
+
+def test_cli_xliff_one_file_per_pair_without_lang(project: Project, tmp_path: Path, cli) -> None:
+    expected = render(select(documents(project), "edited"), "xliff")
+    code, _, err = cli(
+        "export", "-f", "xliff", "--status", "edited", "-o", str(tmp_path / "c"), cwd=project.root
+    )
+    assert (
+        code == 0 and err == f"Wrote 5 segments to {tmp_path}/c.fr-en.xlf, {tmp_path}/c.ru-en.xlf.\n".encode()
+    )
+    for name, data in expected.items():
+        assert (tmp_path / f"c.{name}").read_bytes() == data
+        verdict = xmllint(tmp_path / f"c.{name}", XLIFF)
+        assert verdict is None or verdict.returncode == 0, verdict.stderr
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert cli("export", "-f", "xliff", "--status", "edited", "-o", str(folder), cwd=project.root)[0] == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["fr-en.xlf", "ru-en.xlf"]
+    named = cli(
+        "export", "-f", "xliff", "--status", "edited", "-o", str(tmp_path / "x.xlf"), cwd=project.root
+    )
+    assert named[0] == 0 and (tmp_path / "x.ru-en.xlf").read_bytes() == expected["ru-en.xlf"]
+    one = ("export", "-f", "xliff", "--status", "edited", "--lang", "fr", "-o", str(tmp_path / "fr.xlf"))
+    assert cli(*one, cwd=project.root)[0] == 0
+    assert (tmp_path / "fr.xlf").read_bytes() == expected["fr-en.xlf"]
+    code, out, _ = cli(
+        "export", "-f", "xliff", "--status", "edited", "--lang", "ru", "-o", "-", cwd=project.root
+    )
+    assert code == 0 and out == expected["ru-en.xlf"]
+
+
+def test_cli_dash_is_stdout_for_text_and_refused_for_sets(project: Project, tmp_path: Path, cli) -> None:
+    import pyarrow.parquet as pq
+
+    from workbench.srx import export_srx
+
+    dash = run_cli("export", "-f", "jsonl", "-o", "-", cwd=project.root)  # a real child: real stdout
+    assert dash.returncode == 0 and dash.stdout == render(select(documents(project)), "jsonl")
+    assert not (project.root / "-").exists()
+    assert cli("export", "-f", "parquet", "-o", "-", cwd=project.root) == (
+        1,
+        b"",
+        b"workbench: Parquet is a binary format: give a file to write with -o.\n",
+    )
+    assert cli("export", "-f", "parquet", cwd=project.root)[0] == 1
+    moses = cli("export", "-f", "moses", "-o", "-", cwd=project.root)
+    assert moses[0] == 1 and b"give a prefix with -o" in moses[2]
+    written = ("export", "-f", "parquet", "--status", "machine", "-o", str(tmp_path / "c.parquet"))
+    assert cli(*written, cwd=project.root)[0] == 0
+    assert pq.read_table(tmp_path / "c.parquet").num_rows == 110
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("export", "--format", "srx", "-o", str(empty / "rules.srx"), cwd=empty)[0] == 0
+    assert (empty / "rules.srx").read_bytes() == export_srx()  # no project needed
+    assert cli("export", "--format", "srx", "-o", "-", cwd=empty) == (0, export_srx(), b"")
+
+
+def test_tm_import_reads_stdin(project: Project, tmp_path: Path) -> None:
+    data = render(select(documents(project), "reviewed"), "tmx")
+    memory = tmp_path / "tm.sqlite"
+    result = run_cli("tm", "import", "-", "--memory", str(memory), stdin=data, cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert b"Imported 3 translation units from standard input" in result.stdout
+    empty = run_cli("tm", "import", "-", "--memory", str(memory), stdin=b"", cwd=project.root)
+    assert empty.returncode == 1 and empty.stderr.startswith(
+        b"workbench: standard input is not well-formed XML"
+    )
+
+
+def test_a_failed_set_export_leaves_the_old_set(project: Project, tmp_path: Path, monkeypatch, cli) -> None:
+    import workbench.fileio
+
+    prefix = tmp_path / "corpus"
+    assert cli("export", "-f", "moses", "--status", "edited", "-o", str(prefix), cwd=project.root)[0] == 0
+    old = {p.name: p.read_bytes() for p in tmp_path.glob("corpus.*")}
+    assert len(old) == 4
+    real_stage, calls = workbench.fileio._stage, []
+
+    def failing_stage(path: Path, data: bytes) -> Path:
+        calls.append(path)
+        if len(calls) == 3:
+            raise workbench.fileio.WriteError(f"cannot write {path}: No space left on device.")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(workbench.fileio, "_stage", failing_stage)
+    code, _, err = cli("export", "-f", "moses", "--status", "machine", "-o", str(prefix), cwd=project.root)
+    assert code == 1 and err == f"workbench: cannot write {calls[2]}: No space left on device.\n".encode()
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("corpus.*")} == old
+    assert not list(tmp_path.glob(".corpus*"))  # no temporary files left behind
 
 
 def record(source: str, target: str, status: str = "reviewed") -> SegmentRecord:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from schema_check import TBX2, TBX3_BASIC, TBX3_CORE, errors, xmllint
 
 from workbench.glossary.entries import Glossary, load_folder
 from workbench.glossary.exchange import (
@@ -28,12 +29,116 @@ def comparable(glossary: Glossary) -> list[dict]:
     return [{k: v for k, v in vars(e).items() if k != "origin"} for e in glossary]
 
 
-def test_tbx_round_trip_keeps_every_field() -> None:
-    data = export_tbx(GLOSSARY)
-    assert b'<termEntry id="dmitry-peskov">' in data
+@pytest.mark.parametrize("version", [2, 3])
+def test_tbx_round_trip_keeps_every_field(version: int) -> None:
+    data = export_tbx(GLOSSARY, version=version)
+    entry = b'<conceptEntry id="dmitry-peskov">' if version == 3 else b'<termEntry id="dmitry-peskov">'
+    assert entry in data
     assert "<term>Дмитрий Песков</term>".encode() in data
     again = import_tbx(data, "seeds.tbx")
     assert again.issues == [] and comparable(again) == comparable(GLOSSARY)
+    assert export_tbx(GLOSSARY, version=version) == data
+
+
+def test_tbx_v2_is_valid_tbx_basic(tmp_path: Path) -> None:
+    data = export_tbx(GLOSSARY, version=2)
+    assert errors(data, TBX2) == []
+    assert b"<!DOCTYPE" not in data and b' from="' not in data
+    assert data.count(b"<descrip ") == data.count(b'<descrip type="definition">') > 0
+    assert b'<martif type="TBX-Basic-V1" xml:lang="en">' in data
+    path = tmp_path / "g.tbx"
+    path.write_bytes(data)
+    verdict = xmllint(path, TBX2)
+    assert verdict is None or verdict.returncode == 0, verdict.stderr
+
+
+def test_tbx_v3_is_valid_iso_30042_2019_tbx_basic(tmp_path: Path) -> None:
+    data = export_tbx(GLOSSARY, version=3)
+    assert errors(data, TBX3_CORE) == [] and errors(data, TBX3_BASIC) == []
+    assert data.splitlines()[1] == (
+        b'<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="en">'
+    )
+    path = tmp_path / "g.tbx"
+    path.write_bytes(data)
+    for schema in (TBX3_CORE, TBX3_BASIC):
+        verdict = xmllint(path, schema)
+        assert verdict is None or verdict.returncode == 0, verdict.stderr
+
+
+def test_tbx_v3_keeps_the_tbx_basic_dca_schematron_rules_it_touches() -> None:
+    """TBX-Basic_DCA.sch (TBX-Basic dialect 1.2) needs XSLT 2, which lxml lacks: its rules on
+    the elements we write, restated in XPath 1.0."""
+    from lxml import etree
+
+    root = etree.fromstring(export_tbx(GLOSSARY, version=3))
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    assert root.get("type") == "TBX-Basic" and root.get("style") == "dca"
+    assert root.xpath("//*[namespace-uri() != 'urn:iso:std:iso:30042:ed-2']") == []
+    assert root.xpath("//t:termNote[not(parent::t:termSec)]", namespaces=ns) == []
+    assert root.xpath("//t:*[@type = '']", namespaces=ns) == []
+    statuses = set(root.xpath("//t:termNote[@type='administrativeStatus']/text()", namespaces=ns))
+    assert statuses == {"preferredTerm-admn-sts", "deprecatedTerm-admn-sts"}
+    assert set(root.xpath("//t:termNote[@type='termType']/text()", namespaces=ns)) == {"shortForm"}
+    definitions = root.xpath("//t:descrip[@type='definition']", namespaces=ns)
+    assert definitions and all(etree.QName(d.getparent()).localname == "conceptEntry" for d in definitions)
+
+
+def test_tbx_carries_short_and_wrong_forms_as_tbx_basic_term_notes() -> None:
+    peskov = GLOSSARY.entries["dmitry-peskov"]
+    assert peskov.short and peskov.wrong
+    data = export_tbx([peskov], version=3).decode()
+    assert f'<term>{peskov.short}</term>\n            <termNote type="termType">shortForm</termNote>' in data
+    for wrong in peskov.wrong:
+        assert (
+            f'<term>{wrong}</term>\n            <termNote type="administrativeStatus">deprecatedTerm-admn-sts'
+            in data
+        )
+
+
+def test_tbx_ids_that_are_not_xml_ids_survive() -> None:
+    from workbench.glossary.entries import Entry
+
+    entry = Entry(id="1c company", type="organisation", en="1C Company", forms={"ru": ("1С",)})
+    for version in (2, 3):
+        data = export_tbx([entry], version=version)
+        assert b'id="e-1c-company"' in data
+        [back] = list(import_tbx(data, "x.tbx"))
+        assert (back.id, back.en, back.forms) == ("1c company", "1C Company", {"ru": ("1С",)})
+
+
+def test_tbx_v3_from_another_tool() -> None:
+    data = """<?xml version="1.0" encoding="utf-8"?>
+<?xml-model href="TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en-US" xmlns="urn:iso:std:iso:30042:ed-2">
+  <tbxHeader><fileDesc><sourceDesc><p>MultiTerm export</p></sourceDesc></fileDesc></tbxHeader>
+  <text><body>
+    <conceptEntry id="c7">
+      <descrip type="subjectField">Media</descrip>
+      <langSec xml:lang="en-GB">
+        <descripGrp><descrip type="definition">Russian news agency.</descrip></descripGrp>
+        <termSec><term>TASS</term><termNote type="partOfSpeech">noun</termNote></termSec>
+      </langSec>
+      <langSec xml:lang="ru-RU"><termSec><term>ТАСС</term></termSec></langSec>
+      <langSec xml:lang="fr"><termSec><term>l’agence TASS</term></termSec></langSec>
+    </conceptEntry>
+  </body></text>
+</tbx>""".encode()
+    assert errors(data, TBX3_CORE) == []
+    glossary = import_tbx(data, "multiterm.tbx")
+    [entry] = list(glossary)
+    assert glossary.issues == []
+    assert (entry.id, entry.en, entry.type, entry.note) == ("c7", "TASS", "other", "Russian news agency.")
+    assert entry.forms == {"ru": ("ТАСС",), "fr": ("l’agence TASS",)}
+
+
+def test_tbx_version_other_than_2_or_3_is_refused() -> None:
+    with pytest.raises(ExchangeError, match="TBX version 4 is not one we write; use 2 or 3."):
+        export_tbx(GLOSSARY, version=4)
+
+
+def test_a_file_that_is_not_tbx_is_refused() -> None:
+    with pytest.raises(ExchangeError, match=r"x.tbx is not a TBX file \(its root element is <tmx>\)."):
+        import_tbx(b"<tmx version='1.4'><body/></tmx>", "x.tbx")
 
 
 def test_tbx_from_another_tool_without_workbench_notes() -> None:

@@ -11,8 +11,8 @@ import typer
 from workbench.cli.output import print_json
 from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError, WorkbenchError
-from workbench.export import FORMATS, LEVELS, moses_paths, read_tmx, render, select
-from workbench.fileio import atomic_write
+from workbench.export import BINARY, FORMATS, LEVELS, Row, read_tmx, render, select, set_paths
+from workbench.fileio import atomic_write, write_set
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_documents
@@ -38,10 +38,20 @@ def _documents(project: Project) -> list[Document]:
     return documents
 
 
+ALL_FORMATS = (*FORMATS, "srx")
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+
+
 def export_command(
-    format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(ALL_FORMATS)}.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (Moses: a prefix); default: stdout.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="File to write, `-` or nothing for stdout. Moses, and XLIFF with several language "
+            "pairs: a prefix (PREFIX.fr-en.xlf) or a folder.",
+        ),
     ] = None,
     status: Status = "reviewed",
     lang: Lang = None,
@@ -49,10 +59,47 @@ def export_command(
         bool, typer.Option("--strict", help="Leave out segments that fail QA, and say which.")
     ] = False,
 ) -> None:
-    """Export the aligned corpus: JSONL, TMX 1.4b, Moses, TSV or XLIFF 2. Same input, same bytes."""
-    if format not in FORMATS:
-        raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}.")
+    """Export the aligned corpus (JSONL, Parquet, TMX 1.4b, Moses, TSV, XLIFF 2.0) or the
+    segmentation rules (SRX 2.0). Same input, same bytes."""
+    if format not in ALL_FORMATS:
+        raise InputError(f"unknown format {format!r}; use one of {', '.join(ALL_FORMATS)}.")
+    to_stdout = output is None or str(output) == "-"
+    if format == "srx":
+        from workbench.srx import export_srx
+
+        _write_one(export_srx(), None if to_stdout else output, "the segmentation rules")
+        return
+    if to_stdout and format in BINARY:
+        raise InputError(f"{format.capitalize()} is a binary format: give a file to write with -o.")
+    if to_stdout and format == "moses":
+        raise InputError("Moses export writes two files per language pair: give a prefix with -o.")
     project = Project.here()
+    rows = _rows(project, status, lang, strict)
+    data = render(rows, format)
+    if isinstance(data, bytes):
+        _write_one(data, None if to_stdout else output, f"{len(rows)} segments")
+        return
+    one_file = to_stdout or (
+        output is not None and output.suffix.lower() in XLIFF_SUFFIXES and not output.is_dir()
+    )
+    if format == "xliff" and len(data) == 1 and one_file:
+        _write_one(next(iter(data.values())), None if to_stdout else output, f"{len(rows)} segments")
+        return
+    if to_stdout or output is None:
+        pairs = ", ".join(name.removesuffix(".xlf") for name in data)
+        raise InputError(
+            f"an XLIFF file holds one language pair and these segments are in {pairs}: "
+            "give a prefix or a folder with -o, or one language with --lang."
+        )
+    if format == "xliff" and output.suffix.lower() in XLIFF_SUFFIXES and not output.is_dir():
+        output = output.with_suffix("")  # corpus.xlf with two pairs: corpus.fr-en.xlf, corpus.ru-en.xlf
+    paths = set_paths(output, data)
+    write_set(dict(zip(paths, data.values(), strict=True)))
+    unit = "segment pairs" if format == "moses" else "segments"
+    typer.echo(f"Wrote {len(rows)} {unit} to {', '.join(str(p) for p in paths)}.", err=True)
+
+
+def _rows(project: Project, status: str, lang: str | None, strict: bool) -> list[Row]:
     rows = select(_documents(project), status, lang)
     if strict:
         failing = {
@@ -67,21 +114,16 @@ def export_command(
         rows = [r for r in rows if (r.article, r.segment.id) not in failing]
     if not rows:
         raise InputError(f"no segments with status {status} or better to export; try --status machine.")
-    data = render(rows, format)
-    if isinstance(data, dict):
-        if output is None:
-            raise InputError("Moses export writes two files per language pair: give a prefix with -o.")
-        paths = moses_paths(output, data)
-        for path, content in zip(paths, data.values(), strict=True):
-            atomic_write(path, content)
-        typer.echo(f"Wrote {len(rows)} segment pairs to {', '.join(str(p) for p in paths)}.", err=True)
-        return
+    return rows
+
+
+def _write_one(data: bytes, output: Path | None, what: str) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        atomic_write(output, data)
-        typer.echo(f"Wrote {len(rows)} segments to {output}.", err=True)
+        return
+    atomic_write(output, data)
+    typer.echo(f"Wrote {what} to {output}.", err=True)
 
 
 def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None) -> None:
@@ -163,28 +205,32 @@ tm = typer.Typer(help="The translation memory.", no_args_is_help=True)
 
 @tm.command("import")
 def tm_import(
-    file: Annotated[Path, typer.Argument(help="A TMX file.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="A TMX file, or - for standard input.", show_default=False)],
     memory: Annotated[Path | None, typer.Option("--memory", help="Translation memory file.")] = None,
 ) -> None:
     """Load a TMX file into the translation memory as human translations (they outrank MT)."""
     project = Project.here()
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{file}: cannot be read ({exc.strerror}).") from None
-    pairs = read_tmx(data, file.name)
+    if str(file) == "-":
+        name, data = "standard input", sys.stdin.buffer.read()
+    else:
+        name = file.name
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{file}: cannot be read ({exc.strerror}).") from None
+    pairs = read_tmx(data, name)
     if not pairs:
-        raise InputError(f"{file.name} holds no translation units.")
+        raise InputError(f"{name} holds no translation units.")
     by_pair: dict[tuple[str, str], list[tuple[str, str, float | None]]] = {}
     for source_lang, source, target_lang, target in pairs:
         by_pair.setdefault((source_lang, target_lang), []).append((source, target, None))
     try:
         with TranslationMemory(memory or project.memory) as store:
-            added = sum(store.add(s, t, "human", units, note=file.name) for (s, t), units in by_pair.items())
+            added = sum(store.add(s, t, "human", units, note=name) for (s, t), units in by_pair.items())
     except WorkbenchError:
         raise
     typer.echo(
-        f"Imported {added} translation units from {file.name} ({', '.join(f'{s}→{t}' for s, t in by_pair)})."
+        f"Imported {added} translation units from {name} ({', '.join(f'{s}→{t}' for s, t in by_pair)})."
     )
 
 

@@ -3,8 +3,10 @@
 Rows are taken from translations/ in article order, then segment order, so the same files
 give the same bytes. `--status` is a threshold: `reviewed` exports reviewed segments only
 (the default), `edited` adds segments a human edited but did not confirm, `machine` adds
-machine translations, `all` adds untranslated segments too. TMX and XLIFF are written and
-read back with translate-toolkit.
+machine translations, `all` adds untranslated segments too. TMX is written and read back
+with translate-toolkit; XLIFF 2.0 (`xliff.py`), TSV (`tsv.py`) and Parquet (`parquet.py`)
+have their own modules. Moses and XLIFF give one file (two for Moses) per language pair:
+`render` returns them as a mapping of file-name suffix to content.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.store import Document, SegmentRecord
 
-FORMATS = ("jsonl", "tmx", "moses", "tsv", "xliff")
+FORMATS = ("jsonl", "parquet", "tmx", "moses", "tsv", "xliff")
+BINARY = ("parquet",)
 LEVELS = {
     "reviewed": ("reviewed",),
     "edited": ("reviewed", "edited"),
     "machine": ("reviewed", "edited", "machine"),
 }
 LEVELS["all"] = ("reviewed", "edited", "machine", "new")
-XLIFF_STATE = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
 
 
 class ExportError(WorkbenchError):
@@ -84,18 +86,6 @@ def to_jsonl(rows: Sequence[Row]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def to_tsv(rows: Sequence[Row]) -> bytes:
-    lines = ["article\tsegment\tsource_language\ttarget_language\tstatus\tsource\ttarget"]
-    for r in rows:
-        cells = [r.article, r.segment.id, r.source_language, r.target_language, r.segment.status]
-        cells += [
-            one_line(r.segment.source).replace("\t", " "),
-            one_line(r.segment.target).replace("\t", " "),
-        ]
-        lines.append("\t".join(cells))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def to_tmx(rows: Sequence[Row]) -> bytes:
     from translate.storage import tmx
 
@@ -106,26 +96,6 @@ def to_tmx(rows: Sequence[Row]) -> bytes:
         unit.settarget(r.segment.target, r.target_language, append=True)
         unit.xmlelement.set("tuid", f"{r.article}/{r.segment.id}")
         unit.addnote(f"status: {r.segment.status}", origin="workbench")
-    return bytes(store)
-
-
-def to_xliff(rows: Sequence[Row]) -> bytes:
-    from translate.storage import xliff2
-
-    languages = sorted({r.source_language for r in rows})
-    if len(languages) > 1:
-        raise ExportError(
-            f"XLIFF holds one source language and these segments are in {', '.join(languages)}; "
-            f"add --lang {languages[0]} (or another)."
-        )
-    targets = sorted({r.target_language for r in rows}) or ["en"]
-    store = xliff2.Xliff2File(sourcelanguage=languages[0] if languages else "und", targetlanguage=targets[0])
-    for r in rows:
-        unit = store.addsourceunit(r.segment.source)  # type: ignore[no-untyped-call]
-        unit.setid(f"{r.article}.{r.segment.id}")
-        if r.segment.target:
-            unit.target = r.segment.target
-        unit.xmlelement.set("state", XLIFF_STATE[r.segment.status])  # xmlelement is the <segment>
     return bytes(store)
 
 
@@ -146,20 +116,32 @@ def to_moses(rows: Sequence[Row]) -> dict[str, bytes]:
 
 
 def render(rows: Sequence[Row], fmt: str) -> bytes | dict[str, bytes]:
+    """One file's bytes, or for Moses and XLIFF a mapping of file-name suffix to bytes."""
     if fmt == "jsonl":
         return to_jsonl(rows)
+    if fmt == "parquet":
+        from workbench.export.parquet import to_parquet
+
+        return to_parquet(rows)
     if fmt == "tsv":
+        from workbench.export.tsv import to_tsv
+
         return to_tsv(rows)
     if fmt == "tmx":
         return to_tmx(rows)
     if fmt == "xliff":
-        return to_xliff(rows)
+        from workbench.export.xliff import to_xliff_files
+
+        return to_xliff_files(rows)
     if fmt == "moses":
         return to_moses(rows)
     raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
 
 
-def moses_paths(output: Path, suffixes: Iterable[str]) -> list[Path]:
+def set_paths(output: Path, suffixes: Iterable[str]) -> list[Path]:
+    """Where a set of files goes: `PREFIX.fr-en.xlf`, or `FOLDER/fr-en.xlf` for a folder."""
+    if output.is_dir():
+        return [output / suffix for suffix in suffixes]
     return [output.with_name(f"{output.name}.{suffix}") for suffix in suffixes]
 
 

@@ -1,0 +1,127 @@
+"""XLIFF 2.0 core, valid against the OASIS schema (`tests/schemas/xliff-2.0/`).
+
+One document holds one language pair, so a corpus in French and Russian becomes one file per
+pair. Each article is a `<file>` (`original`: the article id) and each sentence a `<unit>`
+whose id is the segment id, with one `<segment>`. Statuses map to XLIFF states:
+
+    new → initial, machine → translated, edited → translated, reviewed → reviewed
+
+`final` is left to a sign-off step after review, which the workbench does not have; the
+`subState` (`workbench:machine`, `workbench:edited`) keeps the distinction XLIFF lacks. A
+segment without a target is `initial` whatever its status, as XLIFF requires a target from
+`translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model` and one `glossary`
+note per glossary entry applied. Characters XML cannot hold become `<cp hex="…"/>` in
+sources and targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from workbench.export import Row
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF_STATE = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
+
+
+def _xml_char(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _tag(name: str) -> str:
+    return f"{{{XLIFF_NS}}}{name}"
+
+
+def _fill(element: etree._Element, text: str) -> None:
+    """Set mixed content: text, with `<cp>` for each character XML 1.0 forbids."""
+    from lxml import etree
+
+    last: etree._Element | None = None
+    run: list[str] = []
+
+    def flush() -> None:
+        chunk = "".join(run)
+        run.clear()
+        if last is None:
+            element.text = (element.text or "") + chunk
+        else:
+            last.tail = (last.tail or "") + chunk
+
+    for char in text:
+        if _xml_char(ord(char)):
+            run.append(char)
+            continue
+        flush()
+        last = etree.SubElement(element, _tag("cp"), hex=f"{ord(char):04X}")
+    flush()
+
+
+def pair(row: Row) -> str:
+    return f"{row.source_language}-{row.target_language}"
+
+
+def to_xliff(rows: Sequence[Row]) -> bytes:
+    """One XLIFF document for rows of one language pair."""
+    from lxml import etree
+
+    pairs = sorted({pair(r) for r in rows})
+    if len(pairs) > 1:
+        raise ValueError(f"one XLIFF document holds one language pair, not {', '.join(pairs)}")
+    source = rows[0].source_language if rows else "und"
+    target = rows[0].target_language if rows else "en"
+    root = etree.Element(
+        _tag("xliff"), {"version": "2.0", "srcLang": source, "trgLang": target}, nsmap={None: XLIFF_NS}
+    )
+    files: dict[str, etree._Element] = {}
+    texts: list[tuple[etree._Element, str]] = []  # filled after indenting, which would pad mixed content
+    for r in rows:
+        file = files.get(r.article)
+        if file is None:
+            file = files[r.article] = etree.SubElement(
+                root, _tag("file"), id=f"f{len(files) + 1}", original=r.article
+            )
+        s = r.segment
+        unit = etree.SubElement(file, _tag("unit"), id=s.id)
+        notes = etree.SubElement(unit, _tag("notes"))
+        facts: list[tuple[str, str]] = [("status", s.status)]
+        if s.score is not None:
+            facts.append(("mt-score", repr(s.score)))
+        if s.model:
+            facts.append(("mt-model", s.model))
+        facts += [("glossary", entry) for entry in s.glossary]
+        for category, text in facts:
+            # A note holds plain text only, no <cp>: a forbidden character becomes U+FFFD.
+            note = etree.SubElement(notes, _tag("note"), category=category)
+            note.text = "".join(c if _xml_char(ord(c)) else "\ufffd" for c in text)
+        has_target = bool(s.target)
+        state = XLIFF_STATE[s.status] if has_target else "initial"
+        segment = etree.SubElement(unit, _tag("segment"), state=state)
+        if has_target and s.status in ("machine", "edited"):
+            segment.set("subState", f"workbench:{s.status}")
+        texts.append((etree.SubElement(segment, _tag("source")), s.source))
+        if has_target:
+            texts.append((etree.SubElement(segment, _tag("target")), s.target))
+    if not files:
+        # The schema wants a file with a unit; an empty export is refused before it gets here.
+        raise ValueError("an XLIFF document needs at least one segment")
+    etree.indent(root, space="  ")
+    for element, text in texts:
+        _fill(element, text)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
+
+
+def to_xliff_files(rows: Sequence[Row]) -> dict[str, bytes]:
+    """`fr-en.xlf` → document, one per language pair, in pair order."""
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(pair(r), []).append(r)
+    return {f"{key}.xlf": to_xliff(group) for key, group in sorted(groups.items())}
