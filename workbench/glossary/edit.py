@@ -1,0 +1,313 @@
+"""Changes to glossary files that never lose curated work.
+
+Every change is a read-modify-write of the whole glossary folder under one file lock
+(`.workbench/locks/glossaries.lock`), so two processes adding entries at once both land.
+Files are edited through tomlkit, which keeps the comments, spacing and order a person gave
+them, and written with `fileio.write_set`: every file a change touches is replaced
+together, or none is. New strings are TOML basic strings with escapes, so any text (quotes,
+backslashes, newlines, control characters) round-trips.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from filelock import FileLock, Timeout
+from tomlkit.exceptions import ParseError, TOMLKitError
+from tomlkit.items import AoT, Table
+from tomlkit.toml_document import TOMLDocument
+
+from workbench.errors import WorkbenchError
+from workbench.fileio import write_set
+from workbench.glossary import merge
+from workbench.glossary.entries import Entry, glossary_files, load, slug
+from workbench.project import Project
+
+LOCK_TIMEOUT = 30.0
+
+
+class GlossaryWriteError(WorkbenchError):
+    """A glossary change was refused or could not be written; no file was changed."""
+
+
+@dataclass(frozen=True)
+class Result:
+    plan: merge.Plan
+    written: tuple[Path, ...]  # files replaced, empty when nothing was written
+
+
+def _text(value: str, what: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise GlossaryWriteError(
+            f"{what} holds a character that is not valid Unicode (an undecodable byte); nothing was written."
+        ) from None
+    return value
+
+
+def _array(values: Iterable[str], what: str) -> Any:
+    return tomlkit.item([_text(v, what) for v in values])
+
+
+def entry_table(entry: Entry) -> Table:
+    """One entry as a TOML table, in the field order people read."""
+    table = tomlkit.table()
+    if entry.id != slug(entry.en):
+        table["id"] = _text(entry.id, "the id")
+    table["type"] = entry.type
+    table["en"] = _text(entry.en, "the English form")
+    default_short = entry.en.split()[-1] if entry.type == "person" and len(entry.en.split()) > 1 else ""
+    if entry.short and entry.short != default_short:
+        table["short"] = _text(entry.short, "the short form")
+    for language, forms in sorted(entry.forms.items(), key=lambda kv: (kv[0] != "*", kv[0])):
+        table["forms" if language == "*" else language] = _array(forms, "a source form")
+    if entry.wrong:
+        table["wrong"] = _array(entry.wrong, "a wrong rendering")
+    for flag in merge.FLAGS:
+        if getattr(entry, flag):
+            table[flag] = True
+    if entry.note:
+        table["note"] = _text(entry.note, "the note")
+    return table
+
+
+def to_toml(entries: Iterable[Entry], header: str = "") -> str:
+    """Entries as the text of a new glossary file (an optional comment on top)."""
+    document = tomlkit.document()
+    for line in header.splitlines():
+        document.add(tomlkit.comment(line))
+    if header:
+        document.add(tomlkit.nl())
+    tables = tomlkit.aot()
+    for entry in entries:
+        tables.append(entry_table(entry))
+    if len(tables):
+        document.append("entity", tables)
+    return tomlkit.dumps(document)
+
+
+def lock_path(folder: Path, locks: Path | None = None) -> Path:
+    return (locks or Project(folder.parent).locks) / "glossaries.lock"
+
+
+@contextmanager
+def locked(folder: Path, locks: Path | None = None) -> Iterator[None]:
+    """Hold the glossary lock; a place that cannot hold it gets one sentence."""
+    path = lock_path(folder, locks)
+    lock = FileLock(path, timeout=LOCK_TIMEOUT)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        raise GlossaryWriteError(
+            f"the glossary is being changed by another Workbench process (lock {path}); try again."
+        ) from None
+    except OSError as exc:
+        raise GlossaryWriteError(
+            f"cannot take the glossary lock {path} ({exc.strerror or exc}); nothing was written."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _check_folder(folder: Path, target: Path) -> None:
+    for place in (folder, target.parent):
+        if place.exists() and not place.is_dir():
+            raise GlossaryWriteError(f"{place} is a file, not a folder; nothing was written.")
+    if target.is_dir():
+        raise GlossaryWriteError(f"{target} is a folder, not a glossary file; nothing was written.")
+
+
+class _Files:
+    """The tomlkit documents a change touches, parsed once, written together."""
+
+    def __init__(self) -> None:
+        self.documents: dict[Path, TOMLDocument] = {}
+
+    def open(self, path: Path, header: str = "") -> TOMLDocument:
+        path = path.resolve()  # one document per file, however the caller spelled its name
+        if path in self.documents:
+            return self.documents[path]
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            text = to_toml((), header)
+        except UnicodeDecodeError:
+            raise GlossaryWriteError(f"{path} is not UTF-8 text; nothing was written.") from None
+        except OSError as exc:
+            raise GlossaryWriteError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        try:
+            document = tomlkit.parse(text)
+        except ParseError as exc:
+            raise GlossaryWriteError(
+                f"{path}:{exc.line} is not valid TOML; fix it before Workbench writes to this file."
+            ) from None
+        except TOMLKitError as exc:
+            raise GlossaryWriteError(f"{path} is not valid TOML ({exc}); fix it first.") from None
+        self.documents[path] = document
+        return document
+
+    def tables(self, path: Path) -> AoT:
+        document = self.open(path)
+        path = path.resolve()
+        if "entity" not in document:
+            document.append("entity", tomlkit.aot())
+        entities = document["entity"]
+        if not isinstance(entities, AoT):
+            raise GlossaryWriteError(f"{path}: `entity` is not a list of [[entity]] tables; fix it first.")
+        return entities
+
+    def append(self, path: Path, entry: Entry, header: str = "") -> None:
+        self.open(path, header)
+        tables = self.tables(path)
+        if len(tables):
+            # A blank line between the last hand-written entry (or its trailing comments) and ours.
+            last = tables[-1]
+            text = last.as_string()
+            if not text.endswith("\n"):
+                last.add(tomlkit.nl())
+            if not text.endswith("\n\n"):
+                last.add(tomlkit.nl())
+        tables.append(entry_table(entry))
+
+    def update(self, change: merge.Update) -> Path:
+        path = Path(change.existing.origin.rpartition(":")[0])
+        table = self._find(path, change.existing.id)
+        for language, forms in change.forms.items():
+            key = "forms" if language == "*" else language
+            current = table.get(key)
+            if current is None:
+                _add_key(table, key, _array(forms, "a source form"))
+            elif isinstance(current, str):
+                table[key] = _array((current, *forms), "a source form")
+            else:
+                current.extend(_text(f, "a source form") for f in forms)
+        if change.wrong:
+            current = table.get("wrong")
+            if current is None:
+                _add_key(table, "wrong", _array(change.wrong, "a wrong rendering"))
+            elif isinstance(current, str):
+                table["wrong"] = _array((current, *change.wrong), "a wrong rendering")
+            else:
+                current.extend(_text(w, "a wrong rendering") for w in change.wrong)
+        if change.type:
+            table["type"] = change.type
+        for flag in change.flags:
+            table[flag] = True
+        if change.note:
+            if "note" in table:
+                table["note"] = _text(change.note, "the note")  # an empty note
+            else:
+                _add_key(table, "note", _text(change.note, "the note"))
+        return path
+
+    def _find(self, path: Path, entry_id: str) -> Table:
+        found: Table | None = None
+        for table in self.tables(path):
+            en = table.get("en")
+            own = table.get("id") or (slug(" ".join(en.split())) if isinstance(en, str) else "")
+            if own == entry_id:
+                found = table  # a later table with the same id replaces an earlier one
+        if found is None:
+            raise GlossaryWriteError(f"{path} changed while Workbench read it; try again.")
+        return found
+
+    def texts(self) -> dict[Path, bytes]:
+        texts = {path: tomlkit.dumps(document) for path, document in self.documents.items()}
+        for path, text in texts.items():
+            try:  # what tomllib (and so every reader) cannot parse is never written
+                tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise GlossaryWriteError(
+                    f"{path} would not be valid TOML ({exc}); nothing was written."
+                ) from None
+        return {path: text.encode("utf-8") for path, text in texts.items()}
+
+
+def _add_key(table: Table, key: str, value: Any) -> None:
+    """Add `key` after the table's last key, above the comments that trail it (which
+    usually introduce the next entry), not below them as tomlkit's append would."""
+    keys = [k for k, _ in table.value.body if k is not None]
+    if keys:
+        table.value._insert_after(keys[-1], key, value)
+    else:
+        table.add(key, value)
+
+
+def _existing(folder: Path, target: Path) -> list[Entry]:
+    paths = glossary_files(folder)
+    if target.exists() and target.resolve() not in {p.resolve() for p in paths}:
+        paths.append(target)  # a file outside the folder holds entities too
+    return list(load(paths))
+
+
+def merge_entries(
+    folder: Path,
+    incoming: Iterable[Entry],
+    target: Path,
+    *,
+    header: str = "",
+    skip_conflicts: bool = False,
+    dry_run: bool = False,
+    locks: Path | None = None,
+) -> Result:
+    """Merge `incoming` into the glossary: new entities go to `target`, known ones are
+    updated where they are written. With a conflict nothing is written, unless
+    `skip_conflicts` (then everything but the conflicting entries is)."""
+    _check_folder(folder, target)
+    incoming = list(incoming)
+    with locked(folder, locks):
+        plan = merge.plan(_existing(folder, target), incoming)
+        if dry_run or not plan.changes or (plan.conflicts and not skip_conflicts):
+            return Result(plan, ())
+        files = _Files()
+        for change in plan.updated:
+            files.update(change)
+        for entry in plan.added:
+            files.append(target, entry, header)
+        texts = files.texts()
+        write_set(texts)
+        return Result(plan, tuple(texts))
+
+
+def replace_file(
+    folder: Path, entries: Iterable[Entry], target: Path, *, header: str = "", locks: Path | None = None
+) -> Path:
+    """Replace `target` with exactly `entries` (the user asked for it by name)."""
+    _check_folder(folder, target)
+    text = to_toml(entries, header)
+    with locked(folder, locks):
+        write_set({target: text.encode("utf-8")})
+    return target
+
+
+def add_entry(folder: Path, entry: Entry, file: Path | None = None, locks: Path | None = None) -> Path:
+    """Add one entity to the glossary (default file: added.toml), or merge it into the
+    same entity (same id, English form or source form) where it adds forms or a note.
+
+    Refused with one sentence when it contradicts an existing entity or adds nothing.
+    Returns the file that now holds the entity.
+    """
+    target = file or folder / "added.toml"
+    result = merge_entries(folder, [entry], target, locks=locks)
+    plan = result.plan
+    if plan.conflicts:
+        raise GlossaryWriteError(f"cannot add {entry.en!r}: {plan.conflicts[0].message}.")
+    if plan.unchanged:
+        _, existing = plan.unchanged[0]
+        raise GlossaryWriteError(
+            f"{entry.en!r} is already in the glossary ({existing.origin}) with everything given; "
+            "nothing was added."
+        )
+    if plan.updated:
+        return Path(plan.updated[0].existing.origin.rpartition(":")[0])
+    return target
