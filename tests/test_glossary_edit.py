@@ -1,0 +1,238 @@
+"""Glossary writes never lose curated work: locks, comments kept, merges, refusals, failures."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import GUARD, ROOT
+
+from workbench.errors import WorkbenchError
+from workbench.glossary import edit
+from workbench.glossary.entries import append_entry, entry_from_table, load, load_folder
+
+HAND_EDITED = """\
+# People we name.   Keep this header.
+
+[[entity]]
+type   =   "person"      # aligned by hand
+en = "Dmitry Peskov"
+fr = [
+    "Dmitri Peskov",   # the AFP spelling
+    "Peskov",
+]
+ru = "Песков"
+note = 'Kremlin spokesman.'
+
+# The next one was checked against Reuters.
+
+[[entity]]
+type = "person"
+en   = "Sergei Lavrov"
+ru = ["Сергей Лавров", "Лавров"]
+# end of file"""
+
+
+def person(en: str, **table: object) -> object:
+    return entry_from_table({"type": "person", "en": en, **table}, "test")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    glossaries = tmp_path / "glossaries"
+    glossaries.mkdir()
+    (glossaries / "people.toml").write_text(HAND_EDITED, encoding="utf-8")
+    return glossaries
+
+
+def no_temporaries(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_add_keeps_the_comments_and_layout_of_a_hand_edited_file(folder: Path) -> None:
+    path = append_entry(folder, person("Pavel Durov", ru=["Павел Дуров"]), folder / "people.toml")
+    assert path == folder / "people.toml"
+    assert path.read_text(encoding="utf-8") == HAND_EDITED + textwrap.dedent("""
+
+        [[entity]]
+        type = "person"
+        en = "Pavel Durov"
+        ru = ["Павел Дуров"]
+        """)
+    assert [e.en for e in load_folder(folder)] == ["Dmitry Peskov", "Sergei Lavrov", "Pavel Durov"]
+    assert (folder.parent / ".workbench" / "locks" / "glossaries.lock").exists()
+
+
+def test_add_to_the_same_entity_merges_in_place_keeping_comments(folder: Path) -> None:
+    path = append_entry(folder, person("Dmitry Peskov", fr=["Dmitriy Peskov"], ru=["Дмитрий Песков"]))
+    assert path == folder / "people.toml"
+    assert not (folder / "added.toml").exists()
+    expected = HAND_EDITED.replace('    "Peskov",\n]', '    "Peskov",\n    "Dmitriy Peskov",\n]').replace(
+        'ru = "Песков"', 'ru = ["Песков", "Дмитрий Песков"]'
+    )
+    assert path.read_text(encoding="utf-8") == expected
+    # a note and a new key go after the last key, above the comment introducing the next entry
+    append_entry(
+        folder, person("Sergei Lavrov", ru=["Лавров"], wrong=["Sergey Lavrov"], note="Foreign minister.")
+    )
+    assert path.read_text(encoding="utf-8") == expected.replace(
+        'ru = ["Сергей Лавров", "Лавров"]\n',
+        'ru = ["Сергей Лавров", "Лавров"]\nwrong = ["Sergey Lavrov"]\nnote = "Foreign minister."\n',
+    )
+
+
+def test_add_refuses_a_form_or_english_form_of_another_entity_naming_it(folder: Path) -> None:
+    before = (folder / "people.toml").read_bytes()
+    with pytest.raises(
+        WorkbenchError,
+        match=r"cannot add 'Dima Peskov': a fr form 'Peskov' belongs to "
+        r"'Dmitry Peskov' \(.*people.toml:3\), a different English form\.$",
+    ):
+        append_entry(folder, person("Dima Peskov", fr=["Peskov"]))
+    with pytest.raises(
+        WorkbenchError,
+        match=r"cannot add 'DMITRY PESKOV': its id 'dmitry-peskov' belongs to "
+        r"'Dmitry Peskov'",
+    ):
+        append_entry(folder, person("DMITRY PESKOV", fr=["D. Peskov"]))
+    with pytest.raises(
+        WorkbenchError,
+        match=r"'Sergei Lavrov' is already in the glossary \(.*people.toml:15\) "
+        r"with everything given; nothing was added\.$",
+    ):
+        append_entry(folder, person("Sergei Lavrov", ru=["Лавров"]))
+    assert (folder / "people.toml").read_bytes() == before
+    assert not (folder / "added.toml").exists()
+
+
+NASTY = [
+    'He said "no" \\ then\nleft.\r\n\ttab',
+    "NUL \x00 BEL \x07 ESC \x1b DEL \x7f NEL \x85 LS \u2028 PS \u2029",
+    '\'\'\'""" [[entity]]\n[[entity]]\nen = "x"',
+    "Кремль 🙂 emoji 👩‍👩‍👧 zero\u200bwidth \ufeff",
+]
+
+
+@pytest.mark.parametrize("note", NASTY)
+def test_any_note_and_form_round_trips_and_the_file_parses_with_tomllib(folder: Path, note: str) -> None:
+    form = note.replace("\n", " ").strip() or "x"
+    entry = person("Odd Name", fr=[form, 'Peskov\'s "twin" \\'], note=note)
+    path = append_entry(folder, entry, folder / "people.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["entity"][-1]["note"] == note
+    again = load_folder(folder)
+    assert again.issues == []
+    assert again.get("odd-name").note == note
+    assert again.get("odd-name").forms == entry.forms
+
+
+def test_a_string_that_is_not_unicode_is_one_sentence_and_nothing_is_written(folder: Path) -> None:
+    before = (folder / "people.toml").read_bytes()
+    with pytest.raises(WorkbenchError, match="the note holds a character that is not valid Unicode"):
+        append_entry(folder, person("Odd Name", fr=["Odd"], note="bad \udcff byte"), folder / "people.toml")
+    assert (folder / "people.toml").read_bytes() == before and no_temporaries(folder)
+
+
+def test_a_file_that_is_not_toml_is_refused_with_its_line_not_rewritten(folder: Path) -> None:
+    broken = folder / "zz.toml"
+    broken.write_text('[[entity]]\nen = "Broken\n', encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"zz.toml:2 is not valid TOML; fix it before Workbench writes"):
+        append_entry(folder, person("New One", fr=["Nouveau"]), broken)
+    assert broken.read_text(encoding="utf-8") == '[[entity]]\nen = "Broken\n'
+
+
+ADDER = """
+import sys
+from pathlib import Path
+from workbench.glossary.entries import append_entry, entry_from_table
+folder, name = Path(sys.argv[1]), sys.argv[2]
+for i in range(20):
+    entry = entry_from_table({"en": f"{name} {i}", "type": "other", "forms": [f"{name}-{i}"]}, "test")
+    append_entry(folder, entry, folder / "people.toml")
+"""
+
+
+def test_two_processes_adding_twenty_entries_each_lose_none(folder: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{GUARD}{os.pathsep}{ROOT}"}
+    children = [
+        subprocess.Popen([sys.executable, "-c", ADDER, str(folder), name], env=env, stderr=subprocess.PIPE)
+        for name in ("Alpha", "Beta")
+    ]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()
+    text = (folder / "people.toml").read_text(encoding="utf-8")
+    tomllib.loads(text)
+    assert text.startswith(HAND_EDITED)  # the hand-written part, comments and all, is intact
+    glossary = load_folder(folder)
+    assert glossary.issues == []
+    names = {f"{name} {i}" for name in ("Alpha", "Beta") for i in range(20)}
+    assert names <= {e.en for e in glossary} and len(glossary) == 2 + 40
+
+
+def test_a_glossaries_path_that_is_a_file_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "glossaries").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"glossaries is a file, not a folder; nothing was written\.$"):
+        append_entry(tmp_path / "glossaries", person("New One", fr=["Nouveau"]))
+    assert (tmp_path / "glossaries").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_lock_folder_that_cannot_be_made_is_one_sentence(folder: Path) -> None:
+    (folder.parent / ".workbench").write_text("", encoding="utf-8")
+    with pytest.raises(
+        WorkbenchError, match=r"cannot take the glossary lock .*glossaries.lock \(.*\); nothing"
+    ):
+        append_entry(folder, person("New One", fr=["Nouveau"]))
+    assert not (folder / "added.toml").exists()
+
+
+def test_a_read_only_folder_is_one_sentence_and_nothing_is_half_written(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (folder / "people.toml").read_bytes()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):  # root writes anyway: fail where the file would be created
+
+            def refuse(path: Path) -> tuple[int, Path]:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+            monkeypatch.setattr("workbench.fileio._temporary", refuse)
+        with pytest.raises(WorkbenchError, match=r"cannot write .*people.toml: Permission denied\.$"):
+            append_entry(folder, person("New One", fr=["Nouveau"]), folder / "people.toml")
+    finally:
+        folder.chmod(0o755)
+    assert (folder / "people.toml").read_bytes() == before and no_temporaries(folder)
+
+
+def test_a_full_disk_changes_no_file_of_a_merge(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    incoming = [person("Dmitry Peskov", fr=["Dmitriy Peskov"]), person("New One", fr=["Nouveau"])]
+    with pytest.raises(WorkbenchError, match="No space left on device; the previous version is intact"):
+        edit.merge_entries(folder, incoming, folder / "new.toml")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_conflict_writes_nothing_unless_skipped(folder: Path) -> None:
+    before = (folder / "people.toml").read_bytes()
+    incoming = [
+        person("Pavel Durov", ru=["Павел Дуров"]),
+        person("Sergey Lavrov", ru=["Лавров"]),  # another English form for Lavrov's form
+    ]
+    result = edit.merge_entries(folder, incoming, folder / "imported.toml")
+    assert result.written == () and len(result.plan.conflicts) == 1
+    assert (folder / "people.toml").read_bytes() == before and not (folder / "imported.toml").exists()
+    result = edit.merge_entries(folder, incoming, folder / "imported.toml", skip_conflicts=True)
+    assert result.written == ((folder / "imported.toml").resolve(),)
+    assert [e.en for e in load([folder / "imported.toml"])] == ["Pavel Durov"]
