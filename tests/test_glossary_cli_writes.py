@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +15,7 @@ import pytest
 from conftest import GUARD, ROOT, run_cli
 
 from workbench.glossary.entries import load, load_folder
-from workbench.glossary.exchange import import_tbx
+from workbench.glossary.exchange import export_tbx, import_tbx
 
 
 @pytest.fixture
@@ -106,27 +108,57 @@ def test_conflicts_are_reported_exit_1_and_nothing_is_written(project: Path) -> 
     assert "Vladimir Poutine" not in {e.en for e in load_folder(project / "glossaries")}
 
 
-def test_export_to_stdout_and_import_from_stdin(project: Path) -> None:
+def test_csv_export_to_stdout_imports_back_from_stdin_unchanged(project: Path) -> None:
     before = snapshot(project)
+    count = entity_count(project / "glossaries")
     csv = run_cli("glossary", "export", "-", "--format", "csv", cwd=project)
     assert csv.returncode == 0 and csv.stderr == b""
-    assert csv.stdout.decode().count("\n") == 1 + entity_count(project / "glossaries")  # header + a row each
+    assert csv.stdout.decode().count("\n") == 1 + count  # the header and a row per entity
     again = run_cli("glossary", "import", "-", "--format", "csv", stdin=csv.stdout, cwd=project)
     assert again.returncode == 0, again.stderr
-    count = entity_count(project / "glossaries")
     assert again.stdout.decode() == f"added 0, updated 0, unchanged {count}, conflicting 0\n"
     assert snapshot(project) == before
+
+
+def test_tbx_export_to_stdout_imports_back_from_stdin_unchanged(project: Path) -> None:
+    before = snapshot(project)
+    count = entity_count(project / "glossaries")
     tbx = run_cli("glossary", "export", "-", "--format", "tbx", cwd=project)
     assert len(import_tbx(tbx.stdout, "stdout")) == count
+    again = run_cli("glossary", "import", "-", "--format", "tbx", "--json", stdin=tbx.stdout, cwd=project)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert len(report["unchanged"]) == count and report["written"] == []
+    assert snapshot(project) == before
+
+
+def test_new_entities_from_stdin_go_to_imported_toml(project: Path) -> None:
     new = "en,type,ru\nAlexei Navalny,person,Алексей Навальный\n".encode()
     added = run_cli("glossary", "import", "-", "--format", "csv", stdin=new, cwd=project)
     assert added.returncode == 0, added.stderr
-    assert [e.en for e in load([project / "glossaries" / "imported.toml"])] == ["Alexei Navalny"]
+    imported = project / "glossaries" / "imported.toml"
+    assert imported.read_text(encoding="utf-8").startswith("# Imported from standard input.\n\n[[entity]]\n")
+    assert [e.en for e in load([imported])] == ["Alexei Navalny"]
 
 
-def test_dash_needs_a_format_and_a_readable_stdin(project: Path) -> None:
+def test_tbx_version(project: Path) -> None:
+    one_sentence(
+        run_cli("glossary", "export", "x.tbx", "--tbx-version", "4", cwd=project),
+        "--tbx-version 4 is not 2 or 3.",
+    )
+    v3 = run_cli("glossary", "export", "-", "--format", "tbx", "--tbx-version", "3", cwd=project)
+    if "version" in inspect.signature(export_tbx).parameters:  # once TBX 3 export is merged
+        assert v3.returncode == 0 and len(import_tbx(v3.stdout, "v3")) == entity_count(project / "glossaries")
+    else:
+        one_sentence(v3, "TBX 3 export is not available yet.")
+
+
+def test_dash_needs_a_format(project: Path) -> None:
     one_sentence(run_cli("glossary", "import", "-", cwd=project), "--format csv, tsv or tbx is needed")
     one_sentence(run_cli("glossary", "export", "-", cwd=project), "--format csv, tsv or tbx is needed")
+
+
+def test_an_empty_or_closed_stdin_is_one_sentence(project: Path) -> None:
     one_sentence(
         run_cli("glossary", "import", "-", "--format", "csv", stdin=b"", cwd=project),
         "standard input is empty.",
@@ -140,6 +172,14 @@ def test_dash_needs_a_format_and_a_readable_stdin(project: Path) -> None:
         timeout=120,
     )
     one_sentence(closed, "standard input is closed")
+
+
+def test_a_folder_to_import_is_one_sentence(project: Path) -> None:
+    (project / "folder.csv").mkdir()
+    one_sentence(
+        run_cli("glossary", "import", "folder.csv", cwd=project),
+        "folder.csv is a folder, not a glossary file.",
+    )
 
 
 def test_add_and_import_into_a_glossaries_file_are_one_sentence(tmp_path: Path) -> None:

@@ -236,3 +236,19 @@ def test_a_conflict_writes_nothing_unless_skipped(folder: Path) -> None:
     result = edit.merge_entries(folder, incoming, folder / "imported.toml", skip_conflicts=True)
     assert result.written == ((folder / "imported.toml").resolve(),)
     assert [e.en for e in load([folder / "imported.toml"])] == ["Pavel Durov"]
+
+
+def test_a_new_file_gets_its_header_as_a_valid_comment(folder: Path) -> None:
+    target = folder / "new.toml"
+    edit.merge_entries(
+        folder, [person("New One", fr=["Nouveau"])], target, header="Imported from a\x00b\nc.tsv."
+    )
+    assert target.read_text(encoding="utf-8") == textwrap.dedent("""\
+        # Imported from a?b
+        # c.tsv.
+
+        [[entity]]
+        type = "person"
+        en = "New One"
+        fr = ["Nouveau"]
+        """)

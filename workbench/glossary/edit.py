@@ -82,7 +82,8 @@ def to_toml(entries: Iterable[Entry], header: str = "") -> str:
     """Entries as the text of a new glossary file (an optional comment on top)."""
     document = tomlkit.document()
     for line in header.splitlines():
-        document.add(tomlkit.comment(line))
+        # TOML comments cannot hold control characters (a file name may)
+        document.add(tomlkit.comment("".join(c if c.isprintable() else "?" for c in line)))
     if header:
         document.add(tomlkit.nl())
     tables = tomlkit.aot()
