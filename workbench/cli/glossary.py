@@ -164,22 +164,12 @@ def add_command(
         entry = entry_from_table(table, "command line")
     except ValueError as exc:
         raise InputError(f"cannot add this entry: {exc}.") from None
-    result = edit.merge_entries(
-        project.glossaries, [entry], file or project.glossaries / "added.toml", locks=project.locks
-    )
-    plan = result.plan
-    if plan.conflicts:
-        raise InputError(f"cannot add {entry.en!r}: {plan.conflicts[0].message}.")
-    if plan.unchanged:
-        _, existing = plan.unchanged[0]
-        raise InputError(
-            f"{entry.en!r} is already in the glossary ({existing.origin}) with everything given; nothing was added."
-        )
+    plan = edit.add(project.glossaries, entry, file, locks=project.locks).plan
     if plan.updated:
         change = plan.updated[0]
         typer.echo(f"Added to {change.existing.en} ({change.existing.origin}): {change.describe()}.")
     else:
-        typer.echo(f"Added {entry.en} ({entry.type}) to {result.written[0]}.")
+        typer.echo(f"Added {entry.en} ({entry.type}) to {file or project.glossaries / 'added.toml'}.")
 
 
 FORMATS = ("csv", "tsv", "tbx")
@@ -382,7 +372,9 @@ def import_command(
         entries = "entry conflicts" if conflicts == 1 else "entries conflict"
         if skip_conflicts and not dry_run:
             were = "was" if conflicts == 1 else "were"
-            raise InputError(f"{conflicts} {entries} with the glossary and {were} not imported; the rest was.")
+            raise InputError(
+                f"{conflicts} {entries} with the glossary and {were} not imported; the rest was."
+            )
         raise InputError(
             f"{conflicts} {entries} with the glossary, so nothing was written; "
             "fix the import or use --skip-conflicts to write the rest."

@@ -291,15 +291,13 @@ def replace_file(
     return target
 
 
-def add_entry(folder: Path, entry: Entry, file: Path | None = None, locks: Path | None = None) -> Path:
+def add(folder: Path, entry: Entry, file: Path | None = None, locks: Path | None = None) -> Result:
     """Add one entity to the glossary (default file: added.toml), or merge it into the
     same entity (same id, English form or source form) where it adds forms or a note.
 
     Refused with one sentence when it contradicts an existing entity or adds nothing.
-    Returns the file that now holds the entity.
     """
-    target = file or folder / "added.toml"
-    result = merge_entries(folder, [entry], target, locks=locks)
+    result = merge_entries(folder, [entry], file or folder / "added.toml", locks=locks)
     plan = result.plan
     if plan.conflicts:
         raise GlossaryWriteError(f"cannot add {entry.en!r}: {plan.conflicts[0].message}.")
@@ -309,6 +307,12 @@ def add_entry(folder: Path, entry: Entry, file: Path | None = None, locks: Path 
             f"{entry.en!r} is already in the glossary ({existing.origin}) with everything given; "
             "nothing was added."
         )
+    return result
+
+
+def add_entry(folder: Path, entry: Entry, file: Path | None = None, locks: Path | None = None) -> Path:
+    """`add`, returning the file that now holds the entity."""
+    plan = add(folder, entry, file, locks).plan
     if plan.updated:
         return Path(plan.updated[0].existing.origin.rpartition(":")[0])
-    return target
+    return file or folder / "added.toml"
