@@ -252,3 +252,22 @@ def test_a_new_file_gets_its_header_as_a_valid_comment(folder: Path) -> None:
         en = "New One"
         fr = ["Nouveau"]
         """)
+
+
+def test_crlf_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    crlf = folder / "a.toml"
+    crlf.write_bytes(b'# Windows\r\n[[entity]]\r\nen = "Kremlin"\r\nfr = ["Kremlin"]\r\n')
+    bom = folder / "b.toml"
+    bom.write_bytes('\ufeff# BOM\n[[entity]]\nen = "Zoom"\nforms = ["Zoom"]\n'.encode())
+    assert [e.en for e in load_folder(folder)] == ["Kremlin", "Zoom"] and load_folder(folder).issues == []
+    append_entry(folder, entry_from_table({"en": "Kremlin", "ru": ["Кремль"]}, "test"))
+    append_entry(folder, entry_from_table({"en": "Zoom", "ru": ["Зум"]}, "test"))
+    assert (
+        crlf.read_bytes()
+        == '# Windows\r\n[[entity]]\r\nen = "Kremlin"\r\nfr = ["Kremlin"]\r\nru = ["Кремль"]\r\n'.encode()
+    )
+    assert (
+        bom.read_bytes() == '\ufeff# BOM\n[[entity]]\nen = "Zoom"\nforms = ["Zoom"]\nru = ["Зум"]\n'.encode()
+    )

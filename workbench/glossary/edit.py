@@ -10,6 +10,7 @@ backslashes, newlines, control characters) round-trips.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from workbench.glossary.entries import Entry, glossary_files, load, slug
 from workbench.project import Project
 
 LOCK_TIMEOUT = 30.0
+BARE_LF = re.compile(r"(?<!\r)\n")
 
 
 class GlossaryWriteError(WorkbenchError):
@@ -133,6 +135,8 @@ class _Files:
 
     def __init__(self) -> None:
         self.documents: dict[Path, TOMLDocument] = {}
+        self.boms: set[Path] = set()  # files that start with a byte-order mark keep it
+        self.crlf: set[Path] = set()  # and files with Windows line ends get them on new lines too
 
     def open(self, path: Path, header: str = "") -> TOMLDocument:
         path = path.resolve()  # one document per file, however the caller spelled its name
@@ -146,6 +150,11 @@ class _Files:
             raise GlossaryWriteError(f"{path} is not UTF-8 text; nothing was written.") from None
         except OSError as exc:
             raise GlossaryWriteError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        if text.startswith("\ufeff"):
+            self.boms.add(path)
+            text = text[1:]
+        if "\r\n" in text:
+            self.crlf.add(path)
         try:
             document = tomlkit.parse(text)
         except ParseError as exc:
@@ -224,6 +233,8 @@ class _Files:
 
     def texts(self) -> dict[Path, bytes]:
         texts = {path: tomlkit.dumps(document) for path, document in self.documents.items()}
+        for path in self.crlf:
+            texts[path] = BARE_LF.sub("\r\n", texts[path])
         for path, text in texts.items():
             try:  # what tomllib (and so every reader) cannot parse is never written
                 tomllib.loads(text)
@@ -231,7 +242,10 @@ class _Files:
                 raise GlossaryWriteError(
                     f"{path} would not be valid TOML ({exc}); nothing was written."
                 ) from None
-        return {path: text.encode("utf-8") for path, text in texts.items()}
+        return {
+            path: ("\ufeff" if path in self.boms else "").encode("utf-8") + text.encode("utf-8")
+            for path, text in texts.items()
+        }
 
 
 def _add_key(table: Table, key: str, value: Any) -> None:

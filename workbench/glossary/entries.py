@@ -194,7 +194,7 @@ def load(paths: Iterable[Path]) -> Glossary:
     glossary = Glossary()
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # editors on Windows may add a BOM
         except (OSError, UnicodeDecodeError) as exc:
             glossary.issues.append(Issue(str(path), 0, f"cannot be read ({exc})"))
             continue
