@@ -139,12 +139,23 @@ def test_a_string_that_is_not_unicode_is_one_sentence_and_nothing_is_written(fol
     assert (folder / "people.toml").read_bytes() == before and no_temporaries(folder)
 
 
-def test_a_file_that_is_not_toml_is_refused_with_its_line_not_rewritten(folder: Path) -> None:
+def test_an_entry_the_reader_rejects_is_kept_byte_for_byte_beside_a_new_one(folder: Path) -> None:
     broken = folder / "zz.toml"
-    broken.write_text('[[entity]]\nen = "Broken\n', encoding="utf-8")
-    with pytest.raises(WorkbenchError, match=r"zz.toml:2 is not valid TOML; fix it before Workbench writes"):
-        append_entry(folder, person("New One", fr=["Nouveau"]), broken)
-    assert broken.read_text(encoding="utf-8") == '[[entity]]\nen = "Broken\n'
+    broken.write_text('# mine\n[[entity]]\nen = "Broken\n', encoding="utf-8")
+    append_entry(folder, person("New One", fr=["Nouveau"]), broken)
+    assert broken.read_text(encoding="utf-8") == textwrap.dedent("""\
+        # mine
+        [[entity]]
+        en = "Broken
+
+        [[entity]]
+        type = "person"
+        en = "New One"
+        fr = ["Nouveau"]
+        """)
+    glossary = load([broken])
+    assert [e.en for e in glossary] == ["New One"]
+    assert [(i.line, i.message.split(":")[0]) for i in glossary.issues] == [(3, "not valid TOML")]
 
 
 ADDER = """

@@ -2,8 +2,9 @@
 
 Every change is a read-modify-write of the whole glossary folder under one file lock
 (`.workbench/locks/glossaries.lock`), so two processes adding entries at once both land.
-Files are edited through tomlkit, which keeps the comments, spacing and order a person gave
-them, and written with `fileio.write_set`: every file a change touches is replaced
+The entries a change touches are edited through tomlkit, which keeps the comments, spacing
+and order a person gave them; the rest of each file is kept byte for byte. Files are
+written with `fileio.write_set`: every file a change touches is replaced
 together, or none is. New strings are TOML basic strings with escapes, so any text (quotes,
 backslashes, newlines, control characters) round-trips.
 """
@@ -20,14 +21,14 @@ from typing import Any
 
 import tomlkit
 from filelock import FileLock, Timeout
-from tomlkit.exceptions import ParseError, TOMLKitError
+from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
 from workbench.errors import WorkbenchError
 from workbench.fileio import write_set
 from workbench.glossary import merge
-from workbench.glossary.entries import Entry, glossary_files, load, slug
+from workbench.glossary.entries import Entry, entry_chunks, glossary_files, load, slug
 from workbench.project import Project
 
 LOCK_TIMEOUT = 30.0
@@ -130,18 +131,14 @@ def _check_folder(folder: Path, target: Path) -> None:
         raise GlossaryWriteError(f"{target} is a folder, not a glossary file; nothing was written.")
 
 
-class _Files:
-    """The tomlkit documents a change touches, parsed once, written together."""
+class _File:
+    """A glossary file as the reader sees it: a preamble and one chunk of text per
+    [[entity]] (`entries.entry_chunks`). Only the chunks a change touches are parsed (by tomlkit)
+    and re-rendered; every other byte is written back as it was read, which keeps large
+    termbases fast to change and leaves even an entry the reader rejects untouched."""
 
-    def __init__(self) -> None:
-        self.documents: dict[Path, TOMLDocument] = {}
-        self.boms: set[Path] = set()  # files that start with a byte-order mark keep it
-        self.crlf: set[Path] = set()  # and files with Windows line ends get them on new lines too
-
-    def open(self, path: Path, header: str = "") -> TOMLDocument:
-        path = path.resolve()  # one document per file, however the caller spelled its name
-        if path in self.documents:
-            return self.documents[path]
+    def __init__(self, path: Path, header: str) -> None:
+        self.path = path
         try:
             text = path.read_bytes().decode("utf-8")
         except FileNotFoundError:
@@ -150,102 +147,104 @@ class _Files:
             raise GlossaryWriteError(f"{path} is not UTF-8 text; nothing was written.") from None
         except OSError as exc:
             raise GlossaryWriteError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-        if text.startswith("\ufeff"):
-            self.boms.add(path)
-            text = text[1:]
-        if "\r\n" in text:
-            self.crlf.add(path)
-        try:
-            document = tomlkit.parse(text)
-        except ParseError as exc:
-            raise GlossaryWriteError(
-                f"{path}:{exc.line} is not valid TOML; fix it before Workbench writes to this file."
-            ) from None
-        except TOMLKitError as exc:
-            raise GlossaryWriteError(f"{path} is not valid TOML ({exc}); fix it first.") from None
-        self.documents[path] = document
-        return document
+        self.bom = text.startswith("\ufeff")  # kept, as are Windows line ends
+        text = text.removeprefix("\ufeff")
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.chunks = [chunk for _, chunk in entry_chunks(text)]
+        self.starts = {line: index for index, (line, _) in enumerate(entry_chunks(text))}
+        self.changed: set[int] = set()
 
-    def tables(self, path: Path) -> AoT:
-        document = self.open(path)
-        path = path.resolve()
-        if "entity" not in document:
-            document.append("entity", tomlkit.aot())
-        entities = document["entity"]
-        if not isinstance(entities, AoT):
-            raise GlossaryWriteError(f"{path}: `entity` is not a list of [[entity]] tables; fix it first.")
-        return entities
+    def _own(self, text: str) -> str:
+        return BARE_LF.sub("\r\n", text) if self.newline == "\r\n" else text
 
-    def append(self, path: Path, entry: Entry, header: str = "") -> None:
-        self.open(path, header)
-        tables = self.tables(path)
-        if len(tables):
+    def append(self, entry: Entry) -> None:
+        if self.chunks:
             # A blank line between the last hand-written entry (or its trailing comments) and ours.
-            last = tables[-1]
-            text = last.as_string()
-            if not text.endswith("\n"):
-                last.add(tomlkit.nl())
-            if not text.endswith("\n\n"):
-                last.add(tomlkit.nl())
-        tables.append(entry_table(entry))
+            last = self.chunks[-1]
+            self.chunks[-1] = last + self.newline * (
+                0 if last.endswith(("\n\n", "\r\n\r\n")) else 1 if last.endswith("\n") else 2
+            )
+        self.changed.add(len(self.chunks))
+        self.chunks.append(self._own(to_toml([entry])))
 
-    def update(self, change: merge.Update) -> Path:
-        path = Path(change.existing.origin.rpartition(":")[0])
-        table = self._find(path, change.existing.id)
+    def table(self, line: int, entry_id: str) -> tuple[int, TOMLDocument, Table]:
+        """The entity starting at `line` (where the reader found it), parsed by tomlkit."""
+        index = self.starts.get(line, -1)
+        document, table = None, None
+        if index >= 0:
+            try:
+                document = tomlkit.parse(self.chunks[index])
+            except TOMLKitError:
+                document = None
+            tables = document.get("entity") if document is not None else None
+            if isinstance(tables, AoT) and len(tables):
+                table = tables[-1]
+                en = table.get("en")
+                own = table.get("id") or (slug(" ".join(en.split())) if isinstance(en, str) else "")
+                if own != entry_id:
+                    table = None
+        if document is None or table is None:
+            raise GlossaryWriteError(f"{self.path} changed while Workbench read it; try again.")
+        return index, document, table
+
+    def update(self, change: merge.Update) -> None:
+        line = int(change.existing.origin.rpartition(":")[2])
+        index, document, table = self.table(line, change.existing.id)
         for language, forms in change.forms.items():
-            key = "forms" if language == "*" else language
-            current = table.get(key)
-            if current is None:
-                _add_key(table, key, _array(forms, "a source form"))
-            elif isinstance(current, str):
-                table[key] = _array((current, *forms), "a source form")
-            else:
-                current.extend(_text(f, "a source form") for f in forms)
+            _extend(table, "forms" if language == "*" else language, forms, "a source form")
         if change.wrong:
-            current = table.get("wrong")
-            if current is None:
-                _add_key(table, "wrong", _array(change.wrong, "a wrong rendering"))
-            elif isinstance(current, str):
-                table["wrong"] = _array((current, *change.wrong), "a wrong rendering")
-            else:
-                current.extend(_text(w, "a wrong rendering") for w in change.wrong)
+            _extend(table, "wrong", change.wrong, "a wrong rendering")
         if change.type:
             table["type"] = change.type
         for flag in change.flags:
             table[flag] = True
         if change.note:
             if "note" in table:
-                table["note"] = _text(change.note, "the note")  # an empty note
+                table["note"] = _text(change.note, "the note")  # it was empty
             else:
                 _add_key(table, "note", _text(change.note, "the note"))
-        return path
+        self.chunks[index] = self._own(tomlkit.dumps(document))
+        self.changed.add(index)
 
-    def _find(self, path: Path, entry_id: str) -> Table:
-        found: Table | None = None
-        for table in self.tables(path):
-            en = table.get("en")
-            own = table.get("id") or (slug(" ".join(en.split())) if isinstance(en, str) else "")
-            if own == entry_id:
-                found = table  # a later table with the same id replaces an earlier one
-        if found is None:
-            raise GlossaryWriteError(f"{path} changed while Workbench read it; try again.")
-        return found
-
-    def texts(self) -> dict[Path, bytes]:
-        texts = {path: tomlkit.dumps(document) for path, document in self.documents.items()}
-        for path in self.crlf:
-            texts[path] = BARE_LF.sub("\r\n", texts[path])
-        for path, text in texts.items():
+    def data(self) -> bytes:
+        for index in sorted(self.changed):
             try:  # what tomllib (and so every reader) cannot parse is never written
-                tomllib.loads(text)
+                tomllib.loads(self.chunks[index])
             except tomllib.TOMLDecodeError as exc:
                 raise GlossaryWriteError(
-                    f"{path} would not be valid TOML ({exc}); nothing was written."
+                    f"{self.path} would not be valid TOML ({exc}); nothing was written."
                 ) from None
-        return {
-            path: ("\ufeff" if path in self.boms else "").encode("utf-8") + text.encode("utf-8")
-            for path, text in texts.items()
-        }
+        return ("\ufeff" if self.bom else "").encode("utf-8") + "".join(self.chunks).encode("utf-8")
+
+
+class _Files:
+    """The files a change touches, read once, written together."""
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.files: dict[Path, _File] = {}
+
+    def open(self, path: Path) -> _File:
+        path = path.resolve()  # one file, however the caller spelled its name
+        if path not in self.files:
+            self.files[path] = _File(path, self.header)
+        return self.files[path]
+
+    def update(self, change: merge.Update) -> None:
+        self.open(Path(change.existing.origin.rpartition(":")[0])).update(change)
+
+    def texts(self) -> dict[Path, bytes]:
+        return {path: file.data() for path, file in self.files.items()}
+
+
+def _extend(table: Table, key: str, values: Iterable[str], what: str) -> None:
+    current = table.get(key)
+    if current is None:
+        _add_key(table, key, _array(values, what))
+    elif isinstance(current, str):
+        table[key] = _array((current, *values), what)
+    else:
+        current.extend(_text(v, what) for v in values)
 
 
 def _add_key(table: Table, key: str, value: Any) -> None:
@@ -284,11 +283,11 @@ def merge_entries(
         plan = merge.plan(_existing(folder, target), incoming)
         if dry_run or not plan.changes or (plan.conflicts and not skip_conflicts):
             return Result(plan, ())
-        files = _Files()
+        files = _Files(header)
         for change in plan.updated:
             files.update(change)
         for entry in plan.added:
-            files.append(target, entry, header)
+            files.open(target).append(entry)
         texts = files.texts()
         write_set(texts)
         return Result(plan, tuple(texts))

@@ -141,7 +141,7 @@ def entry_from_table(table: dict[str, object], origin: str) -> Entry:
     )
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
+def entry_chunks(text: str) -> Iterator[tuple[int, str]]:
     """Split a glossary file at its [[entity]] headers: (first line number, text)."""
     lines = text.splitlines(keepends=True)
     start, current = 1, list[str]()
@@ -157,7 +157,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 def parse_file(text: str, path: str, glossary: Glossary) -> None:
     """Add the file's entries to `glossary`; record an Issue for each bad entry."""
     seen: dict[str, int] = {}
-    for first_line, chunk in _chunks(text):
+    for first_line, chunk in entry_chunks(text):
         if not ENTITY_HEADER.match(chunk.splitlines()[0] if chunk.strip() else ""):
             if chunk.strip() and any(
                 line.strip() and not line.lstrip().startswith("#") for line in chunk.splitlines()
