@@ -282,3 +282,11 @@ def test_crlf_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
     assert (
         bom.read_bytes() == '\ufeff# BOM\n[[entity]]\nen = "Zoom"\nforms = ["Zoom"]\nru = ["Зум"]\n'.encode()
     )
+
+
+def test_a_glossary_file_that_cannot_be_read_stops_a_write(folder: Path) -> None:
+    # its entities could not be checked for a clash, so nothing is written anywhere
+    (folder / "latin1.toml").write_bytes('[[entity]]\nen = "Citroën"\nfr = ["Citroën"]\n'.encode("latin-1"))
+    with pytest.raises(WorkbenchError, match=r"latin1.toml is not UTF-8 text; nothing was written\.$"):
+        append_entry(folder, person("New One", fr=["Nouveau"]))
+    assert not (folder / "added.toml").exists()

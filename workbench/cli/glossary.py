@@ -318,7 +318,11 @@ def import_command(
         ),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace the --into file with the import instead of merging.")
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the target file (--into or the default) with the import instead of merging.",
+        ),
     ] = False,
     skip_conflicts: Annotated[
         bool,
@@ -335,7 +339,7 @@ def import_command(
     English form or source form) gains the forms, wrong renderings and note the import
     adds; an import that contradicts it (another English form, type or note, or forms of
     two entities) is a conflict. With a conflict nothing is written and the exit code is 1;
-    --skip-conflicts writes the rest. --replace overwrites the --into file instead.
+    --skip-conflicts writes the rest. --replace overwrites the target file instead.
     Comments and layout of the glossary files are kept.
     """
     if replace and (skip_conflicts or dry_run):

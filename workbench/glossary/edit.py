@@ -28,7 +28,7 @@ from tomlkit.toml_document import TOMLDocument
 from workbench.errors import WorkbenchError
 from workbench.fileio import write_set
 from workbench.glossary import merge
-from workbench.glossary.entries import Entry, entry_chunks, glossary_files, load, slug
+from workbench.glossary.entries import Entry, Glossary, entry_chunks, glossary_files, parse_file, slug
 from workbench.project import Project
 
 LOCK_TIMEOUT = 30.0
@@ -258,10 +258,24 @@ def _add_key(table: Table, key: str, value: Any) -> None:
 
 
 def _existing(folder: Path, target: Path) -> list[Entry]:
+    """Every entity of the folder (and of `target`, if outside it). Unlike `load`, a file
+    that cannot be read stops the change: its entities could not be checked against."""
     paths = glossary_files(folder)
     if target.exists() and target.resolve() not in {p.resolve() for p in paths}:
         paths.append(target)  # a file outside the folder holds entities too
-    return list(load(paths))
+    glossary = Glossary()
+    for path in paths:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise GlossaryWriteError(f"{path} is not UTF-8 text; nothing was written.") from None
+        except OSError as exc:
+            raise GlossaryWriteError(
+                f"{path} cannot be read ({exc.strerror or exc}), so its entities cannot be checked; "
+                "nothing was written."
+            ) from None
+        parse_file(text, str(path), glossary)
+    return list(glossary)
 
 
 def merge_entries(
