@@ -6,12 +6,15 @@ import errno
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import tomllib
 from pathlib import Path
 
 import pytest
 from conftest import GUARD, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import WorkbenchError
 from workbench.glossary import edit
@@ -290,3 +293,50 @@ def test_a_glossary_file_that_cannot_be_read_stops_a_write(folder: Path) -> None
     with pytest.raises(WorkbenchError, match=r"latin1.toml is not UTF-8 text; nothing was written\.$"):
         append_entry(folder, person("New One", fr=["Nouveau"]))
     assert not (folder / "added.toml").exists()
+
+
+# A small pool of names and forms, so that generated entries often name the same entity.
+NAMES = st.sampled_from(["Ann Lee", "Bo Li", "Cy Young", "ann lee", "Dee"])
+FORMS = st.lists(
+    st.sampled_from(["Ann", "Lee", "Bo", "Li", "Cy", "Dee", "Анна", "Ли"]), min_size=1, max_size=3
+)
+ENTRIES = st.builds(
+    lambda en, kind, fr, ru, note: entry_from_table(
+        {"en": en, "type": kind, "fr": fr, "ru": ru, "note": note}, "generated:1"
+    ),
+    NAMES,
+    st.sampled_from(["person", "other"]),
+    FORMS,
+    FORMS,
+    st.sampled_from(["", "A note.", "Another\nnote."]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(existing=st.lists(ENTRIES, max_size=4), incoming=st.lists(ENTRIES, min_size=1, max_size=4))
+def test_a_merge_never_loses_a_comment_form_or_note(existing: list[object], incoming: list[object]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "glossaries"
+        folder.mkdir()
+        path = folder / "people.toml"
+        # hand-written look: a comment above and inside every entry
+        text = "".join(
+            f"# about entry {i}\n" + edit.to_toml([e]).replace("\nen =", f"\n  # inside {i}\nen =") + "\n"
+            for i, e in enumerate(existing)
+        )
+        path.write_text(text, encoding="utf-8")
+        before = load_folder(folder)
+        edit.merge_entries(folder, incoming, path, skip_conflicts=True)
+        after_text = path.read_text(encoding="utf-8")
+        tomllib.loads(after_text)
+        comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+        assert [line for line in after_text.splitlines() if line.lstrip().startswith("#")] == comments
+        after = load_folder(folder)
+        assert not [i for i in after.issues if "not valid TOML" in i.message]
+        for old in before:
+            new = after.get(old.id)
+            assert new is not None and new.en == old.en
+            for language, forms in old.forms.items():
+                assert set(forms) <= set(new.forms.get(language, ()))
+            assert set(old.wrong) <= set(new.wrong)
+            assert not old.note or new.note == old.note
