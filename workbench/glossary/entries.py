@@ -16,6 +16,9 @@ defaults to the last word of `en` for people. Entries are parsed one by one, so 
 in one entry names its file and line and the others still load. Files load in name order;
 an entry whose id (default: derived from `en`) appears again in a later file replaces the
 earlier one.
+
+This module reads. `edit` changes the files (locked, atomic, comments kept) and `merge`
+decides what an added or imported entry changes.
 """
 
 from __future__ import annotations
