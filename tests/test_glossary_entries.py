@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
-from workbench.glossary.entries import Glossary, load, load_folder, parse_file, to_toml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench.glossary.entries import Glossary, entry_from_table, load, load_folder, parse_file, to_toml
 from workbench.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +91,36 @@ def test_toml_round_trip_of_every_seed_entry() -> None:
 
 def test_project_has_its_glossary_folder() -> None:
     assert Project(ROOT).glossaries == ROOT / "glossaries"
+
+
+# Any text a person or a CSV can hand us, except lone surrogates (not Unicode; refused).
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+FORM = TEXT.filter(lambda t: bool(t.split()))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    en=FORM,
+    forms=st.lists(FORM, min_size=1, max_size=3),
+    note=TEXT,
+    short=TEXT,
+    wrong=st.lists(FORM, max_size=2),
+)
+def test_any_string_round_trips_through_to_toml(
+    en: str, forms: list[str], note: str, short: str, wrong: list[str]
+) -> None:
+    table: dict[str, object] = {"en": en, "type": "person", "ru": forms, "note": note, "id": en + note[:3]}
+    if short:
+        table["short"] = short
+    if wrong:
+        table["wrong"] = wrong
+    entry = entry_from_table(table, "x.toml:1")
+    text = to_toml(entry)
+    tomllib.loads(text)
+    again = Glossary()
+    parse_file(text + "\n" + text, "x.toml", again)  # twice: a value never runs into the next entry
+    assert [i.message for i in again.issues] == [
+        f"{entry.en!r} is already entry 1 of this file; this one replaces it"
+    ]
+    (parsed,) = again
+    assert {**vars(parsed), "origin": ""} == {**vars(entry), "origin": ""}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,9 +13,10 @@ from workbench.cli.output import print_json
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
+from workbench.glossary import edit
 from workbench.glossary import entries as glossary_entries
-from workbench.glossary.entries import TYPES, Glossary, append_entry, entry_from_table, load_folder, to_toml
-from workbench.glossary.exchange import export, import_file
+from workbench.glossary.entries import TYPES, Entry, Glossary, entry_from_table, load_folder
+from workbench.glossary.exchange import export_table, export_tbx, import_table, import_tbx
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
 from workbench.project import Project
@@ -149,7 +151,10 @@ def add_command(
         Path | None, typer.Option("--file", help="Glossary file [default: glossaries/added.toml].")
     ] = None,
 ) -> None:
-    """Append an entry to a glossary file."""
+    """Add an entity to a glossary file, or new forms and a note to the same entity.
+
+    Refused when another entity already has its English form or one of its source forms.
+    """
     project = Project.here()
     table: dict[str, object] = {"en": en, "type": type_, "note": note}
     for key, values in (("fr", fr), ("ru", ru), ("forms", forms), ("wrong", wrong)):
@@ -159,42 +164,225 @@ def add_command(
         entry = entry_from_table(table, "command line")
     except ValueError as exc:
         raise InputError(f"cannot add this entry: {exc}.") from None
-    path = append_entry(project.glossaries, entry, file)
-    typer.echo(f"Added {entry.en} ({entry.type}) to {path}.")
+    plan = edit.add(project.glossaries, entry, file, locks=project.locks).plan
+    if plan.updated:
+        change = plan.updated[0]
+        typer.echo(f"Added to {change.existing.en} ({change.existing.origin}): {change.describe()}.")
+    else:
+        typer.echo(f"Added {entry.en} ({entry.type}) to {file or project.glossaries / 'added.toml'}.")
+
+
+FORMATS = ("csv", "tsv", "tbx")
+STDIN_LIMIT = 64 * 1024 * 1024  # a large termbase is a few MB; this bounds memory
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="csv, tsv or tbx [default: from the file name; required with -].", show_default=False
+    ),
+]
+
+
+def _format(name: str, fmt: str | None, verb: str) -> str:
+    if fmt is not None:
+        if fmt.lower() not in FORMATS:
+            raise InputError(f"--format {fmt} is not one of {', '.join(FORMATS)}.")
+        return fmt.lower()
+    if name == "-":
+        raise InputError(
+            f"--format csv, tsv or tbx is needed to {verb} standard {'input' if verb == 'import' else 'output'}."
+        )
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise InputError(f"{Path(name).name}: {verb} handles .tbx, .csv or .tsv files (or give --format).")
+    return suffix
+
+
+def _read(source: str) -> bytes:
+    if source != "-":
+        path = Path(source)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(STDIN_LIMIT + 1)
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file.") from None
+        except IsADirectoryError:
+            raise InputError(f"{path} is a folder, not a glossary file.") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        where = str(path)
+    else:
+        if sys.stdin is None or sys.stdin.closed:
+            raise InputError("standard input is closed; pipe a glossary into `workbench glossary import -`.")
+        if sys.stdin.isatty():
+            raise InputError("standard input is a terminal; pipe a glossary into it or name a file.")
+        try:
+            data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+        except (OSError, ValueError) as exc:  # ValueError: a stream closed under us
+            raise InputError(f"standard input cannot be read ({exc}).") from None
+        where = "standard input"
+    if len(data) > STDIN_LIMIT:
+        raise InputError(f"{where} is over {STDIN_LIMIT // 1024 // 1024} MB; that is not a glossary.")
+    if not data.strip():
+        raise InputError(f"{where} is empty.")
+    return data
+
+
+def _parse(data: bytes, name: str, fmt: str) -> Glossary:
+    if fmt == "tbx":
+        return import_tbx(data, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name} is not UTF-8 text.") from None
+    return import_table(text, name, "\t" if fmt == "tsv" else ",")
+
+
+def _tbx(entries: list[Entry], version: int) -> bytes:
+    if version == 2:
+        return export_tbx(entries)
+    if "version" not in inspect.signature(export_tbx).parameters:
+        raise InputError("this Workbench writes TBX 2 only; TBX 3 export is not available yet.")
+    return export_tbx(entries, version=version)  # type: ignore[call-arg,unused-ignore]
 
 
 @app.command("export")
 def export_command(
-    output: Annotated[Path, typer.Argument(help="A .tbx, .csv or .tsv file to write.", show_default=False)],
+    output: Annotated[
+        str,
+        typer.Argument(
+            help="A .tbx, .csv or .tsv file to write, or - for standard output.", show_default=False
+        ),
+    ],
+    fmt: Format = None,
+    tbx_version: Annotated[int, typer.Option("--tbx-version", help="TBX 2 (TBX-Basic) or 3.")] = 2,
 ) -> None:
     """Write the project's glossary as TBX (OmegaT, Trados, memoQ), CSV or TSV."""
+    if tbx_version not in (2, 3):
+        raise InputError(f"--tbx-version {tbx_version} is not 2 or 3.")
+    kind = _format(output, fmt, "export")
     project = Project.here()
     glossary = _glossary(project)
-    atomic_write(output, export(glossary, output))
+    entries = list(glossary)
+    data = (
+        _tbx(entries, tbx_version)
+        if kind == "tbx"
+        else export_table(entries, "\t" if kind == "tsv" else ",").encode("utf-8")
+    )
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    atomic_write(Path(output), data)
     typer.echo(f"Wrote {len(glossary)} entries to {output}.")
+
+
+def _report(result: edit.Result, json: bool) -> None:
+    plan = result.plan
+    if json:
+        print_json(
+            {
+                "added": [e.id for e in plan.added],
+                "updated": [{"id": u.existing.id, "changes": u.describe()} for u in plan.updated],
+                "unchanged": [e.id for e, _ in plan.unchanged],
+                "conflicting": [{"entry": c.entry.en, "message": c.message} for c in plan.conflicts],
+                "written": [str(p) for p in result.written],
+            }
+        )
+        return
+    typer.echo(
+        f"added {len(plan.added)}, updated {len(plan.updated)}, unchanged {len(plan.unchanged)}, "
+        f"conflicting {len(plan.conflicts)}"
+    )
+    for entry in plan.added:
+        typer.echo(f"  added: {entry.en} ({entry.type})")
+    for change in plan.updated:
+        typer.echo(f"  updated: {change.existing.en} ({change.existing.origin}): {change.describe()}")
+    for conflict in plan.conflicts:
+        typer.echo(f"  conflicting: {conflict.entry.en} ({conflict.entry.origin}): {conflict.message}")
+    for path in result.written:
+        typer.echo(f"Wrote {path}.")
 
 
 @app.command("import")
 def import_command(
-    source: Annotated[Path, typer.Argument(help="A .tbx, .csv or .tsv glossary.", show_default=False)],
+    source: Annotated[
+        str,
+        typer.Argument(help="A .tbx, .csv or .tsv glossary, or - for standard input.", show_default=False),
+    ],
+    fmt: Format = None,
     into: Annotated[
-        Path | None, typer.Option("--into", help="Glossary file to write [default: glossaries/<name>.toml].")
+        Path | None,
+        typer.Option(
+            "--into", help="File for new entities [default: glossaries/<name>.toml; imported.toml for -]."
+        ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the target file (--into or the default) with the import instead of merging.",
+        ),
+    ] = False,
+    skip_conflicts: Annotated[
+        bool,
+        typer.Option("--skip-conflicts", help="Write what does not conflict; still exit 1 on conflicts."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    json: Json = False,
 ) -> None:
-    """Read a TBX, CSV or TSV glossary into a glossary file of the project."""
+    """Merge a TBX, CSV or TSV glossary into the project's glossary.
+
+    New entities go to the --into file. An entity the glossary already has (same id,
+    English form or source form) gains the forms, wrong renderings and note the import
+    adds; an import that contradicts it (another English form, type or note, or forms of
+    two entities) is a conflict. With a conflict nothing is written and the exit code is 1;
+    --skip-conflicts writes the rest. --replace overwrites the target file instead.
+    Comments and layout of the glossary files are kept.
+    """
+    if replace and (skip_conflicts or dry_run):
+        raise InputError(
+            "--replace writes the file as imported; it does not go with --skip-conflicts or --dry-run."
+        )
+    kind = _format(source, fmt, "import")
     project = Project.here()
-    imported = import_file(source)
+    name = "standard input" if source == "-" else Path(source).name
+    imported = _parse(_read(source), name, kind)
     for issue in imported.issues:
-        print(f"workbench: {issue}", file=sys.stderr)
+        print(f"workbench: {issue} (skipped)", file=sys.stderr)
     if not len(imported):
-        raise InputError(f"{source.name} holds no usable entries.")
-    path = into or project.glossaries / f"{glossary_entries.slug(source.stem)}.toml"
-    header = f"# Imported from {source.name}.\n\n"
-    atomic_write(path, (header + "\n".join(to_toml(e) for e in imported)).encode("utf-8"))
-    typer.echo(
-        f"Imported {len(imported)} entries into {path}"
-        + (f"; {len(imported.issues)} skipped." if imported.issues else ".")
+        raise InputError(f"{name} holds no usable entries.")
+    stem = "imported" if source == "-" else glossary_entries.slug(Path(source).stem)
+    target = into or project.glossaries / f"{stem}.toml"
+    header = f"Imported from {name}."
+    if replace:
+        edit.replace_file(project.glossaries, imported, target, header=header, locks=project.locks)
+        typer.echo(f"Replaced {target} with the {len(imported)} entries of {name}.")
+        return
+    result = edit.merge_entries(
+        project.glossaries,
+        imported,
+        target,
+        header=header,
+        skip_conflicts=skip_conflicts,
+        dry_run=dry_run,
+        locks=project.locks,
     )
+    _report(result, json)
+    conflicts = len(result.plan.conflicts)
+    if conflicts:
+        entries = "entry conflicts" if conflicts == 1 else "entries conflict"
+        if skip_conflicts and not dry_run:
+            were = "was" if conflicts == 1 else "were"
+            raise InputError(
+                f"{conflicts} {entries} with the glossary and {were} not imported; the rest was."
+            )
+        raise InputError(
+            f"{conflicts} {entries} with the glossary, so nothing was written; "
+            "fix the import or use --skip-conflicts to write the rest."
+        )
 
 
 def register(root: typer.Typer) -> None:

@@ -16,6 +16,9 @@ defaults to the last word of `en` for people. Entries are parsed one by one, so 
 in one entry names its file and line and the others still load. Files load in name order;
 an entry whose id (default: derived from `en`) appears again in a later file replaces the
 earlier one.
+
+This module reads. `edit` changes the files (locked, atomic, comments kept) and `merge`
+decides what an added or imported entry changes.
 """
 
 from __future__ import annotations
@@ -145,7 +148,7 @@ def entry_from_table(table: dict[str, object], origin: str) -> Entry:
     )
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
+def entry_chunks(text: str) -> Iterator[tuple[int, str]]:
     """Split a glossary file at its [[entity]] headers: (first line number, text)."""
     lines = text.splitlines(keepends=True)
     start, current = 1, list[str]()
@@ -161,7 +164,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 def parse_file(text: str, path: str, glossary: Glossary) -> None:
     """Add the file's entries to `glossary`; record an Issue for each bad entry."""
     seen: dict[str, int] = {}
-    for first_line, chunk in _chunks(text):
+    for first_line, chunk in entry_chunks(text):
         if not ENTITY_HEADER.match(chunk.splitlines()[0] if chunk.strip() else ""):
             if chunk.strip() and any(
                 line.strip() and not line.lstrip().startswith("#") for line in chunk.splitlines()
@@ -198,7 +201,7 @@ def load(paths: Iterable[Path]) -> Glossary:
     glossary = Glossary()
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # editors on Windows may add a BOM
         except (OSError, UnicodeDecodeError) as exc:
             glossary.issues.append(Issue(str(path), 0, f"cannot be read ({exc})"))
             continue
@@ -234,53 +237,19 @@ def load_folder(folder: Path) -> Glossary:
     return load(glossary_files(folder))
 
 
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _toml_list(values: Iterable[str]) -> str:
-    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
-
-
 def to_toml(entry: Entry) -> str:
-    """One entry as a TOML table, in the field order people read."""
-    lines = ["[[entity]]"]
-    if entry.id != slug(entry.en):
-        lines.append(f"id = {_toml_string(entry.id)}")
-    lines.append(f"type = {_toml_string(entry.type)}")
-    lines.append(f"en = {_toml_string(entry.en)}")
-    default_short = entry.en.split()[-1] if entry.type == "person" and len(entry.en.split()) > 1 else ""
-    if entry.short and entry.short != default_short:
-        lines.append(f"short = {_toml_string(entry.short)}")
-    for language, forms in sorted(entry.forms.items(), key=lambda kv: (kv[0] != "*", kv[0])):
-        lines.append(f"{'forms' if language == '*' else language} = {_toml_list(forms)}")
-    if entry.wrong:
-        lines.append(f"wrong = {_toml_list(entry.wrong)}")
-    if entry.case_insensitive:
-        lines.append("case_insensitive = true")
-    if entry.accent_insensitive:
-        lines.append("accent_insensitive = true")
-    if entry.note:
-        lines.append(f"note = {_toml_string(entry.note)}")
-    return "\n".join(lines) + "\n"
+    """One entry as the text of a TOML file; `edit.to_toml` writes several."""
+    from workbench.glossary.edit import to_toml as entries_to_toml
+
+    return entries_to_toml([entry])
 
 
 def append_entry(folder: Path, entry: Entry, file: Path | None = None) -> Path:
-    """Append `entry` to a glossary file (default: added.toml), refusing a duplicate id."""
-    from workbench.errors import WorkbenchError
-    from workbench.fileio import atomic_write
+    """Add `entry` to the glossary under its lock (default file: added.toml), or merge it into
+    the same entity; refused with one sentence when another entity claims its forms.
 
-    existing = load_folder(folder).get(entry.id)
-    if existing is not None:
-        raise WorkbenchError(
-            f"{entry.en!r} is already in the glossary ({existing.origin}); edit that entry instead."
-        )
-    path = file or folder / "added.toml"
-    try:
-        before = path.read_text(encoding="utf-8") if path.exists() else ""
-    except OSError as exc:
-        raise WorkbenchError(f"{path}: cannot be read ({exc.strerror}).") from None
-    separator = "\n" if before and not before.endswith("\n\n") else ""
-    atomic_write(path, (before + separator + to_toml(entry)).encode("utf-8"))
-    return path
+    Returns the file that holds the entity. See `edit.add_entry`.
+    """
+    from workbench.glossary.edit import add_entry
+
+    return add_entry(folder, entry, file)
