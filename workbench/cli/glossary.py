@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +14,7 @@ from workbench.errors import InputError
 from workbench.fileio import atomic_write
 from workbench.glossary import edit
 from workbench.glossary import entries as glossary_entries
-from workbench.glossary.entries import TYPES, Entry, Glossary, entry_from_table, load_folder
+from workbench.glossary.entries import TYPES, Glossary, entry_from_table, load_folder
 from workbench.glossary.exchange import export_table, export_tbx, import_table, import_tbx
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
@@ -237,14 +236,6 @@ def _parse(data: bytes, name: str, fmt: str) -> Glossary:
     return import_table(text, name, "\t" if fmt == "tsv" else ",")
 
 
-def _tbx(entries: list[Entry], version: int) -> bytes:
-    if version == 2:
-        return export_tbx(entries)
-    if "version" not in inspect.signature(export_tbx).parameters:
-        raise InputError("this Workbench writes TBX 2 only; TBX 3 export is not available yet.")
-    return export_tbx(entries, version=version)  # type: ignore[call-arg,unused-ignore]
-
-
 @app.command("export")
 def export_command(
     output: Annotated[
@@ -264,7 +255,7 @@ def export_command(
     glossary = _glossary(project)
     entries = list(glossary)
     data = (
-        _tbx(entries, tbx_version)
+        export_tbx(entries, version=tbx_version)
         if kind == "tbx"
         else export_table(entries, "\t" if kind == "tsv" else ",").encode("utf-8")
     )
