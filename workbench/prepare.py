@@ -22,7 +22,7 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+import msgspec
 
 from workbench.clean import Ruleset, default_rules
 from workbench.errors import InputError
@@ -34,7 +34,6 @@ from workbench.store import Document, Store, merge
 
 # The modules whose code decides what an article becomes; their source is part of the key.
 STAGES = ("ingest", "clean", "langid", "segment", "pipeline", "model")
-_ARTICLE = TypeAdapter(Article)
 
 
 @cache
@@ -105,15 +104,15 @@ class Preparer:
         if path is None:
             return None
         try:
-            return _ARTICLE.validate_json(path.read_bytes())
-        except (OSError, ValueError, ValidationError):
+            return msgspec.json.decode(path.read_bytes(), type=Article, strict=True)
+        except (OSError, msgspec.DecodeError):
             return None
 
     def _save(self, key: str, article: Article) -> None:
         path = self._path(key)
         if path is not None:
             with contextlib.suppress(WriteError):
-                atomic_write(path, _ARTICLE.dump_json(article))
+                atomic_write(path, msgspec.json.encode(article))
 
 
 def source_label(source: str | Path, root: Path) -> str:

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
 from filelock import FileLock, Timeout
-from pydantic import TypeAdapter, ValidationError
 
 from workbench.errors import WorkbenchError
 from workbench.fileio import atomic_write
@@ -97,19 +97,20 @@ class Document:
         return {"schema": SCHEMA, **asdict(self)}
 
     def to_bytes(self) -> bytes:
-        body = _DOCUMENT.dump_json(self, indent=1)
+        body = msgspec.json.format(msgspec.json.encode(self), indent=1)
         return b'{\n "schema": ' + str(SCHEMA).encode() + b"," + body[1:] + b"\n"
-
-
-_DOCUMENT = TypeAdapter(Document)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+def _problem(error: msgspec.ValidationError) -> str:
+    """msgspec's "Expected `int`, got `str` - at `$.segments[2].block`" as "segments[2].block:
+    Expected `int`, got `str`"."""
+    message, _, where = str(error).partition(" - at `")
+    field = where.rstrip("`").removeprefix("$").lstrip(".")
+    return f"{field}: {message}" if field else message
 
 
 def parse(data: bytes, where: str) -> Document:
@@ -131,15 +132,13 @@ def parse(data: bytes, where: str) -> Document:
     if schema != SCHEMA:
         raise StoreError(f"{where} has schema {schema!r}; this Workbench reads schema {SCHEMA}.")
     try:
-        document = _DOCUMENT.validate_json(data, strict=True)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        if error["type"] == "json_invalid":
-            raise StoreError(
-                f"{where} is not valid JSON; it was not written by Workbench or was edited by hand."
-            ) from None
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise StoreError(f"{where}: {_field(error['loc']) or 'the file'}: {error['msg']}{more}.") from None
+        document = msgspec.json.decode(data, type=Document, strict=True)
+    except msgspec.ValidationError as exc:
+        raise StoreError(f"{where}: {_problem(exc)}.") from None
+    except msgspec.DecodeError:
+        raise StoreError(
+            f"{where} is not valid JSON; it was not written by Workbench or was edited by hand."
+        ) from None
     seen: set[str] = set()
     for n, record in enumerate(document.segments):
         if record.id in seen:

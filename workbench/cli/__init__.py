@@ -31,20 +31,34 @@ def default(ctx: typer.Context) -> None:
         review_command()
 
 
-def _register() -> None:
-    from workbench.cli import articles, corpus, glossary, models, review, translate
+# command → the module that defines it; only the invoked command's module is imported, so
+# a re-run of `translate` does not pay for the export, glossary and review modules
+COMMANDS = {
+    "review": "review",
+    "clean": "articles",
+    "segment": "articles",
+    "translate": "translate",
+    "models": "models",
+    "glossary": "glossary",
+    "export": "corpus",
+    "qa": "corpus",
+    "report": "corpus",
+    "tm": "corpus",
+}
 
-    review.register(app)
-    articles.register(app)
-    translate.register(app)
-    models.register(app)
-    glossary.register(app)
-    corpus.register(app)
+
+def _register(args: list[str]) -> None:
+    import importlib
+
+    name = next((a for a in args if not a.startswith("-")), None)
+    modules = [COMMANDS[name]] if name in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for module in modules:
+        importlib.import_module(f"workbench.cli.{module}").register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-facing failure becomes one sentence and a non-zero exit."""
-    _register()
+    _register(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv)
     except WorkbenchError as exc:
