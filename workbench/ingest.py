@@ -8,8 +8,11 @@ break matching downstream (NBSP, zero-width, soft hyphens, bidi controls) are no
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,26 +95,54 @@ def _too_big(name: str, size: int) -> InputError:
     )
 
 
+KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a named pipe",
+}
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    return None if stat.S_ISREG(mode) else KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _read_limited(read: Callable[[int], bytes], name: str, first: bytes = b"") -> bytes:
+    chunks, size = [first], len(first)
+    while size <= MAX_BYTES:
+        chunk = read(MAX_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_BYTES:
+        raise _too_big(name, size)
+    return b"".join(chunks)
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        raise InputError("standard input is closed; give a file, or pipe an article in.")
+    try:
+        return _read_limited(stream.read, "standard input")
+    except (OSError, ValueError):  # fd 0 closed (`<&-`), or a stream closed under us
+        raise InputError("standard input is closed; give a file, or pipe an article in.") from None
+
+
 def read_source(source: str | Path) -> bytes:
-    """Read a file's bytes, or standard input for "-", refusing anything over MAX_BYTES."""
+    """Read a file's bytes, or standard input for "-", refusing anything over MAX_BYTES.
+
+    Devices and sockets are refused; a named pipe is read only when a writer holds it
+    open, so naming a pipe nobody writes to never hangs.
+    """
     if str(source) == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            limit = MAX_BYTES // 1024 // 1024
-            raise InputError(
-                f"standard input is over {limit} MB; Workbench reads articles of up to {limit} MB."
-            )
-        return data
+        return _read_stdin()
     path = Path(source)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES and path.is_file():
-            raise _too_big(str(path), size)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:  # a file that grew, or a device
-            raise _too_big(str(path), len(data))
-        return data
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file.") from None
     except IsADirectoryError:
@@ -120,6 +151,33 @@ def read_source(source: str | Path) -> bytes:
         raise InputError(f"{path}: permission denied.") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        kind = file_kind(mode)
+        if stat.S_ISFIFO(mode):
+            try:
+                first = os.read(fd, 65536)
+            except BlockingIOError:  # a writer holds it open: wait for what it writes
+                first = b""
+            else:
+                if not first:
+                    raise InputError(f"{path} is a named pipe that nobody is writing to.")
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return _read_limited(handle.read, str(path), first)
+        if kind is not None:
+            raise InputError(f"{path} is {kind}, not an article file.")
+        if os.fstat(fd).st_size > MAX_BYTES:
+            raise _too_big(str(path), os.fstat(fd).st_size)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return _read_limited(handle.read, str(path))  # a file that grew meanwhile
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory, not an article file.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    finally:
+        os.close(fd)
 
 
 def decode(data: bytes, name: str = "input") -> tuple[str, str]:

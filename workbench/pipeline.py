@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
-from workbench.ingest import ingest_bytes, read_source
+from workbench.ingest import file_kind, ingest_bytes, read_source
 from workbench.model import Article, Block
 from workbench.segment import IdMaker, segment_block
 
@@ -64,12 +64,31 @@ def load_article(source: str | Path, rules: Ruleset | None = None) -> Article:
     return article_from_bytes(read_source(source), source, rules)
 
 
-def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
-    """Files as given; folders expanded to the article files directly inside them."""
+def expand_sources(
+    sources: Iterable[str | Path], skipped: Callable[[str], None] | None = None
+) -> Iterator[str | Path]:
+    """Files as given; folders expanded to the article files directly inside them.
+
+    In a folder, anything that is not a regular file (a named pipe, a device, a socket)
+    is skipped, and `skipped` is told why: opening it could block or never end.
+    """
     for source in sources:
         path = Path(source)
         if str(source) != "-" and path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+            try:
+                entries = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot be listed ({exc.strerror or exc}).") from None
+            files = []
+            for entry in entries:
+                try:
+                    kind = file_kind(entry.stat().st_mode)
+                except OSError as exc:
+                    kind = f"unreadable ({exc.strerror or exc})"
+                if kind is None:
+                    files.append(entry)
+                elif skipped is not None:
+                    skipped(f"skipping {entry}: {kind}, not an article file.")
             if not files:
                 raise InputError(f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)}).")
             yield from files

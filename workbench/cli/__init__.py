@@ -19,8 +19,21 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from workbench import __version__
+
+        typer.echo(f"workbench {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def default(ctx: typer.Context) -> None:
+def default(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_version, help="Print the version and exit."
+    ),
+) -> None:
     """Offline translation and normalization workbench for foreign-language news.
 
     Without a command, opens the review screen on the project in the current folder.

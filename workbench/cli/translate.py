@@ -24,12 +24,16 @@ from workbench.store import Store
 from workbench.translate import engine_factory, translate_documents
 
 
+def warn(message: str) -> None:
+    print(f"workbench: {message}", file=sys.stderr)
+
+
 def project_sources(paths: list[str], project: Project) -> list[str | Path]:
     if not paths:
         if not project.seeds.is_dir():
             raise InputError(f"no paths given and {project.root} has no seeds/ folder.")
         paths = ["seeds"]  # relative: translations/ records where each article came from, portably
-    return list(expand_sources(paths))
+    return list(expand_sources(paths, warn))
 
 
 def preparer(project: Project) -> Preparer:

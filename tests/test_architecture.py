@@ -1,0 +1,77 @@
+"""The architecture as tests: a plain domain core under thin shells (CLI, TUI).
+
+The import-linter contracts live in pyproject.toml; these tests run them on the real
+package, prove that they catch a violation, and check that importing the domain loads
+none of the heavy or UI libraries (they load when something needs them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def lint(root: Path) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH first: the package found is the one under `root`, not the installed one
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [str(LINT), "--config", str(root / "pyproject.toml")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_contracts_hold() -> None:
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("clean.py", "import textual.widgets", "Only the TUI imports Textual BROKEN"),
+        (
+            "glossary/match.py",
+            "from workbench.tui import app",
+            "The domain imports neither the CLI nor the TUI BROKEN",
+        ),
+        ("store.py", "import workbench.cli.output", "The domain imports neither the CLI nor the TUI BROKEN"),
+        ("review.py", "from rich.text import Text", "Only the shells draw on the terminal (rich) BROKEN"),
+    ],
+)
+def test_a_domain_module_importing_the_ui_breaks_a_contract(
+    tmp_path: Path, module: str, line: str, contract: str
+) -> None:
+    shutil.copytree(ROOT / "workbench", tmp_path / "workbench", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    path = tmp_path / "workbench" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    result = lint(tmp_path)
+    assert result.returncode == 1
+    assert contract in result.stdout
+
+
+def test_importing_the_domain_loads_no_ui_and_no_model_library() -> None:
+    script = """
+import importlib, pkgutil, sys, workbench
+for info in pkgutil.walk_packages(workbench.__path__, "workbench."):
+    if not info.name.startswith(("workbench.cli", "workbench.tui", "workbench.__main__")):
+        importlib.import_module(info.name)
+heavy = ("textual", "rich", "lingua", "ctranslate2", "argostranslate", "sentencepiece", "pyarrow")
+print(" ".join(sorted(name for name in heavy if name in sys.modules)) or "none")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "none"
