@@ -3,32 +3,50 @@
 Packages live where argospm and LibreTranslate keep them (argostranslate's settings,
 `ARGOS_PACKAGES_DIR` overriding), so a model installed by either is found here and the
 other way round. An archive is checked completely before a byte is written: a corrupt
-zip, a member path escaping the package folder, a link, a zip bomb, a missing
-metadata.json or model is refused, and nothing is installed.
+zip, a member path escaping the package folder, a link, a zip bomb, too many members, a
+hidden or second top folder, a missing metadata.json or model is refused. It is then
+unpacked in a staging folder beside the packages folder (argostranslate lists every
+sub-folder of the packages folder as a package, so nothing of ours may ever sit there
+unfinished), its tokenizer and CTranslate2 model are loaded, and only then does it appear
+in the packages folder, in one rename.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import logging
 import os
+import re
+import secrets
 import shutil
+import socket
 import stat
-import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.errors import WorkbenchError
+from workbench.fileio import WriteError, atomic_write
 
 MAX_UNPACKED_BYTES = 8 * 1024**3
+MAX_DOWNLOAD_BYTES = MAX_UNPACKED_BYTES
+MAX_INDEX_BYTES = 64 * 1024**2
+MAX_MEMBERS = 10_000  # Argos packages hold a few dozen files
 MAX_COMPRESSION_RATIO = 200  # real model members compress about 1.1:1
+STALE_STAGE_SECONDS = 3600
+DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
 Progress = Callable[[int, int | None], None]  # bytes done, bytes total
+
+log = logging.getLogger(__name__)
 
 
 class PackageError(WorkbenchError):
@@ -75,6 +93,19 @@ class IndexEntry:
         return f"{self.from_code}-{self.to_code}"
 
 
+@dataclass(frozen=True)
+class PackageName:
+    """What a user may type for a package: fr-en, fr_en, translate-fr_en, translate-fr_en-1_9."""
+
+    from_code: str
+    to_code: str
+    version: str | None = None
+
+    @property
+    def arrow(self) -> str:
+        return f"{self.from_code}→{self.to_code}"
+
+
 def packages_dir() -> Path:
     """Where packages are installed: argostranslate's own setting."""
     override = os.environ.get("ARGOS_PACKAGES_DIR")
@@ -83,6 +114,20 @@ def packages_dir() -> Path:
     from argostranslate import settings
 
     return Path(settings.package_data_dir)
+
+
+def workbench_dir() -> Path:
+    """Workbench's own folder beside the packages folder: staging and the cached index.
+
+    A sibling, not a child: argostranslate, argospm and LibreTranslate list every
+    sub-folder of the packages folder as a package and fail on one without metadata.json.
+    A sibling is on the same filesystem (unless the packages folder is a mount point),
+    so a staged package enters the packages folder by one rename.
+    """
+    folder = packages_dir()
+    with contextlib.suppress(OSError):
+        folder = folder.resolve()
+    return folder.parent / ".workbench"
 
 
 def search_dirs() -> list[Path]:
@@ -97,27 +142,44 @@ def search_dirs() -> list[Path]:
     return dirs + [Path(d) for d in extra if Path(d) not in dirs]
 
 
+_NAME = re.compile(
+    r"(?:translate[-_])?(?P<source>[a-z]{2,3})\s*(?:-|_|→|:|->)\s*(?P<target>[a-z]{2,3})"
+    r"(?:[-_](?P<version>\d+(?:[._]\d+)*))?",
+    re.IGNORECASE,
+)
+
+
+def parse_name(text: str) -> PackageName:
+    """fr-en, fr_en, fr→en, and argospm's names: translate-fr_en, translate-fr_en-1_9."""
+    match = _NAME.fullmatch(text.strip())
+    if not match:
+        raise PackageError(f"{text!r} is not a language pair; write it like fr-en (or translate-fr_en).")
+    version = match["version"].replace("_", ".") if match["version"] else None
+    return PackageName(match["source"].lower(), match["target"].lower(), version)
+
+
 def parse_pair(text: str) -> tuple[str, str]:
-    for sep in ("-", "_", "→", ":"):
-        if sep in text:
-            source, _, target = text.partition(sep)
-            if source.isalpha() and target.isalpha():
-                return source.lower(), target.lower()
-    raise PackageError(f"{text!r} is not a language pair; write it like fr-en.")
+    name = parse_name(text)
+    return name.from_code, name.to_code
 
 
-def read_installed(path: Path) -> InstalledModel | None:
+def _read_package(path: Path) -> InstalledModel | str:
+    """The package in `path`, or why it is not one."""
     try:
         metadata = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(metadata, dict) or metadata.get("type", "translate") != "translate":
-        return None
-    if not (path / "model" / "model.bin").is_file():
-        return None
+    except FileNotFoundError:
+        return "it has no metadata.json"
+    except (OSError, ValueError, UnicodeDecodeError):
+        return "its metadata.json cannot be read"
+    if not isinstance(metadata, dict):
+        return "its metadata.json is not a JSON object"
+    if metadata.get("type", "translate") != "translate":
+        return "not a translation package"
     source, target = metadata.get("from_code"), metadata.get("to_code")
-    if not isinstance(source, str) or not isinstance(target, str):
-        return None
+    if not isinstance(source, str) or not isinstance(target, str) or not source or not target:
+        return "its metadata.json has no from_code or to_code"
+    if not (path / "model" / "model.bin").is_file():
+        return "it has no model/model.bin"
     return InstalledModel(
         from_code=source,
         to_code=target,
@@ -127,16 +189,52 @@ def read_installed(path: Path) -> InstalledModel | None:
     )
 
 
-def installed_models() -> list[InstalledModel]:
-    models = []
+def read_installed(path: Path) -> InstalledModel | None:
+    model = _read_package(path)
+    return model if isinstance(model, InstalledModel) else None
+
+
+def scan_packages() -> tuple[list[InstalledModel], list[str]]:
+    """Installed models, and one sentence per folder that is in the way of other tools."""
+    models: list[InstalledModel] = []
+    problems: list[str] = []
     for directory in search_dirs():
-        if not directory.is_dir():
+        try:
+            entries = sorted(directory.iterdir()) if directory.is_dir() else []
+        except OSError as exc:
+            problems.append(f"the packages folder {directory} cannot be listed ({exc.strerror or exc})")
             continue
-        for path in sorted(directory.iterdir()):
-            if path.is_dir() and not path.name.startswith("."):
-                model = read_installed(path)
-                if model:
-                    models.append(model)
+        for path in entries:
+            try:
+                if not path.is_dir():
+                    continue  # argostranslate skips files too
+            except OSError:
+                continue
+            if path.name.startswith("."):
+                # Left by an interrupted install of an older workbench or another tool:
+                # argostranslate lists it as a package and fails.
+                problems.append(
+                    f"{path} is a hidden folder in the packages folder; argostranslate, argospm and "
+                    "LibreTranslate fail to list packages while it is there (remove it)"
+                )
+                continue
+            model = _read_package(path)
+            if isinstance(model, InstalledModel):
+                models.append(model)
+            elif model != "not a translation package":
+                problems.append(f"{path} is not a usable translation package: {model}")
+    return models, problems
+
+
+_warned: set[str] = set()
+
+
+def installed_models() -> list[InstalledModel]:
+    models, problems = scan_packages()
+    for problem in problems:
+        if problem not in _warned:  # once per process: translate looks models up often
+            _warned.add(problem)
+            log.warning("workbench: warning: %s.", problem)
     return models
 
 
@@ -146,7 +244,7 @@ def find_model(source: str, target: str) -> InstalledModel | None:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+    return tuple(int(part) if part.isdigit() else 0 for part in re.split(r"[._]", version))
 
 
 # -- checking archives ------------------------------------------------------------------
@@ -158,20 +256,48 @@ class Archive:
     metadata: dict[str, Any]
     members: tuple[zipfile.ZipInfo, ...]
 
+    @property
+    def arrow(self) -> str:
+        return f"{self.metadata['from_code']}→{self.metadata['to_code']}"
 
-def check_archive(path: Path) -> Archive:
-    """Validate a .argosmodel without extracting it; raise PackageError with the reason."""
-    name = path.name
+
+def _declared_members(path: Path) -> int | None:
+    """The member count the end record declares, read before zipfile builds every entry."""
+    try:
+        with path.open("rb") as handle:
+            record = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+    except (OSError, AttributeError, zipfile.BadZipFile, ValueError):
+        return None
+    return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None  # type: ignore[attr-defined]
+
+
+def check_archive(path: Path, label: str | None = None) -> Archive:
+    """Validate a .argosmodel without extracting it; raise PackageError with the reason.
+
+    `label` names the archive in messages (a link, standard input) instead of its file name.
+    """
+    name = label or path.name
+    declared = _declared_members(path)
+    if declared is not None and declared > MAX_MEMBERS:
+        raise PackageError(
+            f"{name} is refused: it holds {declared:,} members, more than a model package has."
+        )
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise PackageError(f"{path}: no such file.") from None
-    except (zipfile.BadZipFile, OSError):
+    except IsADirectoryError:
+        raise PackageError(f"{path} is a folder, not a .argosmodel file.") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise PackageError(f"{name} is not a valid .argosmodel (not a zip archive).") from None
     with archive:
         members = tuple(archive.infolist())
         if not members:
             raise PackageError(f"{name} is an empty archive.")
+        if len(members) > MAX_MEMBERS:
+            raise PackageError(
+                f"{name} is refused: it holds {len(members):,} members, more than a model package has."
+            )
         tops = set()
         total = 0
         names_seen: set[str] = set()
@@ -184,9 +310,12 @@ def check_archive(path: Path) -> Archive:
             total += info.file_size
         if len(tops) != 1:
             raise PackageError(f"{name} must hold exactly one package folder, not {len(tops)} entries.")
+        top = tops.pop()
+        if top.startswith("."):
+            # It would be installed as a hidden folder, which argostranslate lists and we skip.
+            raise PackageError(f"{name} is refused: its package folder {top!r} is hidden.")
         if total > MAX_UNPACKED_BYTES:
             raise PackageError(f"{name} would unpack to {total / 1024**3:.1f} GiB, more than a model needs.")
-        top = tops.pop()
         names = {info.filename.rstrip("/") for info in members}
         if f"{top}/metadata.json" not in names:
             raise PackageError(f"{name} has no metadata.json in {top}/.")
@@ -196,7 +325,7 @@ def check_archive(path: Path) -> Archive:
             raise PackageError(f"{name} has no tokenizer (sentencepiece.model or bpe.model).")
         try:
             bad = archive.testzip()
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
             raise PackageError(f"{name} is corrupt ({exc}).") from None
         if bad is not None:
             raise PackageError(f"{name} is corrupt: {bad} fails its checksum.")
@@ -209,6 +338,8 @@ def check_archive(path: Path) -> Archive:
     for key in ("from_code", "to_code"):
         if not isinstance(metadata.get(key), str) or not metadata[key]:
             raise PackageError(f"{name}: metadata.json has no {key}.")
+    if metadata.get("type", "translate") != "translate":
+        raise PackageError(f"{name} is a {metadata.get('type')!r} package, not a translation model.")
     return Archive(top=top, metadata=metadata, members=members)
 
 
@@ -219,6 +350,7 @@ def _check_member(name: str, info: zipfile.ZipInfo) -> None:
         not member
         or member.startswith(("/", "\\"))
         or "\\" in member
+        or "\x00" in member
         or ".." in parts
         or (len(member) > 1 and member[1] == ":")
     ):
@@ -230,61 +362,255 @@ def _check_member(name: str, info: zipfile.ZipInfo) -> None:
         raise PackageError(f"{name} is refused: member {member!r} is a zip bomb.")
 
 
+def verify_package(folder: Path, name: str) -> InstalledModel:
+    """Load the unpacked package's tokenizer and CTranslate2 model and decode one sentence,
+    so that a package which would crash `translate` is refused at install time."""
+    model = _read_package(folder)
+    if not isinstance(model, InstalledModel):
+        raise PackageError(f"{name} does not unpack into a usable translation package ({model}).")
+    sample = "Test."
+    sentencepiece_model, bpe_model = (folder / t for t in TOKENIZER_FILES)
+    try:
+        if sentencepiece_model.is_file():
+            import sentencepiece
+
+            processor = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model))
+            tokens = processor.encode(sample, out_type=str)
+        else:
+            from argostranslate.apply_bpe import BPE
+
+            with bpe_model.open(encoding="utf-8") as handle:
+                tokens = BPE(handle).segment_tokens(["Test", "."])
+    except Exception as exc:  # the tokenizer libraries raise anything on a bad file
+        raise PackageError(
+            f"{name} is refused: its tokenizer cannot be loaded ({_first_line(exc, folder)})."
+        ) from None
+    try:
+        import ctranslate2
+
+        translator = ctranslate2.Translator(
+            str(folder / "model"), device="cpu", inter_threads=1, intra_threads=1
+        )
+        translator.translate_batch([tokens or ["."]], beam_size=1, max_decoding_length=4)
+        del translator
+    except Exception as exc:  # CTranslate2 raises RuntimeError, ValueError, ...
+        raise PackageError(
+            f"{name} is refused: its CTranslate2 model cannot be loaded ({_first_line(exc, folder)})."
+        ) from None
+    return model
+
+
+def _first_line(exc: BaseException, folder: Path | None = None) -> str:
+    text = str(exc).strip()
+    if folder is not None:  # the stage's path means nothing to the user; the member does
+        text = text.replace(f"{folder}{os.sep}", "")
+    lines = text.splitlines()
+    return lines[0].rstrip(".") if lines else type(exc).__name__
+
+
+# -- staging ----------------------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _stale(stage: Path, now: float) -> bool:
+    try:
+        age = now - stage.lstat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_STAGE_SECONDS:
+        return True
+    pid, _, rest = stage.name.partition(".")
+    host = rest.partition(".")[2]
+    # A process id only means something on the machine that made the stage.
+    return pid.isdigit() and host == socket.gethostname() and not _alive(int(pid))
+
+
+def clean_stale(now: float | None = None) -> list[Path]:
+    """Remove stages of installs that died (or are over an hour old), and the hidden
+    folders earlier workbench versions left inside the packages folder itself."""
+    now = time.time() if now is None else now
+    removed = []
+    stages = workbench_dir() / "staging"
+    with contextlib.suppress(OSError):
+        for stage in stages.iterdir():
+            if _stale(stage, now):
+                shutil.rmtree(stage, ignore_errors=True)
+                removed.append(stage)
+    with contextlib.suppress(OSError):
+        for path in packages_dir().iterdir():
+            if path.name.startswith((".installing-", ".old-")) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _prepare_packages_dir(outcome: str) -> Path:
+    destination = packages_dir()
+    if destination.exists() and not destination.is_dir():
+        raise PackageError(f"the packages folder {destination} is a file, not a folder; {outcome}.")
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PackageError(
+            f"cannot create the packages folder {destination} ({exc.strerror or exc}); {outcome}."
+        ) from None
+    return destination
+
+
+@contextlib.contextmanager
+def staging(outcome: str = "nothing was installed") -> Iterator[Path]:
+    """A private folder beside the packages folder, on its filesystem; removed afterwards.
+    `outcome` ends the sentence when it cannot be made."""
+    destination = _prepare_packages_dir(outcome)
+    clean_stale()
+    root = workbench_dir() / "staging"
+    stage = root / f"{os.getpid()}.{secrets.token_hex(4)}.{socket.gethostname()}"
+    try:
+        stage.mkdir(parents=True)
+    except OSError as exc:
+        raise PackageError(f"cannot stage in {root} ({exc.strerror or exc}); {outcome}.") from None
+    try:
+        if stage.stat().st_dev != destination.stat().st_dev:
+            raise PackageError(
+                f"cannot stage in {root}: it is on another filesystem than {destination}; {outcome}."
+            )
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 # -- installing -------------------------------------------------------------------------
 
 
-def install_archive(path: Path, progress: Progress | None = None) -> InstalledModel:
-    """Check, then unpack beside the final place and move it there in one rename."""
-    archive = check_archive(path)
-    destination = packages_dir()
-    destination.mkdir(parents=True, exist_ok=True)
-    final = destination / archive.top
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=destination))
+def install_archive(
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    label: str | None = None,
+    expect: PackageName | None = None,
+) -> InstalledModel:
+    """Check, unpack and verify in a stage, then move into the packages folder in one rename."""
+    name = label or path.name
+    archive = check_archive(path, label)
+    _check_pair(archive, expect, name)
+    with staging() as stage:
+        return _install_checked(path, archive, name, stage, progress)
+
+
+def install_stream(stream: BinaryIO | None, progress: Progress | None = None) -> InstalledModel:
+    """Install an archive read from a stream (standard input), spooled to the stage first."""
+    name = "the archive on standard input"
+    if stream is None or getattr(stream, "closed", False):
+        raise PackageError(
+            "standard input is closed; pipe a .argosmodel file into `workbench models install -`."
+        )
+    if getattr(stream, "isatty", lambda: False)():
+        raise PackageError(
+            "standard input is a terminal; pipe a .argosmodel file: `workbench models install - < FILE.argosmodel`."
+        )
+    with staging() as stage:
+        spool = stage / "stdin.argosmodel"
+        try:
+            with spool.open("wb") as sink:
+                size = _copy(stream, sink, None, MAX_DOWNLOAD_BYTES, progress)
+        except ValueError:  # reading a closed or detached stream
+            raise PackageError("standard input is closed; nothing was installed.") from None
+        except OSError as exc:
+            raise PackageError(
+                f"could not read standard input ({exc.strerror or exc}); nothing was installed."
+            ) from None
+        if size == 0:
+            raise PackageError(
+                "standard input is empty; pipe a .argosmodel file into `workbench models install -`."
+            )
+        archive = check_archive(spool, name)
+        return _install_checked(spool, archive, name, stage, None)
+
+
+def _copy(source: BinaryIO, sink: BinaryIO, total: int | None, limit: int, progress: Progress | None) -> int:
+    done = 0
+    while chunk := source.read(1 << 20):
+        done += len(chunk)
+        if done > limit:
+            raise PackageError(f"refused: more than {limit // 1024**3} GiB, more than a model package has.")
+        sink.write(chunk)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def _check_pair(archive: Archive, expect: PackageName | None, name: str) -> None:
+    if expect is None:
+        return
+    got = (archive.metadata["from_code"], archive.metadata["to_code"])
+    if got != (expect.from_code, expect.to_code):
+        raise PackageError(f"{name} serves a {archive.arrow} package, not {expect.arrow}")
+
+
+def _install_checked(
+    path: Path, archive: Archive, name: str, stage: Path, progress: Progress | None
+) -> InstalledModel:
+    final = packages_dir() / archive.top
+    unpacked = stage / "unpacked"
     try:
-        total = sum(info.file_size for info in archive.members)
-        done = 0
-        with zipfile.ZipFile(path) as zf:
-            for info in archive.members:
-                target = staging / info.filename
-                if info.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as source, target.open("wb") as sink:
-                    written = 0
-                    while chunk := source.read(1 << 20):
-                        written += len(chunk)
-                        if written > info.file_size:  # the header lied: stop, do not fill the disk
-                            raise PackageError(
-                                f"{path.name} is refused: {info.filename} is larger than declared."
-                            )
-                        sink.write(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total)
-        unpacked = staging / archive.top
-        model = read_installed(unpacked)
-        if model is None:
-            raise PackageError(f"{path.name} does not unpack into a usable translation package.")
-        _replace_dir(unpacked, final)
+        _extract(path, archive, unpacked, name, progress)
+        verify_package(unpacked / archive.top, name)
+        _move_into_place(unpacked / archive.top, final, stage)
     except OSError as exc:
-        raise PackageError(f"could not install {path.name}: {exc.strerror or exc}.") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        raise PackageError(
+            f"could not install {name} in {final.parent} ({exc.strerror or exc}); nothing was installed."
+        ) from None
     installed = read_installed(final)
-    assert installed is not None
+    if installed is None:  # the folder changed under us between the rename and this read
+        raise PackageError(f"{final} vanished right after it was installed.")
     _clear_argos_cache()
     return installed
 
 
-def _replace_dir(new: Path, final: Path) -> None:
-    if final.exists():
-        old = final.with_name(f".old-{final.name}-{os.getpid()}")
-        final.rename(old)
-        new.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(final)
+def _extract(path: Path, archive: Archive, into: Path, name: str, progress: Progress | None) -> None:
+    total = sum(info.file_size for info in archive.members)
+    done = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in archive.members:
+            target = into / info.filename
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as source, target.open("wb") as sink:
+                written = 0
+                while chunk := source.read(1 << 20):
+                    written += len(chunk)
+                    if written > info.file_size:  # the header lied: stop, do not fill the disk
+                        raise PackageError(f"{name} is refused: {info.filename} is larger than declared.")
+                    sink.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+
+
+def _move_into_place(new: Path, final: Path, stage: Path) -> None:
+    """One rename into the packages folder; a package already there is first moved into the
+    stage (same filesystem), and back if the second rename fails."""
+    if not (final.exists() or final.is_symlink()):
+        os.rename(new, final)
+        return
+    previous = stage / "previous"
+    os.rename(final, previous)
+    try:
+        os.rename(new, final)
+    except OSError:
+        os.rename(previous, final)
+        raise
 
 
 def _clear_argos_cache() -> None:
@@ -298,14 +624,32 @@ def _clear_argos_cache() -> None:
 
 
 def remove(pair: str) -> InstalledModel:
-    source, target = parse_pair(pair)
-    model = find_model(source, target)
-    if model is None:
-        raise PackageError(f"no {source}→{target} model is installed.")
-    try:
-        shutil.rmtree(model.path)
-    except OSError as exc:
-        raise PackageError(f"could not remove {model.path}: {exc.strerror or exc}.") from None
+    name = parse_name(pair)
+    candidates = [
+        m
+        for m in installed_models()
+        if (m.from_code, m.to_code) == (name.from_code, name.to_code)
+        and (name.version is None or m.version == name.version)
+    ]
+    if not candidates:
+        version = f" {name.version}" if name.version else ""
+        raise PackageError(f"no {name.arrow}{version} model is installed.")
+    model = max(candidates, key=lambda m: _version_key(m.version))
+    # Move it out of the packages folder in one rename first, so that a read-only folder
+    # or a crash never leaves half a package there.
+    with staging("nothing was removed") as stage:
+        try:
+            os.rename(model.path, stage / "removed")
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                reason = "it is in a folder workbench does not manage"
+            elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                reason = "the folder is read-only"
+            else:
+                reason = exc.strerror or str(exc)
+            raise PackageError(
+                f"could not remove {model.pair} from {model.path.parent} ({reason}); it is still installed."
+            ) from None
     _clear_argos_cache()
     return model
 
@@ -317,9 +661,12 @@ def index_url() -> str:
     """The index argospm uses; ARGOS_PACKAGE_INDEX points it at a mirror."""
     base = os.environ.get("ARGOS_PACKAGE_INDEX")
     if base is None:
-        from argostranslate import settings
+        try:
+            from argostranslate import settings
 
-        return str(settings.remote_package_index)
+            return str(settings.remote_package_index)
+        except Exception:  # its settings module fails on odd configs (a file for a folder)
+            base = DEFAULT_INDEX
     return base if base.endswith(".json") else base.rstrip("/") + "/index.json"
 
 
@@ -330,66 +677,195 @@ def _unreachable(url: str, pair: str, why: object) -> PackageError:
     )
 
 
-def fetch_index(url: str, pair: str = "MODEL", timeout: float = 30) -> list[IndexEntry]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = json.loads(response.read())
-    except (urllib.error.URLError, OSError) as exc:
-        raise _unreachable(url, pair, getattr(exc, "reason", exc)) from None
-    except ValueError:
-        raise PackageError(f"the package index {url} is not valid JSON.") from None
+def _why(exc: BaseException) -> str:
+    """A download failure in a few words."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {exc.reason}".strip()
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "timed out"
+    return _first_line(reason) if isinstance(reason, BaseException) else str(reason)
+
+
+def parse_index(data: object) -> list[IndexEntry]:
     if not isinstance(data, list):
-        raise PackageError(f"the package index {url} is not a list of packages.")
+        raise ValueError("not a list of packages")
     entries = []
     for item in data:
         if isinstance(item, dict) and item.get("type", "translate") == "translate":
             source, target = item.get("from_code"), item.get("to_code")
             links = item.get("links") or []
-            if isinstance(source, str) and isinstance(target, str) and links:
+            if isinstance(source, str) and isinstance(target, str) and isinstance(links, list) and links:
                 entries.append(
                     IndexEntry(source, target, str(item.get("package_version", "")), tuple(map(str, links)))
                 )
     return entries
 
 
+def _index_cache() -> Path:
+    return workbench_dir() / "index.json"
+
+
+def fetch_index(url: str, pair: str = "MODEL", timeout: float = 30) -> list[IndexEntry]:
+    """The index at `url`; kept beside the packages folder so that advice given offline
+    (which pivot to install) names only packages the index has."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            raw = response.read(MAX_INDEX_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise _unreachable(url, pair, _why(exc)) from None
+    if len(raw) > MAX_INDEX_BYTES:
+        raise PackageError(
+            f"the package index {url} is larger than {MAX_INDEX_BYTES // 1024**2} MB; it is refused."
+        )
+    try:
+        data = json.loads(raw)
+        entries = parse_index(data)
+    except (ValueError, UnicodeDecodeError):
+        raise PackageError(f"the package index {url} is not a JSON list of packages.") from None
+    with contextlib.suppress(WriteError, OSError):  # a cache: never worth failing an install
+        atomic_write(
+            _index_cache(), json.dumps({"url": url, "fetched": time.time(), "packages": data}).encode()
+        )
+    return entries
+
+
+def cached_index() -> list[IndexEntry] | None:
+    """The last index fetched by workbench, else the one `argospm update` keeps; None if neither."""
+    candidates = [_index_cache()]
+    with contextlib.suppress(Exception):
+        from argostranslate import settings
+
+        candidates.append(Path(settings.local_package_index))
+    for path in candidates:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return parse_index(data["packages"] if isinstance(data, dict) else data)
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            continue
+    return None
+
+
 def download(
-    entry: IndexEntry, directory: Path, progress: Progress | None = None, timeout: float = 60
-) -> Path:
-    """Fetch the archive to directory/<pair>.argosmodel via a .part file; return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
-    final = directory / f"translate-{entry.from_code}_{entry.to_code}-{entry.version or 'latest'}.argosmodel"
-    part = final.with_suffix(".part")
-    last_error: object = None
+    entry: IndexEntry,
+    directory: Path,
+    progress: Progress | None = None,
+    timeout: float = 60,
+    expect: PackageName | None = None,
+) -> tuple[Path, Archive, str]:
+    """Fetch the entry's archive, link after link, until one downloads whole and holds the
+    package asked for (by default, the entry's own pair); return it, checked, and its link.
+    When every link fails, one sentence names each link and why."""
+    expect = expect or PackageName(entry.from_code, entry.to_code)
+    target = directory / "download.argosmodel"
+    failures = []
     for link in entry.links:
         try:
-            with urllib.request.urlopen(link, timeout=timeout) as response, part.open("wb") as sink:
+            with urllib.request.urlopen(link, timeout=timeout) as response, target.open("wb") as sink:
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None
-                done = 0
-                while chunk := response.read(1 << 20):
-                    sink.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, total)
+                if total is not None and total > MAX_DOWNLOAD_BYTES:
+                    raise PackageError(f"is {total / 1024**3:.1f} GiB, more than a model package has")
+                done = _copy(response, sink, total, MAX_DOWNLOAD_BYTES, progress)
             if total is not None and done != total:
-                raise OSError(f"download stopped at {done} of {total} bytes")
-            part.replace(final)
-            return final
-        except (urllib.error.URLError, OSError) as exc:
-            last_error = getattr(exc, "reason", exc)
-            part.unlink(missing_ok=True)
-    raise PackageError(f"could not download {entry.pair} ({last_error}).")
+                raise PackageError(f"stopped at {done:,} of {total:,} bytes")
+            archive = check_archive(target, link)
+            _check_pair(archive, expect, link)
+            return target, archive, link
+        except PackageError as exc:
+            message = exc.message.rstrip(".")
+            failures.append(message if message.startswith(link) else f"{link} {message}")
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            failures.append(f"{link} failed ({_why(exc)})")
+        target.unlink(missing_ok=True)
+    if not failures:
+        raise PackageError(f"the package index lists no link for {expect.arrow}; nothing was installed.")
+    raise PackageError(
+        f"could not install {expect.arrow} from the package index, nothing was installed: {'; '.join(failures)}."
+    )
 
 
 def install_from_index(pair: str, url: str | None = None, progress: Progress | None = None) -> InstalledModel:
-    source, target = parse_pair(pair)
+    name = parse_name(pair)
+    source, target = name.from_code, name.to_code
     url = url or index_url()
-    entries = [
-        e for e in fetch_index(url, f"{source}-{target}") if (e.from_code, e.to_code) == (source, target)
-    ]
-    if not entries:
-        raise PackageError(f"the package index {url} has no {source}→{target} package.")
-    entry = max(entries, key=lambda e: _version_key(e.version))
-    with tempfile.TemporaryDirectory(prefix="workbench-download-") as tmp:
-        archive = download(entry, Path(tmp), progress)
-        return install_archive(archive)
+    entries = fetch_index(url, f"{source}-{target}")
+    matching = [e for e in entries if (e.from_code, e.to_code) == (source, target)]
+    if not matching:
+        raise PackageError(
+            f"the package index {url} has no {name.arrow} package{_index_pivot_hint(source, target, entries)}."
+        )
+    if name.version is not None:
+        wanted = [e for e in matching if e.version == name.version]
+        if not wanted:
+            versions = ", ".join(sorted({e.version for e in matching}, key=_version_key))
+            raise PackageError(f"the package index {url} has {name.arrow} {versions}, not {name.version}.")
+        matching = wanted
+    entry = max(matching, key=lambda e: _version_key(e.version))
+    with staging() as stage:
+        archive_path, archive, link = download(entry, stage, progress, expect=name)
+        return _install_checked(archive_path, archive, link, stage, None)
+
+
+# -- advice for a missing pair ----------------------------------------------------------
+
+
+def _pivots(
+    source: str, target: str, pairs: set[tuple[str, str]], installed: set[tuple[str, str]]
+) -> list[str]:
+    """Languages X with source→X and X→target in `pairs`: English first (Argos packages pair
+    with English), then those needing fewest installs."""
+    middles = {x for s, x in pairs if s == source and x not in (source, target) and (x, target) in pairs}
+    return sorted(
+        middles, key=lambda x: (x != "en", ((source, x) not in installed) + ((x, target) not in installed), x)
+    )
+
+
+def _install_pivot(source: str, target: str, pivot: str, installed: set[tuple[str, str]]) -> str:
+    needed = [f"{a}-{b}" for a, b in ((source, pivot), (pivot, target)) if (a, b) not in installed]
+    have = [f"{a}→{b}" for a, b in ((source, pivot), (pivot, target)) if (a, b) in installed]
+    done = f"{have[0]} is installed: " if have else ""
+    return f"{done}install {' and '.join(needed)} (`workbench models install {' '.join(needed)}`) and use --pivot {pivot}"
+
+
+def _index_pivot_hint(source: str, target: str, entries: Iterable[IndexEntry]) -> str:
+    installed = {(m.from_code, m.to_code) for m in installed_models()}
+    pairs = {(e.from_code, e.to_code) for e in entries} | installed
+    pivots = _pivots(source, target, pairs, installed)
+    return f"; {_install_pivot(source, target, pivots[0], installed)}" if pivots else ""
+
+
+def missing_model_advice(source: str, target: str) -> str:
+    """Why source→target cannot be translated and what to do, in one sentence: a pivot the
+    installed models can satisfy, else installs the package index (as last fetched, or as
+    argospm keeps it) has; never an install the index is known to lack. No network."""
+    missing = f"no {source}→{target} model is installed"
+    installed = {(m.from_code, m.to_code) for m in installed_models()}
+    ready = [x for x in _pivots(source, target, installed, installed)]
+    if ready:
+        x = ready[0]
+        return f"{missing}; {source}→{x} and {x}→{target} are: use --pivot {x}."
+    offline = "(or `workbench models install FILE.argosmodel` offline)"
+    index = cached_index()
+    if index is None:
+        if "en" in (source, target):
+            return f"{missing}; run `workbench models install {source}-{target}` {offline}."
+        return (
+            f"{missing}; run `workbench models install {source}-{target}`, or, as Argos packages pair with "
+            f"English, {_install_pivot(source, target, 'en', installed)} {offline}."
+        )
+    available = {(e.from_code, e.to_code) for e in index}
+    if (source, target) in available:
+        return f"{missing}; run `workbench models install {source}-{target}` {offline}."
+    pivots = _pivots(source, target, available | installed, installed)
+    if pivots:
+        return (
+            f"{missing} and the package index has none; "
+            f"{_install_pivot(source, target, pivots[0], installed)}."
+        )
+    return (
+        f"{missing}, and the package index has neither a {source}→{target} package nor two "
+        "packages to pivot through another language."
+    )
