@@ -294,8 +294,11 @@ def test_advice_without_a_known_index(packages_dir: Path) -> None:
         "no ru→en model is installed; run `workbench models install ru-en` "
         "(or `workbench models install FILE.argosmodel` offline)."
     )
-    advice = str(ModelMissing("fr", "ru"))
-    assert "`workbench models install fr-en en-ru`" in advice and "--pivot en" in advice
+    # Argos packages pair with English: without a known index, the pivot is advised, not fr-ru.
+    assert str(ModelMissing("fr", "ru")) == (
+        "no fr→ru model is installed; install fr-en and en-ru (`workbench models install fr-en en-ru`) "
+        "and use --pivot en (or `workbench models install FILE.argosmodel` offline)."
+    )
 
 
 def test_argospm_cached_index_is_used(packages_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -434,6 +437,35 @@ def test_a_failed_rename_installs_nothing_and_keeps_the_old_package(
     )
     assert sorted(p.relative_to(packages_dir) for p in packages_dir.rglob("*")) == before
     assert staged(packages_dir) == []
+
+
+def test_a_package_folder_of_another_pair_is_not_replaced(
+    packages_dir: Path, argos_package: Path, tmp_path: Path
+) -> None:
+    # A de→en package sits in the folder name the fr→en archive uses.
+    other = fake_installed(packages_dir, "de", "en").rename(packages_dir / TOP)
+    with pytest.raises(PackageError) as info:
+        install_archive(argos_package)
+    assert str(info.value) == (
+        f"{argos_package.name} holds a fr→en package in {TOP}/, which would replace the installed "
+        f"de→en package at {other}; nothing was installed."
+    )
+    assert [m.pair for m in packages.installed_models()] == ["de-en"] and staged(packages_dir) == []
+
+
+def test_installs_take_turns_at_the_packages_folder(
+    packages_dir: Path, argos_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    monkeypatch.setattr(packages, "LOCK_TIMEOUT", 0.05)
+    packages.workbench_dir().mkdir(parents=True, exist_ok=True)
+    held = FileLock(packages.workbench_dir() / "install.lock")  # another install, mid-rename
+    message = "another install into .* is still running; nothing was installed"
+    with held, pytest.raises(PackageError, match=message):
+        install_archive(argos_package)
+    assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
+    assert install_archive(argos_package).pair == "fr-en"
 
 
 @pytest.mark.parametrize("errno_", [28, 30])  # ENOSPC, EROFS

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from filelock import FileLock, Timeout
+
 from workbench.errors import WorkbenchError
 from workbench.fileio import WriteError, atomic_write
 
@@ -42,6 +44,7 @@ MAX_INDEX_BYTES = 64 * 1024**2
 MAX_MEMBERS = 10_000  # Argos packages hold a few dozen files
 MAX_COMPRESSION_RATIO = 200  # real model members compress about 1.1:1
 STALE_STAGE_SECONDS = 3600
+LOCK_TIMEOUT = 600  # seconds another install may hold the packages folder
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
 Progress = Callable[[int, int | None], None]  # bytes done, bytes total
@@ -288,6 +291,8 @@ def check_archive(path: Path, label: str | None = None) -> Archive:
         raise PackageError(f"{path}: no such file.") from None
     except IsADirectoryError:
         raise PackageError(f"{path} is a folder, not a .argosmodel file.") from None
+    except PermissionError:
+        raise PackageError(f"{path} cannot be read (permission denied).") from None
     except (zipfile.BadZipFile, OSError, ValueError):
         raise PackageError(f"{name} is not a valid .argosmodel (not a zip archive).") from None
     with archive:
@@ -563,8 +568,16 @@ def _install_checked(
     unpacked = stage / "unpacked"
     try:
         _extract(path, archive, unpacked, name, progress)
-        verify_package(unpacked / archive.top, name)
-        _move_into_place(unpacked / archive.top, final, stage)
+        new = verify_package(unpacked / archive.top, name)
+        # Concurrent installs take turns at the rename, so that neither loses the other's
+        # package or its own previous one.
+        with FileLock(workbench_dir() / "install.lock", timeout=LOCK_TIMEOUT):
+            _refuse_foreign_replacement(final, new, name)
+            _move_into_place(unpacked / archive.top, final, stage)
+    except Timeout:
+        raise PackageError(
+            f"another install into {final.parent} is still running; nothing was installed."
+        ) from None
     except OSError as exc:
         raise PackageError(
             f"could not install {name} in {final.parent} ({exc.strerror or exc}); nothing was installed."
@@ -574,6 +587,25 @@ def _install_checked(
         raise PackageError(f"{final} vanished right after it was installed.")
     _clear_argos_cache()
     return installed
+
+
+def _refuse_foreign_replacement(final: Path, new: InstalledModel, name: str) -> None:
+    """A package folder of the same name is replaced only by the same pair: an archive whose
+    folder name collides with another pair's package must not remove that package."""
+    if not (final.exists() or final.is_symlink()):
+        return
+    old = _read_package(final)
+    if isinstance(old, InstalledModel) and (old.from_code, old.to_code) == (new.from_code, new.to_code):
+        return
+    what = (
+        f"the installed {old.from_code}→{old.to_code} package"
+        if isinstance(old, InstalledModel)
+        else "a folder that is not the same package"
+    )
+    raise PackageError(
+        f"{name} holds a {new.from_code}→{new.to_code} package in {final.name}/, which would replace "
+        f"{what} at {final}; nothing was installed."
+    )
 
 
 def _extract(path: Path, archive: Archive, into: Path, name: str, progress: Progress | None) -> None:
@@ -852,10 +884,8 @@ def missing_model_advice(source: str, target: str) -> str:
     if index is None:
         if "en" in (source, target):
             return f"{missing}; run `workbench models install {source}-{target}` {offline}."
-        return (
-            f"{missing}; run `workbench models install {source}-{target}`, or, as Argos packages pair with "
-            f"English, {_install_pivot(source, target, 'en', installed)} {offline}."
-        )
+        # Argos packages pair with English: a direct package is unlikely, a pivot is not.
+        return f"{missing}; {_install_pivot(source, target, 'en', installed)} {offline}."
     available = {(e.from_code, e.to_code) for e in index}
     if (source, target) in available:
         return f"{missing}; run `workbench models install {source}-{target}` {offline}."
