@@ -544,6 +544,8 @@ def test_absurd_member_count_is_refused(packages_dir: Path, tmp_path: Path) -> N
     [
         (_package_members(".pkg"), "its package folder '.pkg' is hidden"),
         ([*_package_members("pkg"), ("README.md", b"hi")], "exactly one package folder, not 2 entries"),
+        ([*_package_members("pkg"), ("pkg", b"x")], "member 'pkg' is both a file and a folder"),
+        ([*_package_members("pkg"), ("pkg/model/model.bin/x", b"")], "'pkg/model/model.bin' is both a file"),
     ],
 )
 def test_hidden_or_second_top_folder_is_refused(
@@ -646,4 +648,36 @@ def test_closed_standard_input(packages_dir: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (
         b"workbench: standard input is closed; pipe a .argosmodel file into `workbench models install -`.\n"
+    )
+
+
+def test_argostranslate_settings_that_cannot_load_give_one_sentence(
+    tmp_path: Path, argos_package: Path
+) -> None:
+    # argostranslate creates its folders at import; here it cannot (a file stands in the way).
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "ARGOS_PACKAGES_DIR"}
+    env.update(XDG_DATA_HOME=str(blocker / "data"), PYTHONPATH=str(GUARD), PYTHONIOENCODING="utf-8")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "models", *args],
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+
+    listed = cli("list")
+    assert listed.returncode == 0 and b"No models installed" in listed.stdout, listed.stderr
+    installed = cli("install", str(argos_package))
+    assert installed.returncode == 1
+    assert (
+        installed.stderr
+        == (
+            f"workbench: cannot create the packages folder {blocker}/data/argos-translate/packages "
+            "(Not a directory); nothing was installed.\n"
+        ).encode()
     )

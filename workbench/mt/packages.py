@@ -114,9 +114,13 @@ def packages_dir() -> Path:
     override = os.environ.get("ARGOS_PACKAGES_DIR")
     if override:
         return Path(override)
-    from argostranslate import settings
+    try:
+        from argostranslate import settings
 
-    return Path(settings.package_data_dir)
+        return Path(settings.package_data_dir)
+    except Exception:  # its import creates folders under $HOME and fails when it cannot
+        data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(data) / "argos-translate" / "packages"
 
 
 def workbench_dir() -> Path:
@@ -313,6 +317,13 @@ def check_archive(path: Path, label: str | None = None) -> Archive:
             _check_member(name, info)
             tops.add(PurePosixPath(info.filename).parts[0])
             total += info.file_size
+        files = {info.filename for info in members if not info.is_dir()}
+        for member in files:
+            for parent in PurePosixPath(member).parents:
+                if str(parent) in files:
+                    raise PackageError(
+                        f"{name} is refused: member {str(parent)!r} is both a file and a folder."
+                    )
         if len(tops) != 1:
             raise PackageError(f"{name} must hold exactly one package folder, not {len(tops)} entries.")
         top = tops.pop()
