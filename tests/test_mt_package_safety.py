@@ -274,7 +274,7 @@ def test_advice_names_only_what_the_known_index_has(server: Server, packages_dir
         "(or `workbench models install FILE.argosmodel` offline)."
     )
     assert str(ModelMissing("de", "ru")) == (
-        "no de→ru model is installed, and the package index has neither a de→ru package nor two "
+        "no de→ru model is installed, and the package index has no de→ru package and no two "
         "packages to pivot through another language."
     )
 
@@ -380,18 +380,29 @@ def test_hidden_leftovers_of_older_versions_are_warned_about_then_removed(
     (packages_dir / ".installing-abc123" / TOP).mkdir(parents=True)
     (packages_dir / ".old-x-123").mkdir()
     (packages_dir / "stray").mkdir()  # someone else's folder, no metadata.json: warned, kept
+    (packages_dir / ".cache").mkdir()  # someone else's hidden folder: warned, kept
     fake_installed(packages_dir, "de", "en")
     broken = argos_lists(packages_dir)
     assert broken.returncode != 0 and "metadata.json" in broken.stderr  # the defect itself
     with caplog.at_level(logging.WARNING, logger="workbench.mt.packages"):
         assert [m.pair for m in packages.installed_models()] == ["de-en"]
     warned = caplog.text
-    assert ".installing-abc123 is a hidden folder in the packages folder" in warned
+    assert ".installing-abc123 was left by an interrupted install; argostranslate" in warned
     assert "stray is not a usable translation package: it has no metadata.json" in warned
+    assert ".cache is a hidden folder in the packages folder; argostranslate" in warned
     install_archive(argos_package)
-    assert sorted(p.name for p in packages_dir.iterdir()) == ["stray", "translate-de_en-1_0", TOP]
+    assert sorted(p.name for p in packages_dir.iterdir()) == [".cache", "stray", "translate-de_en-1_0", TOP]
     (packages_dir / "stray").rmdir()
+    (packages_dir / ".cache").rmdir()
     assert argos_lists(packages_dir).stdout.strip() == "['de-en', 'fr-en']"
+
+
+def test_remove_clears_leftovers_of_interrupted_installs(
+    installed: packages.InstalledModel, packages_dir: Path
+) -> None:
+    (packages_dir / ".installing-q1").mkdir()
+    packages.remove("fr-en")
+    assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
 
 
 def test_models_list_warns_on_stderr(packages_dir: Path) -> None:

@@ -217,6 +217,12 @@ def scan_packages() -> tuple[list[InstalledModel], list[str]]:
                     continue  # argostranslate skips files too
             except OSError:
                 continue
+            if path.name.startswith((".installing-", ".old-")):
+                problems.append(
+                    f"{path} was left by an interrupted install; argostranslate, argospm and LibreTranslate "
+                    "fail to list packages until the next `workbench models install` or `remove` removes it"
+                )
+                continue
             if path.name.startswith("."):
                 # Left by an interrupted install of an older workbench or another tool:
                 # argostranslate lists it as a package and fails.
@@ -668,6 +674,7 @@ def _clear_argos_cache() -> None:
 
 def remove(pair: str) -> InstalledModel:
     name = parse_name(pair)
+    clean_stale()  # before listing: leftovers of interrupted installs are ours to remove
     candidates = [
         m
         for m in installed_models()
@@ -907,6 +914,6 @@ def missing_model_advice(source: str, target: str) -> str:
             f"{_install_pivot(source, target, pivots[0], installed)}."
         )
     return (
-        f"{missing}, and the package index has neither a {source}→{target} package nor two "
-        "packages to pivot through another language."
+        f"{missing}, and the package index has no {source}→{target} package and no two packages "
+        "to pivot through another language."
     )
