@@ -413,19 +413,33 @@ def test_models_list_warns_on_stderr(packages_dir: Path) -> None:
     assert result.stderr.startswith(b"workbench: warning: ") and b".installing-zzz" in result.stderr
 
 
-def test_stale_stages_by_age_or_dead_owner(packages_dir: Path, argos_package: Path) -> None:
+def test_stale_stages_go_live_ones_stay(packages_dir: Path, argos_package: Path) -> None:
+    from filelock import FileLock
+
     root = packages.workbench_dir() / "staging"
     host = __import__("socket").gethostname()
-    old_live = root / f"{os.getpid()}.aaaa.{host}"
-    fresh_live = root / f"{os.getpid()}.bbbb.{host}"
-    dead = root / f"999999999.cccc.{host}"  # above any pid_max
-    fresh_elsewhere = root / "999999999.dddd.another-machine"  # its pid means nothing here
-    for stage in (old_live, fresh_live, dead, fresh_elsewhere):
+    stages = {
+        "live, no lock yet": root / f"{os.getpid()}.aaaa.{host}",
+        "dead owner": root / f"999999999.bbbb.{host}",  # above any pid_max
+        "lock left, owner gone": root / f"{os.getpid()}.cccc.{host}",  # e.g. its pid was reused
+        "locked, hours old": root / "1.dddd.another-machine",
+        "another machine, fresh": root / "1.eeee.another-machine",
+        "another machine, hours old": root / "1.ffff.another-machine",
+    }
+    for stage in stages.values():
         stage.mkdir(parents=True)
-    two_hours_ago = time.time() - 7200
-    os.utime(old_live, (two_hours_ago, two_hours_ago))
-    install_archive(argos_package)
-    assert staged(packages_dir) == sorted([fresh_live.name, fresh_elsewhere.name])
+    (stages["lock left, owner gone"] / packages.OWNER_LOCK).touch()
+    held = FileLock(stages["locked, hours old"] / packages.OWNER_LOCK)
+    held.acquire()
+    hours_ago = time.time() - 7200
+    for key in ("locked, hours old", "another machine, hours old"):
+        os.utime(stages[key], (hours_ago, hours_ago))
+    try:
+        install_archive(argos_package)
+    finally:
+        held.release()
+    kept = {stages[k].name for k in ("live, no lock yet", "locked, hours old", "another machine, fresh")}
+    assert staged(packages_dir) == sorted(kept)
 
 
 def test_a_failed_rename_installs_nothing_and_keeps_the_old_package(

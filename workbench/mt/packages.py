@@ -43,7 +43,8 @@ MAX_DOWNLOAD_BYTES = MAX_UNPACKED_BYTES
 MAX_INDEX_BYTES = 64 * 1024**2
 MAX_MEMBERS = 10_000  # Argos packages hold a few dozen files
 MAX_COMPRESSION_RATIO = 200  # real model members compress about 1.1:1
-STALE_STAGE_SECONDS = 3600
+STALE_STAGE_SECONDS = 3600  # for stages of other machines, whose processes cannot be asked
+OWNER_LOCK = "owner.lock"
 LOCK_TIMEOUT = 600  # seconds another install may hold the packages folder
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
@@ -444,16 +445,28 @@ def _alive(pid: int) -> bool:
 
 
 def _stale(stage: Path, now: float) -> bool:
+    """A stage whose owner is gone. The owner holds a lock on stage/owner.lock while it
+    works, which the system releases when the owner dies however it dies; a stage without
+    that lock file (its owner died before taking it) goes by process id, or by age when it
+    comes from another machine."""
+    lock = FileLock(stage / OWNER_LOCK, timeout=0)
+    if lock.lock_file and Path(lock.lock_file).is_file():
+        try:
+            with lock:
+                return True
+        except Timeout:
+            return False  # its owner is at work, however long it takes
+        except OSError:
+            pass
     try:
         age = now - stage.lstat().st_mtime
     except OSError:
         return False
-    if age > STALE_STAGE_SECONDS:
-        return True
     pid, _, rest = stage.name.partition(".")
     host = rest.partition(".")[2]
-    # A process id only means something on the machine that made the stage.
-    return pid.isdigit() and host == socket.gethostname() and not _alive(int(pid))
+    if pid.isdigit() and host == socket.gethostname():
+        return not _alive(int(pid))
+    return age > STALE_STAGE_SECONDS
 
 
 def clean_stale(now: float | None = None) -> list[Path]:
@@ -496,10 +509,14 @@ def staging(outcome: str = "nothing was installed") -> Iterator[Path]:
     clean_stale()
     root = workbench_dir() / "staging"
     stage = root / f"{os.getpid()}.{secrets.token_hex(4)}.{socket.gethostname()}"
+    owner = FileLock(stage / OWNER_LOCK, timeout=0)
     try:
         stage.mkdir(parents=True)
-    except OSError as exc:
-        raise PackageError(f"cannot stage in {root} ({exc.strerror or exc}); {outcome}.") from None
+        owner.acquire()
+    except (OSError, Timeout) as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise PackageError(f"cannot stage in {root} ({why}); {outcome}.") from None
     try:
         if stage.stat().st_dev != destination.stat().st_dev:
             raise PackageError(
@@ -508,6 +525,7 @@ def staging(outcome: str = "nothing was installed") -> Iterator[Path]:
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        owner.release()
 
 
 # -- installing -------------------------------------------------------------------------
