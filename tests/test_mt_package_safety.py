@@ -455,6 +455,7 @@ def test_a_failed_rename_installs_nothing_and_keeps_the_old_package(
         rename(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "rename", failing)
+    monkeypatch.setattr(packages, "_exchange", lambda a, b: False)  # the two-rename fallback
     with pytest.raises(PackageError) as info:
         install_archive(argos_package)
     assert str(info.value) == (
@@ -491,6 +492,24 @@ def test_installs_take_turns_at_the_packages_folder(
         install_archive(argos_package)
     assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
     assert install_archive(argos_package).pair == "fr-en"
+
+
+def test_a_reinstall_swaps_in_one_step(
+    packages_dir: Path, argos_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = install_archive(argos_package)
+    newer = rebuild(
+        argos_package,
+        tmp_path / "newer.argosmodel",
+        lambda n, d: d.replace(b'"0.0.1"', b'"0.0.2"') if n.endswith("metadata.json") else d,
+    )
+    renamed: list[tuple[str, str]] = []
+    rename = os.rename
+    monkeypatch.setattr(os, "rename", lambda a, b: renamed.append((str(a), str(b))) or rename(a, b))
+    second = install_archive(newer)
+    assert (second.path, second.version) == (first.path, "0.0.2")
+    assert not any(dst == str(first.path) or src == str(first.path) for src, dst in renamed)  # swapped
+    assert sorted(p.name for p in packages_dir.iterdir()) == [TOP] and staged(packages_dir) == []
 
 
 @pytest.mark.parametrize("errno_", [28, 30])  # ENOSPC, EROFS

@@ -14,6 +14,7 @@ in the packages folder, in one rename.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import hashlib
 import json
@@ -666,11 +667,14 @@ def _extract(path: Path, archive: Archive, into: Path, name: str, progress: Prog
 
 
 def _move_into_place(new: Path, final: Path, stage: Path) -> None:
-    """One rename into the packages folder; a package already there is first moved into the
-    stage (same filesystem), and back if the second rename fails."""
+    """One rename into the packages folder. A package already there is swapped with the new
+    one in one step where the system can (Linux's renameat2), so that a translate run never
+    finds the pair missing; else it is moved into the stage first, and back on failure."""
     if not (final.exists() or final.is_symlink()):
         os.rename(new, final)
         return
+    if _exchange(new, final):
+        return  # the previous package is now at `new`, inside the stage, removed with it
     previous = stage / "previous"
     os.rename(final, previous)
     try:
@@ -678,6 +682,21 @@ def _move_into_place(new: Path, final: Path, stage: Path) -> None:
     except OSError:
         os.rename(previous, final)
         raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without it
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # the kernel or filesystem lacks it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _clear_argos_cache() -> None:
