@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -725,3 +726,84 @@ def test_argostranslate_settings_that_cannot_load_give_one_sentence(
             "(Not a directory); nothing was installed.\n"
         ).encode()
     )
+
+
+# -- a packages folder that is a mount point of its own ---------------------------------
+
+UNSHARE = shutil.which("unshare")
+
+
+@functools.cache
+def private_mounts_available() -> bool:
+    if UNSHARE is None:
+        return False
+    probe = subprocess.run([UNSHARE, "-m", "mount", "--bind", "/", "/mnt"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+def in_mount(folder: Path, read_only: bool, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run `args` in a private mount namespace where `folder` is bind-mounted on itself (a
+    mount point, as a Docker volume would be), read-only if asked."""
+    remount = f' && mount -o remount,ro,bind "{folder}" "{folder}"' if read_only else ""
+    script = f'mount --bind "{folder}" "{folder}"{remount} && exec "$@"'
+    env = {**os.environ, "PYTHONPATH": str(GUARD), "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [str(UNSHARE), "-m", "sh", "-c", script, "sh", *args],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+needs_mounts = pytest.mark.skipif(
+    not private_mounts_available(), reason="private mount namespaces (unshare -m) are not permitted here"
+)
+
+
+@needs_mounts
+def test_a_read_only_packages_folder(
+    installed: packages.InstalledModel, packages_dir: Path, argos_package: Path
+) -> None:
+    workbench = [sys.executable, "-m", "workbench", "models"]
+    result = in_mount(packages_dir, True, *workbench, "install", str(argos_package))
+    assert (result.returncode, result.stderr.decode()) == (
+        1,
+        f"workbench: the packages folder {packages_dir} is read-only; nothing was installed.\n",
+    )
+    result = in_mount(packages_dir, True, *workbench, "remove", "fr-en")
+    assert (result.returncode, result.stderr.decode()) == (
+        1,
+        f"workbench: the packages folder {packages_dir} is read-only; nothing was removed.\n",
+    )
+    assert packages.read_installed(installed.path) == installed
+
+
+@needs_mounts
+def test_a_packages_folder_that_is_a_mount_point(packages_dir: Path, argos_package: Path) -> None:
+    # A rename from the staging folder beside it fails (EXDEV): the verified package is
+    # copied into a marked stage inside the packages folder and renamed from there.
+    workbench = [sys.executable, "-m", "workbench", "models"]
+    result = in_mount(packages_dir, False, *workbench, "install", str(argos_package))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in packages_dir.iterdir()) == [TOP]
+    assert argos_lists(packages_dir).stdout.strip() == "['fr-en']"
+    result = in_mount(packages_dir, False, *workbench, "remove", "fr-en")
+    assert result.returncode == 0, result.stderr
+    assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
+
+
+def test_a_marked_inner_stage_never_breaks_argostranslate(packages_dir: Path, argos_package: Path) -> None:
+    install_archive(argos_package)
+    # As a kill in the middle of an install into a mount point leaves it:
+    with packages._inner_stage(packages_dir, packages_dir.parent / "gone-stage") as inner:
+        (inner / "unpacked").mkdir()
+        listing = argos_lists(packages_dir)
+        # Listed as a package of another type (which argostranslate.translate filters out),
+        # never a failure.
+        assert listing.returncode == 0, listing.stderr
+        assert listing.stdout.strip() == "['None-None', 'fr-en']"
+        assert [m.pair for m in packages.installed_models()] == ["fr-en"]
+        packages.clean_stale()  # its owner's stage is gone: removed
+        assert not inner.exists()

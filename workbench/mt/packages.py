@@ -46,6 +46,13 @@ MAX_MEMBERS = 10_000  # Argos packages hold a few dozen files
 MAX_COMPRESSION_RATIO = 200  # real model members compress about 1.1:1
 STALE_STAGE_SECONDS = 3600  # for stages of other machines, whose processes cannot be asked
 OWNER_LOCK = "owner.lock"
+INNER_STAGE_PREFIX = ".workbench-staging-"
+INNER_STAGE_MARK = {
+    "type": "workbench-staging",
+    "code": "workbench-staging",
+    "package_version": "",
+    "links": [],
+}
 LOCK_TIMEOUT = 600  # seconds another install may hold the packages folder
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
@@ -219,6 +226,8 @@ def scan_packages() -> tuple[list[InstalledModel], list[str]]:
                     continue  # argostranslate skips files too
             except OSError:
                 continue
+            if path.name.startswith(INNER_STAGE_PREFIX):
+                continue  # an install at work (or its leftover), marked so argostranslate skips it
             if path.name.startswith((".installing-", ".old-")):
                 problems.append(
                     f"{path} was left by an interrupted install; argostranslate, argospm and LibreTranslate "
@@ -483,7 +492,11 @@ def clean_stale(now: float | None = None) -> list[Path]:
                 removed.append(stage)
     with contextlib.suppress(OSError):
         for path in packages_dir().iterdir():
-            if path.name.startswith((".installing-", ".old-")) and path.is_dir() and not path.is_symlink():
+            if not path.is_dir() or path.is_symlink():
+                continue
+            legacy = path.name.startswith((".installing-", ".old-"))
+            inner = path.name.startswith(INNER_STAGE_PREFIX)
+            if legacy or (inner and not (stages / path.name[len(INNER_STAGE_PREFIX) :]).exists()):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed
@@ -499,7 +512,23 @@ def _prepare_packages_dir(outcome: str) -> Path:
         raise PackageError(
             f"cannot create the packages folder {destination} ({exc.strerror or exc}); {outcome}."
         ) from None
+    if not os.access(destination, os.W_OK):
+        raise PackageError(f"the packages folder {destination} is read-only; {outcome}.")
     return destination
+
+
+@contextlib.contextmanager
+def _inner_stage(folder: Path, stage: Path) -> Iterator[Path]:
+    """A stage inside the packages folder, for when the one beside it cannot reach it by
+    rename (the packages folder is a mount point of its own). It is marked by a metadata.json
+    whose type argostranslate filters out, so that listing packages never fails on it."""
+    inner = folder / f"{INNER_STAGE_PREFIX}{stage.name}"
+    inner.mkdir()
+    try:
+        (inner / "metadata.json").write_text(json.dumps(INNER_STAGE_MARK), encoding="utf-8")
+        yield inner
+    finally:
+        shutil.rmtree(inner, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -609,7 +638,14 @@ def _install_checked(
         # package or its own previous one.
         with FileLock(workbench_dir() / "install.lock", timeout=LOCK_TIMEOUT):
             _refuse_foreign_replacement(final, new, name)
-            _move_into_place(unpacked / archive.top, final, stage)
+            try:
+                _move_into_place(unpacked / archive.top, final, stage)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                with _inner_stage(final.parent, stage) as inner:
+                    shutil.copytree(unpacked / archive.top, inner / archive.top)
+                    _move_into_place(inner / archive.top, final, inner)
     except Timeout:
         raise PackageError(
             f"another install into {final.parent} is still running; nothing was installed."
@@ -726,11 +762,15 @@ def remove(pair: str) -> InstalledModel:
     # or a crash never leaves half a package there.
     with staging("nothing was removed") as stage:
         try:
-            os.rename(model.path, stage / "removed")
+            try:
+                os.rename(model.path, stage / "removed")
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                with _inner_stage(model.path.parent, stage) as inner:
+                    os.rename(model.path, inner / "removed")
         except OSError as exc:
-            if exc.errno == errno.EXDEV:
-                reason = "it is in a folder workbench does not manage"
-            elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 reason = "the folder is read-only"
             else:
                 reason = exc.strerror or str(exc)
