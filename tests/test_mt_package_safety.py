@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -418,7 +419,7 @@ def test_stale_stages_go_live_ones_stay(packages_dir: Path, argos_package: Path)
     from filelock import FileLock
 
     root = packages.workbench_dir() / "staging"
-    host = __import__("socket").gethostname()
+    host = socket.gethostname()
     stages = {
         "live, no lock yet": root / f"{os.getpid()}.aaaa.{host}",
         "dead owner": root / f"999999999.bbbb.{host}",  # above any pid_max
@@ -483,14 +484,18 @@ def test_a_package_folder_of_another_pair_is_not_replaced(
 def test_installs_take_turns_at_the_packages_folder(
     packages_dir: Path, argos_package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from filelock import FileLock
+    import fcntl
 
     monkeypatch.setattr(packages, "LOCK_TIMEOUT", 0.05)
-    packages.workbench_dir().mkdir(parents=True, exist_ok=True)
-    held = FileLock(packages.workbench_dir() / "install.lock")  # another install, mid-rename
-    message = "another install into .* is still running; nothing was installed"
-    with held, pytest.raises(PackageError, match=message):
-        install_archive(argos_package)
+    held = os.open(packages_dir, os.O_RDONLY)  # another install, mid-rename
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(
+            PackageError, match="another install into .* is still running; nothing was installed"
+        ):
+            install_archive(argos_package)
+    finally:
+        os.close(held)
     assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
     assert install_archive(argos_package).pair == "fr-en"
 
@@ -797,7 +802,9 @@ def test_a_packages_folder_that_is_a_mount_point(packages_dir: Path, argos_packa
 def test_a_marked_inner_stage_never_breaks_argostranslate(packages_dir: Path, argos_package: Path) -> None:
     install_archive(argos_package)
     # As a kill in the middle of an install into a mount point leaves it:
-    with packages._inner_stage(packages_dir, packages_dir.parent / "gone-stage") as inner:
+    with packages._inner_stage(
+        packages_dir, packages_dir.parent / f"999999999.x.{socket.gethostname()}"
+    ) as inner:
         (inner / "unpacked").mkdir()
         listing = argos_lists(packages_dir)
         # Listed as a package of another type (which argostranslate.translate filters out),
@@ -807,3 +814,35 @@ def test_a_marked_inner_stage_never_breaks_argostranslate(packages_dir: Path, ar
         assert [m.pair for m in packages.installed_models()] == ["fr-en"]
         packages.clean_stale()  # its owner's stage is gone: removed
         assert not inner.exists()
+
+
+def test_stages_inside_the_packages_folder_when_beside_it_cannot_be_written(
+    packages_dir: Path, argos_package: Path
+) -> None:
+    packages.workbench_dir().write_text("a file where workbench's folder would go", encoding="utf-8")
+    seen: list[str] = []
+    original = packages.verify_package
+
+    def watching(folder: Path, name: str) -> packages.InstalledModel:
+        seen.append(argos_lists(packages_dir).stdout.strip())  # argostranslate, mid-install
+        return original(folder, name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packages, "verify_package", watching)
+        install_archive(argos_package)
+    assert seen == ["['None-None']"]  # the marked stage: listed as another type, never a failure
+    assert sorted(p.name for p in packages_dir.iterdir()) == [TOP]
+    env = {**os.environ, "PYTHONPATH": str(GUARD)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_INSTALL, str(argos_package)],
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -9
+    [left] = [p for p in packages_dir.iterdir() if p.name != TOP]
+    assert left.name.startswith(".workbench-staging-")
+    assert argos_lists(packages_dir).returncode == 0
+    packages.remove("fr-en")  # the dead install's stage goes with the next install or removal
+    assert list(packages_dir.iterdir()) == []

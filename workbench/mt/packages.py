@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -454,7 +455,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stale(stage: Path, now: float) -> bool:
+def _stale(stage: Path, now: float, name: str | None = None) -> bool:
     """A stage whose owner is gone. The owner holds a lock on stage/owner.lock while it
     works, which the system releases when the owner dies however it dies; a stage without
     that lock file (its owner died before taking it) goes by process id, or by age when it
@@ -472,11 +473,18 @@ def _stale(stage: Path, now: float) -> bool:
         age = now - stage.lstat().st_mtime
     except OSError:
         return False
-    pid, _, rest = stage.name.partition(".")
+    pid, _, rest = (name or stage.name).partition(".")
     host = rest.partition(".")[2]
     if pid.isdigit() and host == socket.gethostname():
         return not _alive(int(pid))
     return age > STALE_STAGE_SECONDS
+
+
+def _inner_stale(path: Path, stages: Path, now: float) -> bool:
+    """A stage inside the packages folder: one made from a stage beside it lives as long as
+    that one; one made alone carries its own owner lock."""
+    own = path.name[len(INNER_STAGE_PREFIX) :]
+    return not (stages / own).exists() and _stale(path, now, own)
 
 
 def clean_stale(now: float | None = None) -> list[Path]:
@@ -495,8 +503,8 @@ def clean_stale(now: float | None = None) -> list[Path]:
             if not path.is_dir() or path.is_symlink():
                 continue
             legacy = path.name.startswith((".installing-", ".old-"))
-            inner = path.name.startswith(INNER_STAGE_PREFIX)
-            if legacy or (inner and not (stages / path.name[len(INNER_STAGE_PREFIX) :]).exists()):
+            inner = path.name.startswith(INNER_STAGE_PREFIX) and _inner_stale(path, stages, now)
+            if legacy or inner:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed
@@ -533,29 +541,40 @@ def _inner_stage(folder: Path, stage: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def staging(outcome: str = "nothing was installed") -> Iterator[Path]:
-    """A private folder beside the packages folder, on its filesystem; removed afterwards.
-    `outcome` ends the sentence when it cannot be made."""
+    """A private folder for one install or removal, removed afterwards: beside the packages
+    folder, or, where that cannot be written (its parent belongs to someone else), inside it,
+    marked. `outcome` ends the sentence when neither can be made."""
     destination = _prepare_packages_dir(outcome)
     clean_stale()
+    name = f"{os.getpid()}.{secrets.token_hex(4)}.{socket.gethostname()}"
     root = workbench_dir() / "staging"
-    stage = root / f"{os.getpid()}.{secrets.token_hex(4)}.{socket.gethostname()}"
-    owner = FileLock(stage / OWNER_LOCK, timeout=0)
     try:
-        stage.mkdir(parents=True)
-        owner.acquire()
-    except (OSError, Timeout) as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise PackageError(f"cannot stage in {root} ({why}); {outcome}.") from None
+        stage, owner = _make_stage(root / name, marked=False)
+    except (OSError, Timeout):
+        try:
+            stage, owner = _make_stage(destination / f"{INNER_STAGE_PREFIX}{name}", marked=True)
+        except (OSError, Timeout) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise PackageError(f"cannot stage in {root} or {destination} ({why}); {outcome}.") from None
     try:
-        if stage.stat().st_dev != destination.stat().st_dev:
-            raise PackageError(
-                f"cannot stage in {root}: it is on another filesystem than {destination}; {outcome}."
-            )
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         owner.release()
+
+
+def _make_stage(stage: Path, marked: bool) -> tuple[Path, FileLock]:
+    """Create the stage and take its owner lock (released by the system if we die)."""
+    stage.mkdir(parents=not marked)
+    try:
+        if marked:
+            (stage / "metadata.json").write_text(json.dumps(INNER_STAGE_MARK), encoding="utf-8")
+        owner = FileLock(stage / OWNER_LOCK, timeout=0)
+        owner.acquire()
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage, owner
 
 
 # -- installing -------------------------------------------------------------------------
@@ -636,7 +655,7 @@ def _install_checked(
         new = verify_package(unpacked / archive.top, name)
         # Concurrent installs take turns at the rename, so that neither loses the other's
         # package or its own previous one.
-        with FileLock(workbench_dir() / "install.lock", timeout=LOCK_TIMEOUT):
+        with _folder_lock(final.parent, LOCK_TIMEOUT):
             _refuse_foreign_replacement(final, new, name)
             try:
                 _move_into_place(unpacked / archive.top, final, stage)
@@ -659,6 +678,26 @@ def _install_checked(
         raise PackageError(f"{final} vanished right after it was installed.")
     _clear_argos_cache()
     return installed
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path, timeout: float) -> Iterator[None]:
+    """An exclusive lock on the packages folder itself (flock on the folder), so that no lock
+    file is left anywhere; the system releases it when the holder dies."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Timeout(str(folder)) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _refuse_foreign_replacement(final: Path, new: InstalledModel, name: str) -> None:
@@ -762,13 +801,18 @@ def remove(pair: str) -> InstalledModel:
     # or a crash never leaves half a package there.
     with staging("nothing was removed") as stage:
         try:
-            try:
-                os.rename(model.path, stage / "removed")
-            except OSError as exc:
-                if exc.errno != errno.EXDEV:
-                    raise
-                with _inner_stage(model.path.parent, stage) as inner:
-                    os.rename(model.path, inner / "removed")
+            with _folder_lock(model.path.parent, LOCK_TIMEOUT):
+                try:
+                    os.rename(model.path, stage / "removed")
+                except OSError as exc:
+                    if exc.errno != errno.EXDEV:
+                        raise
+                    with _inner_stage(model.path.parent, stage) as inner:
+                        os.rename(model.path, inner / "removed")
+        except Timeout:
+            raise PackageError(
+                f"an install into {model.path.parent} is still running; {model.pair} was not removed."
+            ) from None
         except OSError as exc:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 reason = "the folder is read-only"
