@@ -92,6 +92,7 @@ def install_command(
         list[str],
         typer.Argument(
             help="Language pairs such as fr-en or translate-fr_en, .argosmodel files, or - for standard input.",
+            metavar="PAIR|FILE|-",
             show_default=False,
         ),
     ],
