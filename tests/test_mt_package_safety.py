@@ -846,3 +846,18 @@ def test_stages_inside_the_packages_folder_when_beside_it_cannot_be_written(
     assert argos_lists(packages_dir).returncode == 0
     packages.remove("fr-en")  # the dead install's stage goes with the next install or removal
     assert list(packages_dir.iterdir()) == []
+
+
+def test_a_file_named_for_one_pair_holding_another_is_refused(
+    packages_dir: Path, argos_package: Path, tmp_path: Path
+) -> None:
+    misnamed = with_pair(argos_package, tmp_path / "translate-fr_en-1_9.argosmodel", "ru", "en")
+    with pytest.raises(PackageError) as info:
+        install_archive(misnamed)
+    assert str(info.value) == (
+        "translate-fr_en-1_9.argosmodel holds a ru→en package, not fr→en; nothing was installed."
+    )
+    assert list(packages_dir.iterdir()) == []
+    # A name that says no pair says nothing to check.
+    renamed = misnamed.rename(tmp_path / "model.argosmodel")
+    assert install_archive(renamed).pair == "ru-en"

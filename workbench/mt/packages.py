@@ -587,10 +587,17 @@ def install_archive(
     label: str | None = None,
     expect: PackageName | None = None,
 ) -> InstalledModel:
-    """Check, unpack and verify in a stage, then move into the packages folder in one rename."""
+    """Check, unpack and verify in a stage, then move into the packages folder in one rename.
+
+    A file named as argospm names packages (translate-fr_en-1_9.argosmodel) must hold that
+    pair, as an index entry must: the name is what the user chose to install."""
     name = label or path.name
     archive = check_archive(path, label)
-    _check_pair(archive, expect, name)
+    if expect is None and label is None:
+        with contextlib.suppress(PackageError):
+            named = parse_name(path.name.removesuffix(".argosmodel"))
+            expect = PackageName(named.from_code, named.to_code)
+    _check_pair(archive, expect, name, "holds")
     with staging() as stage:
         return _install_checked(path, archive, name, stage, progress)
 
@@ -637,12 +644,14 @@ def _copy(source: BinaryIO, sink: BinaryIO, total: int | None, limit: int, progr
     return done
 
 
-def _check_pair(archive: Archive, expect: PackageName | None, name: str) -> None:
+def _check_pair(archive: Archive, expect: PackageName | None, name: str, how: str) -> None:
     if expect is None:
         return
     got = (archive.metadata["from_code"], archive.metadata["to_code"])
     if got != (expect.from_code, expect.to_code):
-        raise PackageError(f"{name} serves a {archive.arrow} package, not {expect.arrow}")
+        raise PackageError(
+            f"{name} {how} a {archive.arrow} package, not {expect.arrow}; nothing was installed."
+        )
 
 
 def _install_checked(
@@ -943,10 +952,10 @@ def download(
             if total is not None and done != total:
                 raise PackageError(f"stopped at {done:,} of {total:,} bytes")
             archive = check_archive(target, link)
-            _check_pair(archive, expect, link)
+            _check_pair(archive, expect, link, "serves")
             return target, archive, link
         except PackageError as exc:
-            message = exc.message.rstrip(".")
+            message = exc.message.removesuffix("; nothing was installed.").rstrip(".")
             failures.append(message if message.startswith(link) else f"{link} {message}")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             failures.append(f"{link} failed ({_why(exc)})")
