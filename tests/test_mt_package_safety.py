@@ -861,3 +861,19 @@ def test_a_file_named_for_one_pair_holding_another_is_refused(
     # A name that says no pair says nothing to check.
     renamed = misnamed.rename(tmp_path / "model.argosmodel")
     assert install_archive(renamed).pair == "ru-en"
+
+
+def test_an_unreachable_index_does_not_send_the_user_for_a_file_it_lacks(
+    server: Server, packages_dir: Path
+) -> None:
+    packages.fetch_index(server.index(("fr", "en", "1.9", ["a"]), ("en", "ru", "1.9", ["b"])))
+    with pytest.raises(PackageError) as info:
+        packages.install_from_index("fr-ru", "http://127.0.0.1:9/index.json")
+    assert str(info.value) == (
+        "the package index http://127.0.0.1:9/index.json cannot be reached (Connection refused), and as "
+        "last fetched it has no fr→ru package; install fr-en and en-ru (`workbench models install fr-en "
+        "en-ru`) and use --pivot en; offline, install each .argosmodel file with "
+        "`workbench models install FILE.argosmodel`."
+    )
+    with pytest.raises(PackageError, match="copy the fr-en .argosmodel file here"):
+        packages.install_from_index("fr-en", "http://127.0.0.1:9/index.json")

@@ -291,9 +291,9 @@ def _declared_members(path: Path) -> int | None:
     try:
         with path.open("rb") as handle:
             record = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
-    except (OSError, AttributeError, zipfile.BadZipFile, ValueError):
+        return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None  # type: ignore[attr-defined]
+    except Exception:  # a private helper on a hostile file: zipfile's own opening judges it next
         return None
-    return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None  # type: ignore[attr-defined]
 
 
 def check_archive(path: Path, label: str | None = None) -> Archive:
@@ -851,6 +851,23 @@ def index_url() -> str:
 
 
 def _unreachable(url: str, pair: str, why: object) -> PackageError:
+    try:
+        name = parse_name(pair)
+    except PackageError:
+        name = None
+    cached = cached_index() if name else None
+    if (
+        name
+        and cached is not None
+        and not any((e.from_code, e.to_code) == (name.from_code, name.to_code) for e in cached)
+    ):
+        # Do not send the user looking for a file the index, as last seen, does not have.
+        hint = _index_pivot_hint(name.from_code, name.to_code, cached)
+        return PackageError(
+            f"the package index {url} cannot be reached ({why}), and as last fetched it has no "
+            f"{name.arrow} package{hint}; offline, install each .argosmodel file with "
+            "`workbench models install FILE.argosmodel`."
+        )
     return PackageError(
         f"the package index {url} cannot be reached ({why}); on a machine without network, "
         f"copy the {pair} .argosmodel file here and run `workbench models install FILE.argosmodel`."
