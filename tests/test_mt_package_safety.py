@@ -93,7 +93,7 @@ class Server:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
 
@@ -112,6 +112,11 @@ class Server:
         ]
         (self.folder / "index.json").write_text(json.dumps(data), encoding="utf-8")
         return f"{self.url}/index.json"
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up early (a refused download) is expected here
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -877,3 +882,26 @@ def test_an_unreachable_index_does_not_send_the_user_for_a_file_it_lacks(
     )
     with pytest.raises(PackageError, match="copy the fr-en .argosmodel file here"):
         packages.install_from_index("fr-en", "http://127.0.0.1:9/index.json")
+
+
+def test_an_endless_stream_is_cut_off(
+    packages_dir: Path, argos_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(packages, "MAX_DOWNLOAD_BYTES", 2_500_000)
+    with pytest.raises(PackageError) as info:
+        packages.install_stream(io.BytesIO(bytes(3_000_000)))
+    assert str(info.value) == "standard input is refused: it is larger than 2.5 MB."
+    assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
+
+
+def test_a_download_larger_than_any_model_is_cut_off(
+    server: Server, packages_dir: Path, argos_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (server.folder / "a.argosmodel").write_bytes(argos_package.read_bytes())
+    url = server.index(("fr", "en", "1.9", ["a.argosmodel"]))
+    monkeypatch.setattr(packages, "MAX_DOWNLOAD_BYTES", 1000)
+    size = f"{argos_package.stat().st_size / 1000:.1f} kB"  # what the server's Content-Length says
+    with pytest.raises(PackageError) as info:
+        packages.install_from_index("fr-en", url)
+    assert str(info.value).endswith(f"/a.argosmodel is {size}, more than a model package has.")
+    assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []

@@ -617,7 +617,7 @@ def install_stream(stream: BinaryIO | None, progress: Progress | None = None) ->
         spool = stage / "stdin.argosmodel"
         try:
             with spool.open("wb") as sink:
-                size = _copy(stream, sink, None, MAX_DOWNLOAD_BYTES, progress)
+                size = _copy(stream, sink, None, MAX_DOWNLOAD_BYTES, progress, "standard input")
         except ValueError:  # reading a closed or detached stream
             raise PackageError("standard input is closed; nothing was installed.") from None
         except OSError as exc:
@@ -632,16 +632,27 @@ def install_stream(stream: BinaryIO | None, progress: Progress | None = None) ->
         return _install_checked(spool, archive, name, stage, None)
 
 
-def _copy(source: BinaryIO, sink: BinaryIO, total: int | None, limit: int, progress: Progress | None) -> int:
+def _copy(
+    source: BinaryIO, sink: BinaryIO, total: int | None, limit: int, progress: Progress | None, name: str
+) -> int:
     done = 0
     while chunk := source.read(1 << 20):
         done += len(chunk)
-        if done > limit:
-            raise PackageError(f"refused: more than {limit // 1024**3} GiB, more than a model package has.")
+        if done > limit:  # no Content-Length, or a lying one: stop before the disk fills
+            raise PackageError(f"{name} is refused: it is larger than {_human(limit)}.")
         sink.write(chunk)
         if progress:
             progress(done, total)
     return done
+
+
+def _human(size: int) -> str:
+    """Bytes in decimal units, as the download bar shows them."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    raise AssertionError("unreachable")
 
 
 def _check_pair(archive: Archive, expect: PackageName | None, name: str, how: str) -> None:
@@ -964,8 +975,8 @@ def download(
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None
                 if total is not None and total > MAX_DOWNLOAD_BYTES:
-                    raise PackageError(f"is {total / 1024**3:.1f} GiB, more than a model package has")
-                done = _copy(response, sink, total, MAX_DOWNLOAD_BYTES, progress)
+                    raise PackageError(f"is {_human(total)}, more than a model package has")
+                done = _copy(response, sink, total, MAX_DOWNLOAD_BYTES, progress, link)
             if total is not None and done != total:
                 raise PackageError(f"stopped at {done:,} of {total:,} bytes")
             archive = check_archive(target, link)
