@@ -171,6 +171,18 @@ def test_argospm_name_installs_from_the_index(
     assert packages.installed_models() == []
 
 
+def test_an_index_entry_named_only_by_its_argospm_code(packages_dir: Path) -> None:
+    [entry] = packages.parse_index([{"code": "translate-fr_en", "package_version": "1.9", "links": ["x"]}])
+    assert (entry.from_code, entry.to_code, entry.version) == ("fr", "en", "1.9")
+
+
+def test_remove_a_named_version(installed: packages.InstalledModel, packages_dir: Path) -> None:
+    with pytest.raises(PackageError, match=r"^no fr→en 0\.0\.2 model is installed\.$"):
+        packages.remove("translate-fr_en-0_0_2")
+    assert packages.remove(f"translate-fr_en-{installed.version.replace('.', '_')}") == installed
+    assert list(packages_dir.iterdir()) == []
+
+
 def test_a_version_the_index_lacks_is_named(server: Server, packages_dir: Path) -> None:
     url = server.index(("fr", "en", "1.9", ["a.argosmodel"]), ("fr", "en", "1.0", ["b.argosmodel"]))
     with pytest.raises(PackageError, match=r"has fr→en 1\.0, 1\.9, not 1\.8\.$"):

@@ -904,6 +904,13 @@ def parse_index(data: object) -> list[IndexEntry]:
     for item in data:
         if isinstance(item, dict) and item.get("type", "translate") == "translate":
             source, target = item.get("from_code"), item.get("to_code")
+            if not (isinstance(source, str) and isinstance(target, str)) and isinstance(
+                item.get("code"), str
+            ):
+                # an entry that names its pair only as argospm does: "translate-fr_en"
+                with contextlib.suppress(PackageError):
+                    named = parse_name(item["code"])
+                    source, target = named.from_code, named.to_code
             links = item.get("links") or []
             if isinstance(source, str) and isinstance(target, str) and isinstance(links, list) and links:
                 entries.append(
