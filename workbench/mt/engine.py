@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from workbench.errors import WorkbenchError
-from workbench.mt.packages import InstalledModel, find_model
+from workbench.mt.packages import InstalledModel, find_model, missing_model_advice
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,7 @@ class Engine(Protocol):
 
 class ModelMissing(WorkbenchError):
     def __init__(self, source: str, target: str) -> None:
-        super().__init__(
-            f"no {source}→{target} model is installed; run `workbench models install {source}-{target}` "
-            f"(or `workbench models install FILE.argosmodel` offline)."
-        )
+        super().__init__(missing_model_advice(source, target))
         self.source, self.target = source, target
 
 
