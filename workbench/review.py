@@ -58,13 +58,13 @@ def display_titles(infos: Iterable[ArticleInfo]) -> dict[str, str]:
     """What a translator reads in the article list: the title, with the id added only
     where two articles share a title (or one has none)."""
     infos = list(infos)
+    titles = {info.id: " ".join(info.title.split()) for info in infos}
     counts: dict[str, int] = {}
-    for info in infos:
-        key = info.title.strip().casefold()
-        counts[key] = counts.get(key, 0) + 1
+    for title in titles.values():
+        counts[title.casefold()] = counts.get(title.casefold(), 0) + 1
     names = {}
     for info in infos:
-        title = " ".join(info.title.split())
+        title = titles[info.id]
         if not title:
             names[info.id] = info.id
         elif counts[title.casefold()] > 1:
