@@ -493,3 +493,35 @@ def test_cli_report_and_qa(project: Project) -> None:
     strict = run_cli("export", "-f", "jsonl", "--strict", cwd=project.root)
     assert b"left out" in strict.stderr
     assert strict.stdout.count(b"\n") < 3
+
+
+def test_report_effort_equals_sacrebleus_corpus_scores() -> None:
+    from sacrebleu.metrics.chrf import CHRF
+    from sacrebleu.metrics.ter import TER
+
+    from workbench.report import summarise
+    from workbench.store import Document, SegmentRecord
+
+    pairs = [
+        ("The Kremlin criticised Zoom on Wednesday.", "On Wednesday the Kremlin criticised Zoom."),
+        ("He left Russia in 2014.", "He left Russia in 2014."),
+        ("Durov was arrested in Paris.", "Pavel Durov was detained in Paris on Saturday."),
+    ]
+
+    def document(name: str, rows: list[tuple[str, str]]) -> Document:
+        records = [
+            SegmentRecord(str(i), i, 0, "text", "source", mt, target, "reviewed")
+            for i, (mt, target) in enumerate(rows)
+        ]
+        return Document(name, f"{name}.txt", "fr", "en", name, None, records)
+
+    articles, corpus = summarise([document("a", pairs[:2]), document("b", pairs[2:])])
+    for effort, rows in [
+        (articles[0].effort, pairs[:2]),
+        (articles[1].effort, pairs[2:]),
+        (corpus.effort, pairs),
+    ]:
+        hypotheses, references = [mt for mt, _ in rows], [[target for _, target in rows]]
+        assert effort.ter == round(TER().corpus_score(hypotheses, references).score, 2)
+        assert effort.chrf == round(CHRF().corpus_score(hypotheses, references).score, 2)
+    assert corpus.effort.segments == 3 and corpus.effort.changed == 2

@@ -45,22 +45,39 @@ class Report:
         return self.mentions_ok / self.mentions if self.mentions else None
 
 
-def _effort(pairs: list[tuple[str, str]]) -> Effort:
-    from sacrebleu.metrics.chrf import CHRF
-    from sacrebleu.metrics.ter import TER
+class _Metrics:
+    """TER and chrF statistics computed once per segment, summed per article and for the
+    corpus: the same scores as sacrebleu's corpus_score, at half the cost."""
 
-    effort = Effort(segments=len(pairs), changed=sum(mt != target for mt, target in pairs))
-    if pairs:
+    def __init__(self) -> None:
+        from sacrebleu.metrics.chrf import CHRF
+        from sacrebleu.metrics.ter import TER
+
+        self.metrics = {"ter": TER(), "chrf": CHRF()}
+
+    def statistics(self, pairs: list[tuple[str, str]]) -> dict[str, list[list[float]]]:
         hypotheses = [mt for mt, _ in pairs]
         references = [[target for _, target in pairs]]
-        effort.ter = round(TER().corpus_score(hypotheses, references).score, 2)
-        effort.chrf = round(CHRF().corpus_score(hypotheses, references).score, 2)
-    return effort
+        return {
+            name: metric._extract_corpus_statistics(hypotheses, references) if pairs else []
+            for name, metric in self.metrics.items()
+        }
+
+    def effort(self, pairs: list[tuple[str, str]], statistics: dict[str, list[list[float]]]) -> Effort:
+        effort = Effort(segments=len(pairs), changed=sum(mt != target for mt, target in pairs))
+        if pairs:
+            scores = {
+                name: metric._compute_score_from_stats(
+                    [sum(column) for column in zip(*statistics[name], strict=True)]
+                )
+                for name, metric in self.metrics.items()
+            }
+            effort.ter = round(scores["ter"].score, 2)
+            effort.chrf = round(scores["chrf"].score, 2)
+        return effort
 
 
-def summarise(
-    documents: Iterable[Document], glossary: Glossary | None = None
-) -> tuple[list[Report], Report]:
+def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -> tuple[list[Report], Report]:
     documents = sorted(documents, key=lambda d: d.article_id)
     findings: list[Finding] = check_documents(documents, glossary)
     by_article: dict[str, Counter[str]] = {}
@@ -69,7 +86,9 @@ def summarise(
             by_article.setdefault(f.article, Counter())[f.check] += 1
     articles = []
     corpus = Report("corpus")
+    metrics = _Metrics()
     all_pairs: list[tuple[str, str]] = []
+    all_statistics: dict[str, list[list[float]]] = {name: [] for name in metrics.metrics}
     for d in documents:
         summary = Report(d.article_id, d.source_language)
         pairs = []
@@ -84,7 +103,10 @@ def summarise(
                 for hit in matcher.find(s.source):
                     summary.mentions += 1
                     summary.mentions_ok += contains_english(s.target, hit.expected)
-        summary.effort = _effort(pairs)
+        statistics = metrics.statistics(pairs)
+        summary.effort = metrics.effort(pairs, statistics)
+        for name, rows in statistics.items():
+            all_statistics[name] += rows
         summary.findings = by_article.get(d.article_id, Counter())
         all_pairs += pairs
         articles.append(summary)
@@ -93,7 +115,7 @@ def summarise(
         corpus.mentions += summary.mentions
         corpus.mentions_ok += summary.mentions_ok
         corpus.findings += summary.findings
-    corpus.effort = _effort(all_pairs)
+    corpus.effort = metrics.effort(all_pairs, all_statistics)
     return articles, corpus
 
 
