@@ -91,7 +91,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_garbage_file_is_one_sentence(tmp_path: Path) -> None:
     path = tmp_path / "tm.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(WorkbenchError, match="is not a usable translation memory"):
+    with pytest.raises(WorkbenchError, match="cannot use the translation memory .*file is not a database"):
         TranslationMemory(path)
 
 

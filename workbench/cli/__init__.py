@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import sqlite3
 import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import typer
 
@@ -67,6 +72,48 @@ def _register(args: list[str]) -> None:
     modules = [COMMANDS[name]] if name in COMMANDS else dict.fromkeys(COMMANDS.values())
     for module in modules:
         importlib.import_module(f"workbench.cli.{module}").register(app)
+    _guard_commands(app)
+
+
+def _guard_commands(root: typer.Typer) -> None:
+    """A reader that goes away (`| head`) ends a command quietly with status 0. Click would
+    turn the broken pipe into status 1 before main() could see it, so each command is
+    wrapped where the write happens."""
+    for info in root.registered_commands:
+        if info.callback is not None and not hasattr(info.callback, "__wrapped__"):
+            info.callback = _quiet_on_closed_pipe(info.callback)
+    for group in root.registered_groups:
+        if group.typer_instance is not None:
+            _guard_commands(group.typer_instance)
+
+
+def _quiet_on_closed_pipe(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = callback(*args, **kwargs)
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            _closed_pipe()
+
+    return run
+
+
+def _closed_pipe() -> NoReturn:
+    # nothing more can be written; point stdout at /dev/null so the final flush is silent
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise SystemExit(0)
+
+
+def _environment_error(exc: BaseException) -> str:
+    """The last net: an OS or database failure nobody anticipated is still one sentence."""
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot go on:{where} {exc.strerror or exc}."
+    return f"a database operation failed ({exc})."
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,5 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         print("workbench: interrupted.", file=sys.stderr)
         sys.exit(130)
     except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (| head); nothing left to say
-        sys.exit(0)
+        _closed_pipe()
+    except (OSError, sqlite3.Error) as exc:
+        print(f"workbench: {_environment_error(exc)}", file=sys.stderr)
+        sys.exit(1)

@@ -113,7 +113,8 @@ def _rows(project: Project, status: str, lang: str | None, strict: bool) -> list
             )
         rows = [r for r in rows if (r.article, r.segment.id) not in failing]
     if not rows:
-        raise InputError(f"no segments with status {status} or better to export; try --status machine.")
+        hint = "; try --status all" if status != "all" else ""
+        raise InputError(f"no segments with status {status} or better to export{hint}.")
     return rows
 
 

@@ -8,13 +8,16 @@ same model, so that upgrading a model re-translates.
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 import regex
 
@@ -67,6 +70,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guarded(method: F) -> F:
+    """SQLite and OS failures (a full disk, a read-only folder, a locked or damaged file)
+    become one sentence naming the memory, never a traceback."""
+
+    @functools.wraps(method)
+    def guarded(self: TranslationMemory, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            raise WorkbenchError(f"the translation memory {self.path} failed: {exc}.") from None
+
+    return guarded  # type: ignore[return-value]
+
+
 class TranslationMemory:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -82,7 +102,13 @@ class TranslationMemory:
             elif int(row[0]) > SCHEMA:
                 raise WorkbenchError(f"{path} was written by a newer Workbench (schema {row[0]}).")
         except sqlite3.DatabaseError as exc:
-            raise WorkbenchError(f"{path} is not a usable translation memory ({exc}).") from None
+            if not os.access(path.parent, os.W_OK):
+                raise WorkbenchError(
+                    f"cannot open the translation memory {path}: its folder is not writable."
+                ) from None
+            raise WorkbenchError(f"cannot use the translation memory {path} ({exc}).") from None
+        except OSError as exc:
+            raise WorkbenchError(f"cannot open the translation memory {path}: {exc.strerror or exc}.") from None
         self._fuzzy_cache: dict[
             tuple[str, str], tuple[list[str], list[tuple[str, str, str, float | None]]]
         ] = {}
@@ -98,11 +124,13 @@ class TranslationMemory:
     ) -> None:
         self.close()
 
+    @_guarded
     def __len__(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM units").fetchone()[0])
 
     # -- writing --------------------------------------------------------------------------
 
+    @_guarded
     def add(
         self,
         source_lang: str,
@@ -132,11 +160,13 @@ class TranslationMemory:
         self._fuzzy_cache.pop((source_lang, target_lang), None)
         return len(rows)
 
+    @_guarded
     def add_human(self, source_lang: str, target_lang: str, source: str, target: str, note: str = "") -> None:
         self.add(source_lang, target_lang, HUMAN, [(source, target, None)], note)
 
     # -- reading --------------------------------------------------------------------------
 
+    @_guarded
     def lookup_many(
         self, source_lang: str, target_lang: str, texts: Sequence[str], model_id: str | None
     ) -> dict[str, Match]:
@@ -158,11 +188,13 @@ class TranslationMemory:
                     found[key] = Match(source, target, origin, score)
         return found
 
+    @_guarded
     def lookup(
         self, source_lang: str, target_lang: str, text: str, model_id: str | None = None
     ) -> Match | None:
         return self.lookup_many(source_lang, target_lang, [text], model_id).get(unit_key(text))
 
+    @_guarded
     def fuzzy(
         self,
         source_lang: str,
