@@ -25,7 +25,7 @@ import lxml.etree as etree
 import lxml.html
 import regex
 
-from workbench.clean import Ruleset, default_rules, dominant_script, is_foreign_ui
+from workbench.clean import Ruleset, default_rules, dominant_script, ends_sentence, is_foreign_ui
 from workbench.errors import InputError
 from workbench.ingest import normalize
 from workbench.web.charset import decode_html
@@ -168,15 +168,25 @@ def parse_html(text: str, name: str) -> etree._Element:
 # --- the page's blocks -----------------------------------------------------------------
 
 
-def _kind(element: etree._Element) -> str:
+def _kind(element: etree._Element, text: str) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in HEADINGS:
+    if tag in HEADINGS or (tag == "p" and _bold_only(element) and not ends_sentence(text)):
         return "heading"
     if tag in ("li", "dt", "dd"):
         return "item"
     if tag == "blockquote" or next(element.iterancestors("blockquote"), None) is not None:
         return "quote"
     return "text"
+
+
+def _bold_only(element: etree._Element) -> bool:
+    """A paragraph that is one bold run: the subheading of CMSs without heading tags."""
+    return (
+        len(element) == 1
+        and element[0].tag in ("b", "strong")
+        and not (element.text or "").strip()
+        and not (element[0].tail or "").strip()
+    )
 
 
 def page_blocks(root: etree._Element) -> list[_PageBlock]:
@@ -211,7 +221,7 @@ def page_blocks(root: etree._Element) -> list[_PageBlock]:
             position, _, parts = open_blocks.pop()
             text = SPACE.sub(" ", "".join(parts)).strip()
             if text:
-                finished.append(_PageBlock(position, element, text, _kind(element)))
+                finished.append(_PageBlock(position, element, text, _kind(element, text)))
         if element.tail and open_blocks and element is not body:
             open_blocks[-1][2].append(element.tail)
     finished.sort(key=lambda b: b.position)
@@ -228,7 +238,7 @@ CLASS_REASONS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
     (reason, regex.compile(pattern, regex.IGNORECASE))
     for reason, pattern in (
         ("cookie", r"cookies?|consent|gdpr|rgpd|cmp|didomi|onetrust|tarteaucitron"),
-        ("comments", r"comments?|commentaires?|disqus|reactions?|kommentari\w*|discussion|replies"),
+        ("comments", r"comments?|commentaires?|disqus|reactions?|kommentari\w*|discussion|replies|otzyv\w*|forum|guestbook"),
         ("navigation", r"breadcrumbs?|ariane|nav|navbar|navigation|menu|submenu|pagination|pager|skip|toolbar"),
         ("share", r"share|sharing|social|partage|sociaux|shares|addthis|sharethis|soc"),
         ("paywall", r"paywall|premium|regwall|piano|locked|abonnes|subscribers?only|restricted|teaser-paywall"),
@@ -237,16 +247,18 @@ CLASS_REASONS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
             "related",
             r"related|similar|recommend\w*|readalso|read-also|lire-aussi|lireaussi|also|more-articles|"
             r"most-read|mostread|popular|trending|outbrain|taboola|see-also|por-teme|po-teme|chitayte|teasers?|"
-            r"sidebar|widget|rail|aside|latest|feed|partners?",
+            r"sidebar|widget|rail|aside|latest|feed|partners?|incut|vrezka|poh|pohozhie|lenta|fil|ticker|more|cards?|"
+            r"a-la-une|une|top-news|smi2|24smi|lentainform|mediametrics",
         ),
         ("ad", r"ad|ads|adv|advert\w*|adsense|dfp|banner|sponsor\w*|promo|pub|publicite|reklama|adfox|yandex-rtb|rtb"),
-        ("tags", r"tags?|tag-list|taglist|keywords|topics|themes|rubrics|tegi"),
+        ("tags", r"tags?|tag-list|taglist|keywords|topics|themes|rubrics|tegi|mots-cles|motscles"),
         ("caption", r"caption|legende|legend|figcaption|photo-text|podpis-foto"),
         ("credit", r"credits?|copyright|photo-credit|source-photo"),
-        ("byline", r"byline|author|authors|signature|article-meta|meta|dateline|timestamp|date|published|info"),
+        ("byline", r"byline|author|authors|signature|article-meta|meta|dateline|timestamp|date|published|auteur|avtor"),
         ("footer", r"footer|foot|bottom|colophon|legal|mentions"),
         ("header", r"header|masthead|topbar|top-bar|logo|brand"),
-        ("widget", r"modal|popup|overlay|toast|alert|print|audio|player|video-player"),
+        ("feedback", r"feedback|report|typo|errors?|rating|vote|poll|opechatka|orphus|mistakes?|useful"),
+        ("widget", r"modal|popup|overlay|toast|alert|print|audio|player|video-player|meteo|weather|pogoda|currency|kurs|rates|search"),
     )
 )
 TAG_REASONS = {
@@ -278,7 +290,7 @@ ROLE_REASONS = {
 # Reasons strong enough to drop a block trafilatura kept, when the class sits on a
 # container inside the article (an inline "read also" box, a caption, a paywall prompt).
 INSIDE_ARTICLE_REASONS = frozenset(
-    "cookie comments share paywall subscribe related ad tags caption credit byline".split()
+    "cookie comments share paywall subscribe related ad tags caption credit byline feedback".split()
 )
 
 
@@ -375,14 +387,69 @@ def _find_aligned(extracted: str, key: str, following: str, cursor: int) -> int 
     return None
 
 
-def _lowest_common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
-    if not elements:
+def _within(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+# Blocks trafilatura sometimes leaves out between two kept paragraphs: a subheading, a
+# list. Inside the article's container, between kept text and in no furniture
+# container, they are article text; the cruft rules still run over them.
+GAP_TAGS = frozenset("p h2 h3 h4 h5 h6 li blockquote pre dd dt".split())
+
+
+LEAD_CLASS = regex.compile(
+    r"lead|chapo|chapeau|chapô|standfirst|intro|summary|desc|description|announce|anons|deck|subtitle|"
+    r"sous-titre|subheadline|excerpt|lid|podzagolovok",
+    regex.IGNORECASE,
+)
+
+
+def _is_lead(block: _PageBlock, description: str) -> bool:
+    """The standfirst under the headline, which templates often put in the header that
+    extractors skip: named so by its class, or the page's own description."""
+    if len(block.text) < SHORT_BLOCK:
+        return False
+    if description and _key(block.text) == _key(description):
+        return True
+    element = block.element
+    return any(LEAD_CLASS.fullmatch(part) for part in _class_parts(element))
+
+
+def _recover_gaps(
+    blocks: list[_PageBlock], kept: set[int], container: etree._Element | None, description: str = ""
+) -> set[int]:
+    if container is None or not kept:
+        return set()
+    first, last = min(kept), max(kept)
+    recovered = set()
+    for block in blocks:
+        if block.position < first and block.position not in kept and _is_lead(block, description):
+            recovered.add(block.position)
+            continue
+        if not first < block.position < last or block.position in kept:
+            continue
+        if block.element.tag not in GAP_TAGS or not _within(block.element, container):
+            continue
+        if _reason(block.element, stop=container) is None:
+            recovered.add(block.position)
+    return recovered
+
+
+def _main_container(blocks: list[_PageBlock]) -> etree._Element | None:
+    """The deepest element holding most (80 %) of the kept text: the article, without the
+    footer line or the sidebar snippet an extractor sometimes keeps too."""
+    if not blocks:
         return None
-    common = [elements[0], *elements[0].iterancestors()]
-    for element in elements[1:]:
-        chain = {id(e) for e in (element, *element.iterancestors())}
-        common = [c for c in common if id(c) in chain]
-    return common[0] if common else None
+    elements: dict[int, tuple[etree._Element, int]] = {}
+    held: dict[int, int] = {}
+    for block in blocks:
+        chain = [block.element, *block.element.iterancestors()]
+        for depth, element in enumerate(reversed(chain)):
+            elements[id(element)] = (element, depth)
+            held[id(element)] = held.get(id(element), 0) + len(block.text)
+    total = sum(len(b.text) for b in blocks)
+    candidates = [elements[key] for key, size in held.items() if size >= 0.8 * total]
+    return max(candidates, key=lambda pair: pair[1])[0]
 
 
 # --- metadata ----------------------------------------------------------------------------
@@ -399,6 +466,13 @@ def declared_language(root: etree._Element) -> str | None:
         if value and (m := regex.match(r"\s*([A-Za-z]{2,3})(?:[-_]|\s*$|,)", value)):
             return m[1].lower()
     return None
+
+
+def _description(root: etree._Element) -> str:
+    for meta in root.iter("meta"):
+        if (meta.get("name") or meta.get("property") or "").lower() in ("description", "og:description"):
+            return meta.get("content") or ""
+    return ""
 
 
 def _metadata(root: etree._Element, url: str | None, fetched: str | None) -> dict[str, str | None]:
@@ -487,15 +561,26 @@ def extract_html(
     else:  # no main text found: keep what no furniture container holds, and say so
         kept = {b.position for b in blocks if _reason(b.element) is None}
         main_rule = "no main text found; outside-the-article containers dropped"
-    container = _lowest_common_ancestor([b.element for b in blocks if b.position in kept])
+    long_kept = [b for b in blocks if b.position in kept and len(b.text) >= SHORT_BLOCK]
+    container = _main_container(long_kept or [b for b in blocks if b.position in kept])
+    recovered = _recover_gaps(blocks, kept, container, _description(root))
 
     dropped: list[Dropped] = []
     survivors: list[_PageBlock] = []
     for block in blocks:
-        if block.position not in kept:
+        inside = container is not None and _within(block.element, container)
+        if block.position not in kept and block.position not in recovered:
             found = _reason(block.element)
             reason, where = found if found else ("outside-main", "")
             rule = main_rule + (f" (inside {where})" if where else "")
+            dropped.append(Dropped(block.position, block.text, reason, rule, block.kind))
+            continue
+        if not inside and len(block.text) < SHORT_BLOCK and long_kept:
+            # A short string trafilatura kept far from the article: a menu entry or a
+            # slogan that happens to read like the section name above the headline.
+            found = _reason(block.element)
+            reason, where = found if found else ("outside-main", "")
+            rule = "short text outside the article's container" + (f" (inside {where})" if where else "")
             dropped.append(Dropped(block.position, block.text, reason, rule, block.kind))
             continue
         inner = _reason(block.element, stop=container) if container is not None else None
@@ -513,6 +598,14 @@ def extract_html(
         survivors = [b for b in survivors if b is not title_block]
         dropped = [d for d in dropped if d.position != title_block.position]
 
+    if title_block is not None:
+        kickers = [
+            b for b in survivors
+            if b.position < title_block.position and len(b.text) < SHORT_BLOCK and b.kind != "quote"
+        ]
+        for block in kickers:
+            dropped.append(Dropped(block.position, block.text, "kicker", "section label above the headline", block.kind))
+        survivors = [b for b in survivors if b not in kickers]
     content, more = _apply_rules(survivors, rules or default_rules())
     dropped.extend(more)
     if not title_text and content:
