@@ -47,9 +47,8 @@ def decode_html(data: bytes, name: str, transport: str | None = None) -> tuple[s
     """Return (text, encoding) or raise InputError with one sentence."""
     if not data.strip():
         raise InputError(f"{name} is empty.")
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return decode(data, name)
+    if any(data.startswith(bom) for bom, _ in BOMS):
+        return decode(data, name)
     for label in (transport, None):
         codec = _codec(label) if label else declared_charset(data)
         if codec is None or codec.startswith("utf_16") or codec.startswith("utf_32"):

@@ -41,14 +41,12 @@ MAX_DEPTH = 200
 SHORT_BLOCK = 40
 
 BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li blockquote figcaption caption td th dd dt pre address div section "
-    "article aside header footer nav main form ul ol dl table tbody thead tfoot tr figure body "
-    "details summary fieldset legend menu hgroup center dialog option select button label".split()
+    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "caption", "td", "th", "dd", "dt", "pre", "address", "div", "section", "article", "aside", "header", "footer", "nav", "main", "form", "ul", "ol", "dl", "table", "tbody", "thead", "tfoot", "tr", "figure", "body", "details", "summary", "fieldset", "legend", "menu", "hgroup", "center", "dialog", "option", "select", "button", "label"]
 )
-INVISIBLE_TAGS = frozenset("script style noscript template svg math head iframe object embed canvas".split())
+INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "embed", "canvas"])
 # trafilatura's inline elements (its own names and HTML ones it leaves in place).
-INLINE_OUTPUT = frozenset("hi ref lb b i em strong span a u s del sub sup small mark abbr font code".split())
-HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+INLINE_OUTPUT = frozenset(["hi", "ref", "lb", "b", "i", "em", "strong", "span", "a", "u", "s", "del", "sub", "sup", "small", "mark", "abbr", "font", "code"])
+HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 SPACE = regex.compile(r"\s+")
 
 
@@ -90,6 +88,7 @@ class _PageBlock:
     element: etree._Element
     text: str
     kind: str
+    raw: str = ""  # the text before mojibake repair, as trafilatura sees it
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -98,7 +97,7 @@ class _PageBlock:
 class _Flattener(HTMLParser):
     """Re-serialise HTML with every tag below MAX_DEPTH left out, keeping the text."""
 
-    VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+    VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -290,7 +289,7 @@ ROLE_REASONS = {
 # Reasons strong enough to drop a block trafilatura kept, when the class sits on a
 # container inside the article (an inline "read also" box, a caption, a paywall prompt).
 INSIDE_ARTICLE_REASONS = frozenset(
-    "cookie comments share paywall subscribe related ad tags caption credit byline feedback".split()
+    ["cookie", "comments", "share", "paywall", "subscribe", "related", "ad", "tags", "caption", "credit", "byline", "feedback"]
 )
 
 
@@ -335,7 +334,8 @@ def _reason(element: etree._Element, stop: etree._Element | None = None) -> tupl
 
 
 def _key(text: str) -> str:
-    return SPACE.sub("", text).casefold()
+    key: str = SPACE.sub("", text).casefold()
+    return key
 
 
 def _extracted_keys(body: etree._Element) -> str:
@@ -347,13 +347,14 @@ def _extracted_keys(body: etree._Element) -> str:
             parts.append(("" if inline else "\x00") + _key(element.text or ""))
         else:
             parts.append(("" if inline else "\x00") + _key(element.tail or ""))
-    return "\x00" + regex.sub("\x00+", "\x00", "".join(parts)).strip("\x00") + "\x00"
+    joined: str = regex.sub("\x00+", "\x00", "".join(parts))
+    return "\x00" + joined.strip("\x00") + "\x00"
 
 
 def _kept_positions(blocks: list[_PageBlock], extracted: str) -> set[int]:
     kept: set[int] = set()
     cursor = 0
-    keys = [_key(b.text) for b in blocks]
+    keys = [_key(b.raw or b.text) for b in blocks]
     for n, (block, key) in enumerate(zip(blocks, keys, strict=True)):
         following = keys[n + 1] if n + 1 < len(keys) else ""
         at = _find_aligned(extracted, key, following, cursor)
@@ -394,7 +395,7 @@ def _within(element: etree._Element, container: etree._Element) -> bool:
 # Blocks trafilatura sometimes leaves out between two kept paragraphs: a subheading, a
 # list. Inside the article's container, between kept text and in no furniture
 # container, they are article text; the cruft rules still run over them.
-GAP_TAGS = frozenset("p h2 h3 h4 h5 h6 li blockquote pre dd dt".split())
+GAP_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"])
 
 
 LEAD_CLASS = regex.compile(
@@ -464,7 +465,8 @@ def declared_language(root: etree._Element) -> str | None:
             candidates.append(meta.get("content"))
     for value in candidates:
         if value and (m := regex.match(r"\s*([A-Za-z]{2,3})(?:[-_]|\s*$|,)", value)):
-            return m[1].lower()
+            language: str = m[1].lower()
+            return language
     return None
 
 
@@ -482,11 +484,14 @@ def _metadata(root: etree._Element, url: str | None, fetched: str | None) -> dic
     if fetched and regex.match(r"\d{4}-\d{2}-\d{2}", fetched):
         params["max_date"] = fetched[:10]  # a page cannot be published after it was fetched
     doc = extract_metadata(root, default_url=url, date_config=params)
+    def fixed(value: str | None) -> str | None:
+        return SPACE.sub(" ", normalize(value)[0]).strip() or None if value else None
+
     return {
-        "title": doc.title,
+        "title": fixed(doc.title),
         "date": doc.date,
-        "author": doc.author,
-        "sitename": doc.sitename,
+        "author": fixed(doc.author),
+        "sitename": fixed(doc.sitename),
         "url": doc.url,
     }
 
@@ -550,7 +555,7 @@ def extract_html(
         raise InputError(f"{name} has no visible text.")
     repaired, repairs = _repair([b.text for b in blocks])
     for block, fixed in zip(blocks, repaired, strict=True):
-        block.text = fixed
+        block.raw, block.text = block.text, fixed
     blocks = [b for b in blocks if b.text]
     meta = _metadata(root, url, fetched)
 

@@ -9,10 +9,13 @@ and non-HTML responses (images, scripts, JSON) are skipped.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import regex
@@ -57,7 +60,7 @@ class WarcSkip:
     """A record that looked like a page but was not read (too large, unreadable)."""
 
     url: str
-    offset: int
+    record_id: str
     reason: str
 
 
@@ -86,19 +89,40 @@ def warc_pages(path: Path, skipped: list[WarcSkip] | None = None) -> Iterator[Wa
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     with handle:
+        _check_start(handle, path)
         records = ArchiveIterator(handle, arc2warc=True)
         try:
             for record in records:
-                page = _page(record, records.get_record_offset(), skipped)
+                page = _page(record, skipped)
                 if page is not None:
-                    yield page
+                    # Asked only once the payload is read: asking first skips the record.
+                    yield replace(page, offset=records.get_record_offset())
         except ArchiveLoadFailed as exc:
             raise InputError(f"{path} is not a readable WARC file ({str(exc).strip().rstrip('.')}).") from None
-        except (OSError, EOFError, ValueError) as exc:
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputError(f"{path} is a damaged WARC file ({exc}).") from None
+        except _Truncated as exc:
+            raise InputError(f"{path} is cut short: the record of {exc} is incomplete.") from None
 
 
-def _page(record: object, offset: int, skipped: list[WarcSkip] | None) -> WarcPage | None:
+class _Truncated(Exception):
+    pass
+
+
+def _check_start(handle: BinaryIO, path: Path) -> None:
+    """warcio reads almost anything leniently; a file that is no WARC at all is refused here."""
+    head = handle.read(2)
+    handle.seek(0)
+    try:
+        start = gzip.GzipFile(fileobj=handle).read(5) if head == b"\x1f\x8b" else handle.read(5)
+    except (OSError, EOFError, zlib.error):
+        start = b""
+    handle.seek(0)
+    if start != b"WARC/":
+        raise InputError(f"{path} is not a readable WARC file (it does not start with a WARC record).")
+
+
+def _page(record: object, skipped: list[WarcSkip] | None) -> WarcPage | None:
     rec_type = getattr(record, "rec_type", None)
     if rec_type not in ("response", "resource"):
         return None
@@ -114,14 +138,16 @@ def _page(record: object, offset: int, skipped: list[WarcSkip] | None) -> WarcPa
         content_type = http.get_header("Content-Type") or ""
     else:
         content_type = headers.get_header("Content-Type") or ""
-    if not content_type.lower().split(";")[0].strip() in HTML_TYPES:
+    if content_type.lower().split(";")[0].strip() not in HTML_TYPES:
         return None
     payload = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)  # type: ignore[attr-defined]
     if len(payload) > MAX_PAYLOAD_BYTES:
         if skipped is not None:
             limit = MAX_PAYLOAD_BYTES // 1024 // 1024
-            skipped.append(WarcSkip(url, offset, f"page larger than {limit} MB"))
+            skipped.append(WarcSkip(url, headers.get_header("WARC-Record-ID") or "", f"page larger than {limit} MB"))
         return None
+    if getattr(record.raw_stream, "limit", 0) > 0:  # type: ignore[attr-defined]
+        raise _Truncated(url)
     digest = headers.get_header("WARC-Payload-Digest")
     if not digest or (http is not None and (http.get_header("Content-Encoding") or http.get_header("Transfer-Encoding"))):
         # The recorded digest is of the bytes on the wire; with compression or chunking
@@ -132,7 +158,7 @@ def _page(record: object, offset: int, skipped: list[WarcSkip] | None) -> WarcPa
         date=headers.get_header("WARC-Date"),
         digest=digest,
         record_id=headers.get_header("WARC-Record-ID") or "",
-        offset=offset,
+        offset=-1,
         payload=payload,
         charset=_charset(content_type),
     )
