@@ -15,6 +15,7 @@ drops what lies deeper, so a page that deep is first flattened by a streaming pa
 
 from __future__ import annotations
 
+import functools
 import html as html_escape
 import logging
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,10 @@ from workbench.web.charset import decode_html
 # Markup weighs 5-20 times its text: a long live blog saved from a browser reaches 10 MB,
 # so HTML gets four times the 4 MB limit of plain-text articles.
 MAX_HTML_BYTES = 16 * 1024 * 1024
+# Past this size, trafilatura's second opinion (its readability and jusText comparison)
+# and htmldate's extensive search cost more than they bring: a page this big is a live
+# blog or an archive page whose main text is not in doubt. Measured in bench_html.py.
+LARGE_PAGE = 1024 * 1024
 # libxml2 silently drops content below 256 levels; flatten before that, with room for
 # trafilatura's own recursion, which stays far under Python's limit at this depth.
 MAX_DEPTH = 200
@@ -310,13 +315,22 @@ def _element_reason(element: etree._Element) -> tuple[str, str] | None:
         return ROLE_REASONS[role], f'role="{role}"'
     if tag in TAG_REASONS:
         return TAG_REASONS[tag], f"<{tag}>"
-    parts = list(_class_parts(element))
-    for reason, pattern in CLASS_REASONS:
-        for part in parts:
-            if pattern.fullmatch(part):
-                attribute = "class" if part in (element.get("class") or "").lower() else "id"
-                return reason, f'{attribute}="{part}"'
-    return None
+    best: tuple[int, str, str] | None = None
+    for part in _class_parts(element):
+        found = _part_reason(part)
+        if found is not None and (best is None or found < best[0]):
+            best = (found, CLASS_REASONS[found][0], part)
+    if best is None:
+        return None
+    _, reason, part = best
+    attribute = "class" if part in (element.get("class") or "").lower() else "id"
+    return reason, f'{attribute}="{part}"'
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_reason(part: str) -> int | None:
+    """Index of the first reason whose names include this class part (pages repeat their classes)."""
+    return next((n for n, (_, pattern) in enumerate(CLASS_REASONS) if pattern.fullmatch(part)), None)
 
 
 def _reason(element: etree._Element, stop: etree._Element | None = None) -> tuple[str, str] | None:
@@ -351,37 +365,57 @@ def _extracted_keys(body: etree._Element) -> str:
     return "\x00" + joined.strip("\x00") + "\x00"
 
 
+# How far past the previous match a block that is part of an extracted element is looked
+# for, and up to what size of extracted text a long block is looked for anywhere (when
+# trafilatura moved it). Both bound the alignment to linear time on huge pages.
+WINDOW = 5000
+GLOBAL_SEARCH_MAX = 500_000
+
+
 def _kept_positions(blocks: list[_PageBlock], extracted: str) -> set[int]:
+    """Which page blocks trafilatura kept: whole extracted elements first, else inside one."""
+    offsets: dict[str, list[int]] = {}
+    at = 1
+    for element in extracted[1:-1].split("\x00"):
+        offsets.setdefault(element, []).append(at)
+        at += len(element) + 1
+    used: set[int] = set()
     kept: set[int] = set()
     cursor = 0
     keys = [_key(b.raw or b.text) for b in blocks]
     for n, (block, key) in enumerate(zip(blocks, keys, strict=True)):
-        following = keys[n + 1] if n + 1 < len(keys) else ""
-        at = _find_aligned(extracted, key, following, cursor)
-        if at is None and cursor:
-            at = _find_aligned(extracted, key, following, 0)  # trafilatura sometimes reorders (a lead moved up)
-        if at is not None:
+        if not key:
+            continue
+        found: int | None = None
+        candidates = [o for o in offsets.get(key, ()) if o not in used]
+        if candidates:
+            found = next((o for o in candidates if o >= cursor), candidates[0])
+            used.add(found)
+        else:
+            following = keys[n + 1] if n + 1 < len(keys) else ""
+            found = _find_aligned(extracted, key, following, cursor, cursor + len(key) + WINDOW)
+            if found is None and len(key) >= SHORT_BLOCK and len(extracted) <= GLOBAL_SEARCH_MAX:
+                found = _find_aligned(extracted, key, following, 0, len(extracted))
+        if found is not None:
             kept.add(block.position)
-            cursor = at + len(key)
+            cursor = found + len(key)
     return kept
 
 
-def _find_aligned(extracted: str, key: str, following: str, cursor: int) -> int | None:
-    """Where `key` stands in the extracted text as a block of its own, or None.
+def _find_aligned(extracted: str, key: str, following: str, cursor: int, end: int) -> int | None:
+    """Where `key` stands in the extracted text between cursor and end, or None.
 
     A long block may stand anywhere. A short one must start where an extracted block
     starts (or where the previous page block ended) and end where an extracted block
     ends or the next page block starts: a menu entry is often a paragraph's first word.
     """
     start = cursor
-    while (at := extracted.find(key, start)) >= 0:
-        end = at + len(key)
+    while (at := extracted.find(key, start, end)) >= 0:
+        stop = at + len(key)
         if (at == cursor and cursor) or len(key) >= SHORT_BLOCK:
             return at  # continues the previous page block, or too long to be there by chance
         begins = extracted[at - 1] == "\x00"
-        ends = extracted[end] == "\x00" or (
-            bool(following) and extracted.startswith(following, end)
-        )
+        ends = extracted[stop] == "\x00" or (bool(following) and extracted.startswith(following, stop))
         if begins and ends:
             return at
         start = at + 1
@@ -477,13 +511,13 @@ def _description(root: etree._Element) -> str:
     return ""
 
 
-def _metadata(root: etree._Element, url: str | None, fetched: str | None) -> dict[str, str | None]:
+def _metadata(root: etree._Element, url: str | None, fetched: str | None, large: bool) -> dict[str, str | None]:
     from trafilatura.metadata import extract_metadata
 
-    params: dict[str, object] = {"original_date": True, "extensive_search": True}
+    params: dict[str, object] = {"original_date": True, "extensive_search": not large}
     if fetched and regex.match(r"\d{4}-\d{2}-\d{2}", fetched):
         params["max_date"] = fetched[:10]  # a page cannot be published after it was fetched
-    doc = extract_metadata(root, default_url=url, date_config=params)
+    doc = extract_metadata(root, default_url=url, date_config=params, extensive=not large)
     def fixed(value: str | None) -> str | None:
         return SPACE.sub(" ", normalize(value)[0]).strip() or None if value else None
 
@@ -499,7 +533,9 @@ def _metadata(root: etree._Element, url: str | None, fetched: str | None) -> dic
 # --- the whole extraction -------------------------------------------------------------------
 
 
-def _trafilatura_body(root: etree._Element, url: str | None, precision: bool) -> etree._Element | None:
+def _trafilatura_body(
+    root: etree._Element, url: str | None, precision: bool, large: bool
+) -> etree._Element | None:
     from trafilatura import bare_extraction
 
     # trafilatura logs every page it finds short or empty; those are results, not warnings.
@@ -512,6 +548,7 @@ def _trafilatura_body(root: etree._Element, url: str | None, precision: bool) ->
         include_images=False,
         include_links=False,
         favor_precision=precision,
+        fast=large,
         with_metadata=False,
         deduplicate=False,
     )
@@ -557,9 +594,10 @@ def extract_html(
     for block, fixed in zip(blocks, repaired, strict=True):
         block.raw, block.text = block.text, fixed
     blocks = [b for b in blocks if b.text]
-    meta = _metadata(root, url, fetched)
+    large = len(data) > LARGE_PAGE
+    meta = _metadata(root, url, fetched, large)
 
-    body = _trafilatura_body(root, url, precision)
+    body = _trafilatura_body(root, url, precision, large)
     if body is not None:
         kept = _kept_positions(blocks, _extracted_keys(body))
         main_rule = "trafilatura left it out of the main text"
