@@ -29,6 +29,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from workbench.clean import Ruleset
 from workbench.web import extract_html, warc_pages
 
 PAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "web"
@@ -57,10 +58,10 @@ def quality() -> None:
     systems: dict[str, Any] = {
         "workbench": lambda data: _workbench_text(data, precision=False),
         "workbench (precision)": lambda data: _workbench_text(data, precision=True),
+        "workbench without rules": lambda data: _workbench_text(data, precision=False, rules=Ruleset([])),
         "trafilatura default": lambda data: trafilatura.extract(data) or "",
         "trafilatura precision": lambda data: trafilatura.extract(data, favor_precision=True) or "",
         "trafilatura recall": lambda data: trafilatura.extract(data, favor_recall=True) or "",
-        "trafilatura +title": lambda data: (trafilatura.extract(data, with_metadata=True) or ""),
     }
     keep_total = sum(len(p["keep"]) for p in expected)
     drop_total = sum(len(p["drop"]) for p in expected)
@@ -85,8 +86,8 @@ def quality() -> None:
                 print(f"      {miss}")
 
 
-def _workbench_text(data: bytes, precision: bool) -> str:
-    article = extract_html(data, "page.html", precision=precision)
+def _workbench_text(data: bytes, precision: bool, rules: Ruleset | None = None) -> str:
+    article = extract_html(data, "page.html", precision=precision, rules=rules)
     return "\n".join(b.text for b in article.blocks)
 
 

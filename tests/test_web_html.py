@@ -253,3 +253,79 @@ def test_url_is_the_given_one_else_the_canonical() -> None:
     data = page(head).encode()
     assert extract_html(data, "page.html").url == "https://news.example/a/1.html"
     assert extract_html(data, "page.html", url="https://news.example/a/1.html?utm=x").url.endswith("?utm=x")
+
+
+# --- the web rules of data/cruft, line by line -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Par Marie Durand, publié le 2 mars 2026 à 8h00", "byline"),
+        ("Sophie Garnier · Le 9 févr. 2026 à 7h00 · Mis à jour le 9 févr. 2026 à 9h14", "byline"),
+        ("Par Jean-Pierre Martin et Léa Dubois", "byline"),
+        ("(Rédaction de Toulouse, édité par Marc Lefèvre)", "byline"),
+        ("Avec AFP", "byline"),
+        ("Il vous reste 80 % de cet article à lire.", "paywall"),
+        ("Cet article est réservé aux abonnés. Profitez de notre offre.", "paywall"),
+        ("La suite est réservée à nos abonnés.", "paywall"),
+        ("Vous avez repéré une erreur ? Signalez-la à la rédaction.", "feedback"),
+        ("Cet article vous a-t-il été utile ?", "feedback"),
+        ("Suivez-nous sur Instagram et TikTok", "subscribe"),
+        ("Retrouvez toute l'actualité sur Google Actualités", "subscribe"),
+        ("Photo DR", "credit"),
+        ("Crédit photo Jean Dupont", "credit"),
+        ("Автор: Ольга Кузнецова | Просмотров: 2 318", "byline"),
+        ("Дмитрий Волков, 2 марта 2026, 09:00 · 5 мин", "byline"),
+        ("Материал доступен только подписчикам. Оформите подписку.", "paywall"),
+        ("Оформите подписку, чтобы продолжить чтение", "paywall"),
+        ("Заметили ошибку? Выделите её и нажмите Ctrl+Enter", "feedback"),
+        ("Следите за новостями в нашем Telegram-канале", "subscribe"),
+        ("Читайте нас в Дзене", "subscribe"),
+        ("Добавьте сайт в избранные источники", "subscribe"),
+        ("Фото пресс-службы мэрии", "credit"),
+        ("Похожие новости", "teaser"),
+        ("Все права защищены. Перепечатка без согласия редакции запрещена.", "footer"),
+    ],
+)
+def test_web_furniture_lines(line: str, reason: str) -> None:
+    from workbench.clean import default_rules
+
+    rule = default_rules().match(line)
+    assert rule is not None and rule.reason == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Par ailleurs, le 3 mars 2026, le gouvernement a décidé de revoir sa copie.",
+        "LA ROCHELLE, 3 mars 2026 (AFP) - Le maire a démissionné.",
+        "L'abonnement coûtera désormais 12 euros par mois, a annoncé Netflix.",
+        "Par 312 voix contre 187, les députés ont adopté le texte.",
+        "Нижний Новгород, 2 марта 2026 года — В городе открыли новый мост.",
+        "Автор законопроекта считает, что подписка на сервисы подорожает.",
+        "Фотография стала символом протеста, пишут журналисты.",
+        "Le photographe a été arrêté à Paris / Lyon selon les sources.",
+    ],
+)
+def test_web_rules_leave_prose_alone(line: str) -> None:
+    from workbench.clean import default_rules
+
+    assert default_rules().match(line) is None
+
+
+def test_long_text_in_a_premium_box_is_article_text() -> None:
+    """A subscriber's saved page: the second half sits in a "premium" box and is text."""
+    sentence = "Le conseil municipal a voté la migration de tous les postes de la ville vers des logiciels libres. "
+    free = "".join(f"<p>{n}. {sentence * 3}</p>" for n in range(3))
+    premium = "".join(f"<p>{n}. {sentence * 4}</p>" for n in range(3, 6))
+    body = (
+        f"<article><h1>Un titre</h1><div class='article-body'>{free}"
+        f"<div class='premium-content'>{premium}<p class='paywall-note'>Réservé aux abonnés</p></div></div></article>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    text = kept_text(article)
+    for n in range(6):
+        assert f"{n}. Le conseil municipal" in text
+    assert "Réservé aux abonnés" not in text
+    assert any(d.text == "Réservé aux abonnés" and d.reason == "paywall" for d in article.dropped)

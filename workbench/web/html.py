@@ -251,8 +251,8 @@ CLASS_REASONS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
             "related",
             r"related|similar|recommend\w*|readalso|read-also|lire-aussi|lireaussi|also|more-articles|"
             r"most-read|mostread|popular|trending|outbrain|taboola|see-also|por-teme|po-teme|chitayte|teasers?|"
-            r"sidebar|widget|rail|aside|latest|feed|partners?|incut|vrezka|poh|pohozhie|lenta|fil|ticker|more|cards?|"
-            r"a-la-une|une|top-news|smi2|24smi|lentainform|mediametrics",
+            r"sidebar|widget|rail|aside|partners?|incut|vrezka|poh|pohozhie|lenta|fil-info|filinfo|ticker|"
+            r"a-la-une|top-news|smi2|24smi|lentainform|mediametrics",
         ),
         ("ad", r"ad|ads|adv|advert\w*|adsense|dfp|banner|sponsor\w*|promo|pub|publicite|reklama|adfox|yandex-rtb|rtb"),
         ("tags", r"tags?|tag-list|taglist|keywords|topics|themes|rubrics|tegi|mots-cles|motscles"),
@@ -293,6 +293,10 @@ ROLE_REASONS = {
 }
 # Reasons strong enough to drop a block trafilatura kept, when the class sits on a
 # container inside the article (an inline "read also" box, a caption, a paywall prompt).
+# Past this length a block inside the article is text, whatever its container is named:
+# a subscriber's saved page keeps the article's second half in a "premium" or "paywall"
+# box, and prompts, captions, credits and bylines are short.
+INSIDE_ARTICLE_MAX = 300
 INSIDE_ARTICLE_REASONS = frozenset(
     ["cookie", "comments", "share", "paywall", "subscribe", "related", "ad", "tags", "caption", "credit", "byline", "feedback"]
 )
@@ -627,7 +631,9 @@ def extract_html(
             dropped.append(Dropped(block.position, block.text, reason, rule, block.kind))
             continue
         inner = _reason(block.element, stop=container) if container is not None else None
-        if inner and inner[0] in INSIDE_ARTICLE_REASONS:
+        if inner and inner[0] in INSIDE_ARTICLE_REASONS and (
+            len(block.text) < INSIDE_ARTICLE_MAX or inner[0] in ("comments", "related", "ad", "cookie")
+        ):
             dropped.append(
                 Dropped(block.position, block.text, inner[0], f"inside the article, in {inner[1]}", block.kind)
             )
