@@ -329,3 +329,17 @@ def test_long_text_in_a_premium_box_is_article_text() -> None:
         assert f"{n}. Le conseil municipal" in text
     assert "Réservé aux abonnés" not in text
     assert any(d.text == "Réservé aux abonnés" and d.reason == "paywall" for d in article.dropped)
+
+
+def test_br_separated_paragraphs_are_blocks() -> None:
+    body = (
+        "<div class='text'>Premier paragraphe, assez long pour être du texte d'article.<br><br>"
+        "Lire aussi : un autre article<br>Second paragraphe, lui aussi assez long pour compter.</div>"
+        "<p>Une ligne<br>et sa suite dans le même paragraphe, qui reste un seul bloc de texte.</p>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    texts = [b.text for b in article.blocks]
+    assert "Premier paragraphe, assez long pour être du texte d'article." in texts
+    assert "Second paragraphe, lui aussi assez long pour compter." in texts
+    assert "Une ligne et sa suite dans le même paragraphe, qui reste un seul bloc de texte." in texts
+    assert [d.reason for d in article.dropped if d.text == "Lire aussi : un autre article"] == ["teaser"]

@@ -183,6 +183,17 @@ def _kind(element: etree._Element, text: str) -> str:
     return "text"
 
 
+# In these a single <br> is a line break inside one paragraph; two in a row still part paragraphs.
+SOFT_BREAK_TAGS = frozenset(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "pre", "address", "caption", "figcaption", "label", "button"])
+
+
+def _breaks_paragraph(br: etree._Element, owner: etree._Element) -> bool:
+    if owner.tag not in SOFT_BREAK_TAGS:
+        return True
+    previous = br.getprevious()
+    return previous is not None and previous.tag == "br" and not (previous.tail or "").strip()
+
+
 def _bold_only(element: etree._Element) -> bool:
     """A paragraph that is one bold run: the subheading of CMSs without heading tags."""
     return (
@@ -211,6 +222,15 @@ def page_blocks(root: etree._Element) -> list[_PageBlock]:
             if tag in BLOCK_TAGS or not open_blocks:
                 counter += 1
                 open_blocks.append((counter, element, []))
+            elif tag == "br" and _breaks_paragraph(element, open_blocks[-1][1]):
+                # Paragraphs written as text between <br>s (common in older CMSs) are
+                # blocks of their own: a teaser or a source line among them can go alone.
+                position, owner, parts = open_blocks.pop()
+                text = SPACE.sub(" ", "".join(parts)).strip()
+                if text:
+                    finished.append(_PageBlock(position, owner, text, _kind(owner, text)))
+                counter += 1
+                open_blocks.append((counter, owner, []))
             elif tag == "br":
                 open_blocks[-1][2].append(" ")
             if element.text:
@@ -249,7 +269,7 @@ CLASS_REASONS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
         ("subscribe", r"newsletter|subscribe|subscription|signup|abonnement|abonnez|podpiska|subscr"),
         (
             "related",
-            r"related|similar|recommend\w*|readalso|read-also|lire-aussi|lireaussi|also|more-articles|"
+            r"related\w*|similar\w*|recommend\w*|readalso|read-also|lire-aussi|lireaussi|also|more-articles|"
             r"most-read|mostread|popular|trending|outbrain|taboola|see-also|por-teme|po-teme|chitayte|teasers?|"
             r"sidebar|widget|rail|aside|partners?|incut|vrezka|poh|pohozhie|lenta|fil-info|filinfo|ticker|"
             r"a-la-une|top-news|smi2|24smi|lentainform|mediametrics",
@@ -528,7 +548,7 @@ def _metadata(root: etree._Element, url: str | None, fetched: str | None, large:
     return {
         "title": fixed(doc.title),
         "date": doc.date,
-        "author": fixed(doc.author),
+        "author": fixed(regex.sub(r"^\s*(?:par|by|de|автор:?|текст:?)\s+", "", doc.author or "", flags=regex.I)),
         "sitename": fixed(doc.sitename),
         "url": doc.url,
     }
