@@ -107,12 +107,12 @@ class WrongNamesEngine(FakeEngine):
 def translate_project(project, *engines, sources=None):  # type: ignore[no-untyped-def]
     """What `workbench translate` does: prepare the sources (default: seeds/), translate."""
     from workbench.mt.memory import TranslationMemory
-    from workbench.pipeline import expand_sources
+    from workbench.pipeline import read_sources
     from workbench.prepare import Preparer, sync
     from workbench.store import Store
     from workbench.translate import translate_documents
 
     store = Store(project)
-    documents = sync(store, Preparer(project.prepared), list(expand_sources(sources or [project.seeds])))
+    documents = sync(store, Preparer(project.prepared), read_sources(sources or [project.seeds]))
     with TranslationMemory(project.memory) as tm:
         return translate_documents(documents, store, tm, engines=factory(*engines))

@@ -75,7 +75,7 @@ def test_segment_prints_ids_and_text() -> None:
         (
             ["segment", "tests"],
             None,
-            "workbench: tests contains no article files (.txt, .text, .md).\n",
+            "workbench: tests contains no article files (.txt, .text, .md, .html, .htm, .xhtml, .warc, .warc.gz).\n",
         ),
         (
             ["clean", "-"],

@@ -16,7 +16,7 @@ from fakes import FakeEngine, translate_project
 
 from workbench.errors import InputError
 from workbench.ingest import read_source
-from workbench.pipeline import expand_sources
+from workbench.pipeline import expand_sources, read_sources
 from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
@@ -116,7 +116,7 @@ def test_two_sources_with_one_article_id_in_one_run_are_refused(tmp_path: Path) 
     with pytest.raises(
         InputError, match=r"more/a.txt and seeds/a.txt have the same article id 'a'; rename one"
     ):
-        sync(Store(project), Preparer(None), [project.root / "seeds/a.txt", project.root / "more/a.txt"])
+        sync(Store(project), Preparer(None), read_sources([project.root / "seeds/a.txt", project.root / "more/a.txt"]))
     assert not project.translations.exists() or len(list(project.translations.iterdir())) <= 1
 
 
@@ -142,7 +142,7 @@ def test_a_moved_source_keeps_its_translations(tmp_path: Path) -> None:
     translate_project(project, FakeEngine("fr"), sources=[project.root / "seeds" / "a.txt"])
     (project.root / "archive").mkdir()
     (project.root / "seeds" / "a.txt").rename(project.root / "archive" / "a.txt")
-    [document] = sync(Store(project), Preparer(project.prepared), [project.root / "archive" / "a.txt"])
+    [document] = sync(Store(project), Preparer(project.prepared), read_sources([project.root / "archive" / "a.txt"]))
     assert document.source_path == "archive/a.txt"
     assert all(s.status == "machine" for s in document.segments)
 

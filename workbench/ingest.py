@@ -89,9 +89,10 @@ class Ingested:
 MAX_BYTES = 4 * 1024 * 1024  # a long news article is 100 KB; this bounds memory and time
 
 
-def _too_big(name: str, size: int) -> InputError:
+def _too_big(name: str, size: int, limit: int = MAX_BYTES) -> InputError:
+    what = "web pages" if limit != MAX_BYTES else "articles"
     return InputError(
-        f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads articles of up to {MAX_BYTES // 1024 // 1024} MB."
+        f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads {what} of up to {limit // 1024 // 1024} MB."
     )
 
 
@@ -109,37 +110,37 @@ def file_kind(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-def _read_limited(read: Callable[[int], bytes], name: str, first: bytes = b"") -> bytes:
+def _read_limited(read: Callable[[int], bytes], name: str, limit: int, first: bytes = b"") -> bytes:
     chunks, size = [first], len(first)
-    while size <= MAX_BYTES:
-        chunk = read(MAX_BYTES + 1 - size)
+    while size <= limit:
+        chunk = read(limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
-    if size > MAX_BYTES:
-        raise _too_big(name, size)
+    if size > limit:
+        raise _too_big(name, size, limit)
     return b"".join(chunks)
 
 
-def _read_stdin() -> bytes:
+def _read_stdin(limit: int) -> bytes:
     stream = sys.stdin.buffer if sys.stdin is not None else None
     if stream is None:
         raise InputError("standard input is closed; give a file, or pipe an article in.")
     try:
-        return _read_limited(stream.read, "standard input")
+        return _read_limited(stream.read, "standard input", limit)
     except (OSError, ValueError):  # fd 0 closed (`<&-`), or a stream closed under us
         raise InputError("standard input is closed; give a file, or pipe an article in.") from None
 
 
-def read_source(source: str | Path) -> bytes:
+def read_source(source: str | Path, limit: int = MAX_BYTES) -> bytes:
     """Read a file's bytes, or standard input for "-", refusing anything over MAX_BYTES.
 
     Devices and sockets are refused; a named pipe is read only when a writer holds it
     open, so naming a pipe nobody writes to never hangs.
     """
     if str(source) == "-":
-        return _read_stdin()
+        return _read_stdin(limit)
     path = Path(source)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -164,14 +165,14 @@ def read_source(source: str | Path) -> bytes:
                     raise InputError(f"{path} is a named pipe that nobody is writing to.")
             os.set_blocking(fd, True)
             with os.fdopen(fd, "rb", closefd=False) as handle:
-                return _read_limited(handle.read, str(path), first)
+                return _read_limited(handle.read, str(path), limit, first)
         if kind is not None:
             raise InputError(f"{path} is {kind}, not an article file.")
-        if os.fstat(fd).st_size > MAX_BYTES:
-            raise _too_big(str(path), os.fstat(fd).st_size)
+        if os.fstat(fd).st_size > limit:
+            raise _too_big(str(path), os.fstat(fd).st_size, limit)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return _read_limited(handle.read, str(path))  # a file that grew meanwhile
+            return _read_limited(handle.read, str(path), limit)  # a file that grew meanwhile
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not an article file.") from None
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["title", "heading", "text"]
+BlockKind = Literal["title", "heading", "text", "item", "quote"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ class Removal:
 
     line: int  # 1-based line of the ingested text
     text: str
-    reason: str  # category, e.g. "credit", "share", "counter"
+    reason: str  # category, e.g. "credit", "share", "counter", "navigation"
     rule: str  # the human-readable rule that matched
+    kind: BlockKind | None = None  # what the line is when restored (web pages know it)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Article:
     removed: tuple[Removal, ...] = ()
     encoding: str = "utf-8"
     repairs: tuple[str, ...] = field(default_factory=tuple)
+    # what a web page says of itself
+    url: str | None = None
+    author: str | None = None
+    site: str | None = None
+    declared_language: str | None = None
 
     @property
     def title(self) -> str:

@@ -4,23 +4,125 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
-from workbench.ingest import file_kind, ingest_bytes, read_source
-from workbench.model import Article, Block
+from workbench.ingest import MAX_BYTES, file_kind, ingest_bytes, read_source
+from workbench.model import Article, Block, BlockKind, Removal
 from workbench.segment import IdMaker, segment_block
+from workbench.web.html import MAX_HTML_BYTES, extract_html
+from workbench.web.warc import is_warc, warc_pages
 
-ARTICLE_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+WEB_SUFFIXES = (".html", ".htm", ".xhtml")
+ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *WEB_SUFFIXES)
 
 
 def article_id(source: str | Path, data: bytes) -> str:
     if str(source) == "-":
         return "stdin-" + hashlib.blake2b(data, digest_size=6).hexdigest()
     return Path(source).stem
+
+
+def looks_like_html(data: bytes) -> bool:
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta", b"<body"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article's input: a file, standard input, or one HTML record of a WARC file."""
+
+    name: str  # a path, "-", or FILE#RECORD-ID for a WARC record
+    data: bytes
+    web: bool = False  # HTML: the main text is extracted before cleaning
+    url: str | None = None
+    fetched: str | None = None
+    charset: str | None = None  # declared by the server (a WARC record's HTTP headers)
+    identity: str | None = None  # a WARC record's own article id
+
+    @property
+    def id(self) -> str:
+        return self.identity or article_id(self.name, self.data)
+
+    def fingerprint(self) -> bytes:
+        """Everything about the input that shapes the article, for the prepared key."""
+        context = repr((self.web, self.url, self.fetched, self.charset, self.identity)).encode()
+        return context + b"\0" + self.data
+
+
+def _source_of_file(path: Path) -> Source:
+    web = path.suffix.lower() in WEB_SUFFIXES
+    data = read_source(path, MAX_HTML_BYTES if web else MAX_BYTES)
+    return Source(str(path), data, web=web)
+
+
+def _stdin_source() -> Source:
+    data = read_source("-", MAX_HTML_BYTES)
+    web = looks_like_html(data)
+    if not web and len(data) > MAX_BYTES:
+        raise InputError(
+            f"standard input is {len(data) / 1024 / 1024:.1f} MB; Workbench reads articles of up to"
+            f" {MAX_BYTES // 1024 // 1024} MB."
+        )
+    return Source("-", data, web=web)
+
+
+def _warc_sources(path: Path) -> Iterator[Source]:
+    seen: set[str] = set()
+    for page in warc_pages(path):
+        if page.article_id in seen:  # the same page captured again, unchanged
+            continue
+        seen.add(page.article_id)
+        yield Source(
+            f"{path}#{page.record_id.strip('<>')}",
+            page.payload,
+            web=True,
+            url=page.url,
+            fetched=page.date,
+            charset=page.charset,
+            identity=page.article_id,
+        )
+
+
+def split_record(name: str | Path) -> tuple[Path, str | None]:
+    """FILE#RECORD-ID → (FILE, RECORD-ID) for a WARC record; (path, None) otherwise."""
+    path, _, record = str(name).partition("#")
+    if record and is_warc(Path(path)):
+        return Path(path), record
+    return Path(name), None
+
+
+def open_source(name: str | Path) -> Source:
+    """The source a document names: a file, "-", or one record of a WARC file."""
+    if str(name) == "-":
+        return _stdin_source()
+    path, record = split_record(name)
+    if record is not None:
+        for source in _warc_sources(path):
+            if source.name.endswith("#" + record):
+                return source
+        raise InputError(f"{path} has no HTML record {record}.")
+    if is_warc(path):
+        raise InputError(f"{path} is a WARC file of several pages; name one record as FILE#RECORD-ID.")
+    return _source_of_file(path)
+
+
+def read_sources(
+    names: Iterable[str | Path], skipped: Callable[[str], None] | None = None
+) -> Iterator[Source]:
+    """Every article source under `names`: files, folders (expanded), WARC files (one
+    source per HTML record, each file read once), standard input."""
+    for name in expand_sources(names, skipped):
+        path = Path(name)
+        if str(name) != "-" and "#" not in str(name) and is_warc(path):
+            yield from _warc_sources(path)
+        else:
+            yield open_source(name)
 
 
 def build_blocks(lines: Iterable[Line], language: str | None) -> tuple[Block, ...]:
@@ -42,15 +144,23 @@ def build_blocks(lines: Iterable[Line], language: str | None) -> tuple[Block, ..
 
 
 def article_from_bytes(data: bytes, source: str | Path = "-", rules: Ruleset | None = None) -> Article:
-    name = "standard input" if str(source) == "-" else str(source)
-    ingested = ingest_bytes(data, name)
+    """The article in `data`; HTML (by the file's suffix, or by its start on stdin) is extracted first."""
+    web = Path(source).suffix.lower() in WEB_SUFFIXES if str(source) != "-" else looks_like_html(data)
+    return article_from_source(Source(str(source), data, web=web), rules)
+
+
+def article_from_source(source: Source, rules: Ruleset | None = None) -> Article:
+    if source.web:
+        return _article_from_web(source, rules)
+    name = "standard input" if source.name == "-" else source.name
+    ingested = ingest_bytes(source.data, name)
     cleaned = clean(ingested.text, rules)
     if not cleaned.lines:
         raise InputError(f"{name} has no article text left once web cruft is removed.")
     language = langid.detect("\n".join(line.text for line in cleaned.lines))
     return Article(
-        id=article_id(source, data),
-        source=str(source),
+        id=source.id,
+        source=source.name,
         language=language,
         date=cleaned.date,
         blocks=build_blocks(cleaned.lines, language),
@@ -60,8 +170,37 @@ def article_from_bytes(data: bytes, source: str | Path = "-", rules: Ruleset | N
     )
 
 
+def _article_from_web(source: Source, rules: Ruleset | None) -> Article:
+    """A web page's article: its blocks by page position (the `line` of blocks and removals),
+    everything extraction or cleaning dropped as restorable removals."""
+    name = "standard input" if source.name == "-" else source.name
+    if source.url and source.name != "-":
+        name = f"{source.url} ({source.name})"
+    web = extract_html(source.data, name, url=source.url, fetched=source.fetched, charset=source.charset, rules=rules)
+    lines = [Line(b.position, b.text, cast(BlockKind, b.kind)) for b in web.blocks]
+    language = langid.detect("\n".join(b.text for b in web.blocks))
+    repairs = web.repairs
+    declared = (web.declared_language or "").split("-")[0].split("_")[0].lower() or None
+    if declared and language and declared != language:
+        repairs += (f"the page declares {web.declared_language}, its text reads as {language}",)
+    return Article(
+        id=source.id,
+        source=source.name,
+        language=language,
+        date=web.date,
+        blocks=build_blocks(lines, language),
+        removed=tuple(Removal(d.position, d.text, d.reason, d.rule, cast(BlockKind, d.kind)) for d in web.dropped),
+        encoding=web.encoding,
+        repairs=repairs,
+        url=web.url,
+        author=web.author,
+        site=web.sitename,
+        declared_language=web.declared_language,
+    )
+
+
 def load_article(source: str | Path, rules: Ruleset | None = None) -> Article:
-    return article_from_bytes(read_source(source), source, rules)
+    return article_from_source(open_source(source), rules)
 
 
 def expand_sources(
@@ -76,7 +215,7 @@ def expand_sources(
         path = Path(source)
         if str(source) != "-" and path.is_dir():
             try:
-                entries = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+                entries = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES or is_warc(p))
             except OSError as exc:
                 raise InputError(f"{path}: cannot be listed ({exc.strerror or exc}).") from None
             files = []
@@ -90,7 +229,9 @@ def expand_sources(
                 elif skipped is not None:
                     skipped(f"skipping {entry}: {kind}, not an article file.")
             if not files:
-                raise InputError(f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)}).")
+                raise InputError(
+                    f"{path} contains no article files ({', '.join(ARTICLE_SUFFIXES)}, .warc, .warc.gz)."
+                )
             yield from files
         else:
             yield source
@@ -105,7 +246,9 @@ def restore(article: Article, line: int) -> Article:
     removal = next((r for r in article.removed if r.line == line and r.text), None)
     if removal is None:
         raise InputError(f"line {line} of {article.id} was not removed.")
-    added = Block(kind=block_kind(removal.text), text=removal.text, line=removal.line, language=article.language)
+    added = Block(
+        kind=removal.kind or block_kind(removal.text), text=removal.text, line=removal.line, language=article.language
+    )
     blocks = sorted([*article.blocks, added], key=lambda block: block.line)
     make_id = IdMaker()
     rebuilt = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata, resources
@@ -27,13 +27,12 @@ import msgspec
 from workbench.clean import Ruleset, default_rules
 from workbench.errors import InputError
 from workbench.fileio import WriteError, atomic_write
-from workbench.ingest import read_source
 from workbench.model import Article
-from workbench.pipeline import article_from_bytes, article_id, restore
+from workbench.pipeline import Source, article_from_source, open_source, restore, split_record
 from workbench.store import Document, Store, merge
 
 # The modules whose code decides what an article becomes; their source is part of the key.
-STAGES = ("ingest", "clean", "langid", "segment", "pipeline", "model")
+STAGES = ("ingest", "clean", "langid", "segment", "pipeline", "model", "web/html", "web/charset", "web/warc")
 
 
 @cache
@@ -45,7 +44,7 @@ def stages_fingerprint() -> str:
     for entry in sorted((package / "data" / "abbreviations").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".txt"):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    for library in ("lingua-language-detector", "ftfy", "charset-normalizer"):
+    for library in ("lingua-language-detector", "ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{library}={metadata.version(library)}".encode())
     return digest.hexdigest()
@@ -73,24 +72,22 @@ class Preparer:
         self.reused = 0
         self.prepared = 0
 
-    def key(self, data: bytes) -> str:
-        return preparation_key(data, self.rules)
+    def key(self, source: Source) -> str:
+        return preparation_key(source.fingerprint(), self.rules)
 
-    def prepare(self, source: str | Path, data: bytes | None = None) -> Prepared:
-        if data is None:
-            data = read_source(source)
-        key = self.key(data)
+    def prepare(self, source: Source) -> Prepared:
+        key = self.key(source)
         cached = self._load(key)
         if cached is not None:
             self.reused += 1
-            return Prepared(key, replace(cached, id=article_id(source, data), source=str(source)))
-        article = article_from_bytes(data, source, self.rules)
+            return Prepared(key, replace(cached, id=source.id, source=source.name))
+        article = article_from_source(source, self.rules)
         self.prepared += 1
         self._save(key, article)
         return Prepared(key, article)
 
-    def article(self, source: str | Path) -> Article:
-        return self.prepare(source).article
+    def article(self, name: str | Path) -> Article:
+        return self.prepare(open_source(name)).article
 
     def cached(self, key: str) -> Article | None:
         """The article stored under `key`, if the cache still holds it."""
@@ -115,23 +112,24 @@ class Preparer:
                 atomic_write(path, msgspec.json.encode(article))
 
 
-def source_label(source: str | Path, root: Path) -> str:
+def source_label(name: str | Path, root: Path) -> str:
     """How a document names its source: relative to the project when inside it, so that
     a project folder can move and `seeds/x.txt` and `./seeds/x.txt` are one source."""
-    if str(source) == "-":
+    if str(name) == "-":
         return "-"
-    path = Path(source)
+    path, record = split_record(name)
     try:
-        return str(path.resolve().relative_to(root))
+        label = str(path.resolve().relative_to(root))
     except (ValueError, OSError):
-        return str(path.resolve())
+        label = str(path.resolve())
+    return f"{label}#{record}" if record else label
 
 
 def sync(
     store: Store,
     preparer: Preparer,
-    sources: Sequence[str | Path],
-    progress: Callable[[int, int], None] | None = None,
+    sources: Iterable[Source],
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[Document]:
     """Each source's saved document, made current: created when new, merged again when the
     source or a stage changed, and left as it is (never re-prepared) otherwise.
@@ -143,22 +141,21 @@ def sync(
     seen: dict[str, str] = {}
     documents = []
     for n, source in enumerate(sources, 1):
-        data = read_source(source)
-        label = source_label(source, root)
-        identity = article_id(source, data)
+        label = source_label(source.name, root)
+        source = replace(source, name=label)
+        identity = source.id
         if identity in seen:
             raise InputError(f"{label} and {seen[identity]} have the same article id {identity!r}; rename one.")
         seen[identity] = label
-        key = preparer.key(data)
+        key = preparer.key(source)
         current = store.read(identity)
         _check_owner(current, label, root)
         if current is None or current.prepared != key or current.source_path != label:
-            prepared = preparer.prepare(label if str(source) != "-" else source, data)
+            prepared = preparer.prepare(source)
             current = save_article(store, prepared.article, prepared.key, owner=(label, root))
-        assert current is not None
         documents.append(current)
         if progress:
-            progress(n, len(sources))
+            progress(n, None)
     return documents
 
 
@@ -187,7 +184,7 @@ def _check_owner(document: Document | None, label: str, root: Path) -> None:
     """A document belongs to the source it was made from, unless that source is gone."""
     if document is None or document.source_path in (label, "-"):
         return
-    previous = Path(document.source_path)
+    previous, _ = split_record(document.source_path)
     if not previous.is_absolute():
         previous = root / previous
     if previous.exists():

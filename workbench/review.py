@@ -30,7 +30,14 @@ from workbench.fileio import WriteError, atomic_write
 from workbench.glossary.entries import Entry, Glossary, append_entry, load_folder
 from workbench.glossary.match import Hit, Matcher, contains_english, matcher_for
 from workbench.mt.memory import Match, TranslationMemory
-from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources, restore
+from workbench.pipeline import (
+    ARTICLE_SUFFIXES,
+    expand_sources,
+    open_source,
+    read_sources,
+    restore,
+    split_record,
+)
 from workbench.prepare import Preparer, source_label, sync
 from workbench.project import Project
 from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, merge, now
@@ -345,8 +352,9 @@ def write_restore(project: Project, target: str, article_id: str, line: int) -> 
         article = preparer.cached(current.prepared) if current.prepared else None
         key = current.prepared
         if article is None:
-            source = Path(current.source_path)
-            prepared = preparer.prepare(source if source.is_absolute() else project.root / source)
+            path, record = split_record(current.source_path)
+            path = path if path.is_absolute() else project.root / path
+            prepared = preparer.prepare(open_source(f"{path}#{record}" if record else path))
             article, key = prepared.article, prepared.key
         article = replace(article, id=current.article_id, source=current.source_path)
         restored = sorted({*current.restored, line})
@@ -409,7 +417,7 @@ def prepare_sources(
     result = PreparedSources()
     for n, source in enumerate(sources, 1):
         try:
-            result.documents.extend(sync(store, preparer, [source]))
+            result.documents.extend(sync(store, preparer, read_sources([source])))
         except WorkbenchError as exc:
             result.problems.append(str(exc))
         if progress:

@@ -81,6 +81,9 @@ class Document:
     removed: tuple[Removal, ...] = ()
     restored: list[int] = field(default_factory=list)  # removed lines a reviewer put back
     prepared: str = ""  # key of the prepared article the segments come from
+    url: str | None = None  # what a web page says of itself
+    author: str | None = None
+    site: str | None = None
     revision: int = 0
     updated: str = ""
 
@@ -296,6 +299,9 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
         removed=article.removed,
         restored=list(old.restored) if old else [],
         prepared=prepared,
+        url=article.url,
+        author=article.author,
+        site=article.site,
         revision=old.revision if old else 0,
         updated=old.updated if old else "",
     )

@@ -11,7 +11,7 @@ from workbench.clean import Ruleset, default_rules, load_rules
 from workbench.cli.output import article_json, print_json
 from workbench.cli.translate import warn
 from workbench.model import Article
-from workbench.pipeline import expand_sources, load_article
+from workbench.pipeline import article_from_source, read_sources
 
 Paths = Annotated[
     list[str],
@@ -26,7 +26,7 @@ Rules = Annotated[
 
 def _articles(paths: list[str], rules: list[Path] | None) -> list[Article]:
     ruleset: Ruleset = load_rules(rules) if rules else default_rules()
-    return [load_article(source, ruleset) for source in expand_sources(paths, warn)]
+    return [article_from_source(source, ruleset) for source in read_sources(paths, warn)]
 
 
 def _emit(articles: list[Article], data: list[object], single: bool) -> None:

@@ -20,6 +20,9 @@ def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any
         "encoding": article.encoding,
         "repairs": list(article.repairs),
     }
+    for key in ("url", "author", "site", "declared_language"):
+        if getattr(article, key) is not None:  # a web page's own metadata
+            data[key] = getattr(article, key)
     if with_blocks:
         data["paragraphs"] = [
             {
@@ -34,7 +37,10 @@ def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any
             if block.kind != "title"
         ]
     data["segments"] = [asdict(segment) for segment in article.segments]
-    data["removed"] = [asdict(removal) for removal in article.removed]
+    data["removed"] = [
+        {key: value for key, value in asdict(removal).items() if key != "kind" or value is not None}
+        for removal in article.removed
+    ]
     return data
 
 

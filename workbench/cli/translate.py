@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ from workbench.glossary.entries import Glossary, load_folder
 from workbench.model import Article
 from workbench.mt.engine import EngineSettings, default_workers
 from workbench.mt.memory import TranslationMemory
-from workbench.pipeline import expand_sources
+from workbench.pipeline import Source, read_sources
 from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
@@ -28,12 +29,13 @@ def warn(message: str) -> None:
     print(f"workbench: {message}", file=sys.stderr)
 
 
-def project_sources(paths: list[str], project: Project) -> list[str | Path]:
+def project_sources(paths: list[str], project: Project) -> Iterator[Source]:
+    """The sources of `paths` (default: the project's seeds/), read one at a time."""
     if not paths:
         if not project.seeds.is_dir():
             raise InputError(f"no paths given and {project.root} has no seeds/ folder.")
         paths = ["seeds"]  # relative: translations/ records where each article came from, portably
-    return list(expand_sources(paths, warn))
+    return read_sources(paths, warn)
 
 
 def preparer(project: Project) -> Preparer:
@@ -42,13 +44,12 @@ def preparer(project: Project) -> Preparer:
 
 def load_articles(paths: list[str], project: Project, show: bool = True) -> list[Article]:
     """The prepared articles of `paths` (default: seeds/), from the project's store."""
-    sources = project_sources(paths, project)
     prepare = preparer(project)
     articles = []
     with progress_bar("Preparing", show) as update:
-        for n, source in enumerate(sources, 1):
-            articles.append(prepare.article(source))
-            update(n, len(sources))
+        for n, source in enumerate(project_sources(paths, project), 1):
+            articles.append(prepare.prepare(source).article)
+            update(n, None)
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
