@@ -81,7 +81,16 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "score",
         "glossary",
         "model",
+        "title",
+        "date",
+        "url",
+        "site",
+        "author",
     }
+    # the seeds are plain text: a title and maybe a date, no URL, site or author
+    assert records[0]["title"].startswith("L’arrestation du PDG de Telegram prouve que les États-Unis")
+    assert records[0]["date"] == "2024-09"  # the seed's first line: "date 2024-09 L’arrestation…"
+    assert (records[0]["url"], records[0]["site"], records[0]["author"]) == (None, None, None)
     assert (
         records[2]["source_language"] == "ru"
         and records[2]["target"] == "French state bodies drop Zoom and Teams"
@@ -244,6 +253,11 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
         ("score", pa.float64(), True),
         ("glossary", pa.list_(pa.field("element", string, nullable=False)), False),
         ("model", string, False),
+        ("title", string, True),
+        ("date", string, True),
+        ("url", string, True),
+        ("site", string, True),
+        ("author", string, True),
     ]
     jsonl = [json.loads(line) for line in render(rows, "jsonl").decode().splitlines()]
     assert table.to_pylist() == jsonl

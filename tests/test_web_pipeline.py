@@ -151,3 +151,16 @@ def test_translate_and_review_a_folder_of_pages_and_a_crawl(tmp_path: Path) -> N
         dropped.text.startswith(s.source) for s in restored.segments
     )
     assert restored.restored == [dropped.line]
+    # the page's metadata travels with the corpus: JSONL fields, XLIFF file notes, TMX notes
+    from schema_check import TMX, XLIFF, errors
+
+    from workbench.export import render, select
+
+    rows = select([record], "machine")
+    [line, *_] = render(rows, "jsonl").decode().splitlines()
+    assert json.loads(line)["url"] == record.url and json.loads(line)["title"] == record.title
+    for suffix, xliff in render(rows, "xliff").items():
+        assert errors(xliff, XLIFF) == [], suffix
+        assert f'<note category="url">{record.url}</note>'.encode() in xliff
+    tmx = render(rows, "tmx")
+    assert errors(tmx, TMX) == [] and f"url: {record.url}".encode() in tmx

@@ -49,6 +49,14 @@ class Row:
         return self.document.target_language
 
 
+ARTICLE_FIELDS = ("title", "date", "url", "site", "author")  # what the article says of itself
+
+
+def article_facts(document: Document) -> list[tuple[str, str]]:
+    """The article's metadata that is known, as (field, value), in ARTICLE_FIELDS order."""
+    return [(name, value) for name in ARTICLE_FIELDS if (value := getattr(document, name))]
+
+
 def select(documents: Iterable[Document], status: str = "reviewed", language: str | None = None) -> list[Row]:
     if status not in LEVELS:
         raise ExportError(f"unknown status {status!r}; use one of {', '.join(LEVELS)}.")
@@ -81,6 +89,7 @@ def to_jsonl(rows: Sequence[Row]) -> bytes:
             "score": s.score,
             "glossary": s.glossary,
             "model": s.model,
+            **{name: getattr(r.document, name) or None for name in ARTICLE_FIELDS},
         }
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
     return out.getvalue().encode("utf-8")
@@ -96,6 +105,8 @@ def to_tmx(rows: Sequence[Row]) -> bytes:
         unit.settarget(r.segment.target, r.target_language, append=True)
         unit.xmlelement.set("tuid", f"{r.article}/{r.segment.id}")
         unit.addnote(f"status: {r.segment.status}", origin="workbench")
+        for name, value in article_facts(r.document):
+            unit.addnote(f"{name}: {value}", origin="workbench")
     return bytes(store)
 
 

@@ -11,6 +11,8 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from workbench.export import ARTICLE_FIELDS
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -36,6 +38,8 @@ def schema() -> pa.Schema:
             pa.field("score", pa.float64(), nullable=True),  # null: no MT score (human or memory)
             pa.field("glossary", pa.list_(pa.field("element", pa.string(), nullable=False)), nullable=False),
             text("model"),
+            # the article's own metadata, null where unknown (plain-text sources have no URL)
+            *(pa.field(name, pa.string(), nullable=True) for name in ARTICLE_FIELDS),
         ]
     )
 
@@ -60,6 +64,7 @@ def to_parquet(rows: Sequence[Row]) -> bytes:
             s.score,
             list(s.glossary),
             s.model,
+            *(getattr(r.document, name) or None for name in ARTICLE_FIELDS),
         )
         for name, value in zip(names, values, strict=True):
             columns[name].append(value)

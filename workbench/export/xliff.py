@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from workbench.export import article_facts
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -89,6 +91,12 @@ def to_xliff(rows: Sequence[Row]) -> bytes:
             file = files[r.article] = etree.SubElement(
                 root, _tag("file"), id=f"f{len(files) + 1}", original=r.article
             )
+            metadata = article_facts(r.document)
+            if metadata:
+                file_notes = etree.SubElement(file, _tag("notes"))
+                for category, text in metadata:
+                    note = etree.SubElement(file_notes, _tag("note"), category=category)
+                    note.text = "".join(c if _xml_char(ord(c)) else "\ufffd" for c in text)
         s = r.segment
         unit = etree.SubElement(file, _tag("unit"), id=s.id)
         notes = etree.SubElement(unit, _tag("notes"))
