@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import GUARD, ROOT, run_cli, seed
 from fakes import FakeEngine, translate_project
+from figures import add as record_figure
 
 from workbench.errors import InputError
 from workbench.ingest import read_source
@@ -20,6 +21,11 @@ from workbench.pipeline import expand_sources, read_sources
 from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _count_attack() -> None:
+    record_figure("attacks tried")
 
 
 def test_a_named_pipe_in_a_folder_is_skipped_with_a_warning(tmp_path: Path) -> None:

@@ -344,11 +344,13 @@ def write_restore(project: Project, target: str, article_id: str, line: int) -> 
     store = Store(project, target)
     preparer = Preparer(project.prepared)
 
-    def change(current: Document | None) -> Document:
+    def change(current: Document | None) -> Document | None:
         if current is None:
             raise Conflict(f"{article_id} has no translation file any more.")
+        if line in current.restored:
+            return None  # another session restored it meanwhile: nothing left to do
         if not any(r.line == line and r.text for r in current.removed):
-            raise StoreError(f"line {line} of {article_id} was not removed, or is already restored.")
+            raise StoreError(f"line {line} of {article_id} was not removed from the article.")
         article = preparer.cached(current.prepared) if current.prepared else None
         key = current.prepared
         if article is None:
