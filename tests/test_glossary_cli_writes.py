@@ -175,7 +175,7 @@ def test_a_folder_to_import_is_one_sentence(project: Path) -> None:
     (project / "folder.csv").mkdir()
     one_sentence(
         run_cli("glossary", "import", "folder.csv", cwd=project),
-        "folder.csv is a folder, not a glossary file.",
+        "folder.csv is a directory, not a glossary file.",
     )
 
 

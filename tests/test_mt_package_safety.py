@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import GUARD, ROOT, run_cli
 from rich.console import Console
+from test_mt_packages import rebuild
 
 from workbench.cli.models import byte_progress
 from workbench.mt import packages
@@ -37,14 +38,6 @@ from workbench.mt.packages import PackageError, PackageName, install_archive, pa
 TOP = "translate-fr_en-synthetic"
 
 
-def rebuild(source: Path, target: Path, edit: Callable[[str, bytes], bytes | None]) -> Path:
-    """Copy an archive member by member, letting `edit(name, data)` change or drop (None) one."""
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            result = edit(info.filename, src.read(info))
-            if result is not None:
-                dst.writestr(info, result)
-    return target
 
 
 def with_pair(source: Path, target: Path, from_code: str, to_code: str) -> Path:

@@ -89,10 +89,9 @@ class Ingested:
 MAX_BYTES = 4 * 1024 * 1024  # a long news article is 100 KB; this bounds memory and time
 
 
-def _too_big(name: str, size: int, limit: int = MAX_BYTES) -> InputError:
-    what = "web pages" if limit != MAX_BYTES else "articles"
+def _too_big(name: str, size: int, limit: int = MAX_BYTES, plural: str = "articles") -> InputError:
     return InputError(
-        f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads {what} of up to {limit // 1024 // 1024} MB."
+        f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads {plural} of up to {limit // 1024 // 1024} MB."
     )
 
 
@@ -110,7 +109,9 @@ def file_kind(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-def _read_limited(read: Callable[[int], bytes], name: str, limit: int, first: bytes = b"") -> bytes:
+def _read_limited(
+    read: Callable[[int], bytes], name: str, limit: int, first: bytes = b"", plural: str = "articles"
+) -> bytes:
     chunks, size = [first], len(first)
     while size <= limit:
         chunk = read(limit + 1 - size)
@@ -119,7 +120,7 @@ def _read_limited(read: Callable[[int], bytes], name: str, limit: int, first: by
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
-        raise _too_big(name, size, limit)
+        raise _too_big(name, size, limit, plural)
     return b"".join(chunks)
 
 
@@ -133,7 +134,9 @@ def _read_stdin(limit: int) -> bytes:
         raise InputError("standard input is closed; give a file, or pipe an article in.") from None
 
 
-def read_source(source: str | Path, limit: int = MAX_BYTES) -> bytes:
+def read_source(
+    source: str | Path, limit: int = MAX_BYTES, what: str = "an article file", plural: str = "articles"
+) -> bytes:
     """Read a file's bytes, or standard input for "-", refusing anything over MAX_BYTES.
 
     Devices and sockets are refused; a named pipe is read only when a writer holds it
@@ -147,7 +150,7 @@ def read_source(source: str | Path, limit: int = MAX_BYTES) -> bytes:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file.") from None
     except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not an article file.") from None
+        raise InputError(f"{path} is a directory, not {what}.") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied.") from None
     except OSError as exc:
@@ -165,16 +168,16 @@ def read_source(source: str | Path, limit: int = MAX_BYTES) -> bytes:
                     raise InputError(f"{path} is a named pipe that nobody is writing to.")
             os.set_blocking(fd, True)
             with os.fdopen(fd, "rb", closefd=False) as handle:
-                return _read_limited(handle.read, str(path), limit, first)
+                return _read_limited(handle.read, str(path), limit, first, plural)
         if kind is not None:
-            raise InputError(f"{path} is {kind}, not an article file.")
+            raise InputError(f"{path} is {kind}, not {what}.")
         if os.fstat(fd).st_size > limit:
-            raise _too_big(str(path), os.fstat(fd).st_size, limit)
+            raise _too_big(str(path), os.fstat(fd).st_size, limit, plural)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return _read_limited(handle.read, str(path), limit)  # a file that grew meanwhile
+            return _read_limited(handle.read, str(path), limit, plural=plural)  # a file that grew meanwhile
     except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not an article file.") from None
+        raise InputError(f"{path} is a directory, not {what}.") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     finally:

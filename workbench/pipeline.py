@@ -57,7 +57,7 @@ class Source:
 
 def _source_of_file(path: Path) -> Source:
     web = path.suffix.lower() in WEB_SUFFIXES
-    data = read_source(path, MAX_HTML_BYTES if web else MAX_BYTES)
+    data = read_source(path, MAX_HTML_BYTES, plural="web pages") if web else read_source(path)
     return Source(str(path), data, web=web)
 
 

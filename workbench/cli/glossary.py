@@ -198,17 +198,11 @@ def _format(name: str, fmt: str | None, verb: str) -> str:
 
 def _read(source: str) -> bytes:
     if source != "-":
-        path = Path(source)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(STDIN_LIMIT + 1)
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file.") from None
-        except IsADirectoryError:
-            raise InputError(f"{path} is a folder, not a glossary file.") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-        where = str(path)
+        from workbench.ingest import read_source
+
+        # the same reading as articles: pipes, devices and oversized files are one sentence
+        data = read_source(source, STDIN_LIMIT, what="a glossary file", plural="glossaries")
+        where = source
     else:
         if sys.stdin is None or sys.stdin.closed:
             raise InputError("standard input is closed; pipe a glossary into `workbench glossary import -`.")
