@@ -37,3 +37,42 @@ def test_english_phrase_inside_russian_is_reported_but_names_are_not() -> None:
     text = "Министр назвал это «a matter of national security», сообщает La Tribune Dimanche (David Amiel)."
     spans = langid.foreign_spans(text, "ru")
     assert [(s.text, s.language) for s in spans] == [("a matter of national security", "en")]
+
+
+def test_detection_reads_a_bounded_sample() -> None:
+    from workbench.langid import SAMPLE_CHARS, sample
+
+    short = "Une phrase courte."
+    assert sample(short) == short
+    long = " ".join(f"mot{n}" for n in range(100_000))
+    taken = sample(long)
+    assert len(taken) <= SAMPLE_CHARS + 10
+    head, body, tail = taken.split(" … ")
+    assert head.startswith("mot0 mot1 ") and tail.endswith(" mot99999")
+    assert all(w.startswith("mot") and w[3:].isdigit() for w in " ".join((head, body, tail)).split())
+    assert 40_000 < int(body.split()[0][3:]) < 60_000  # from the middle of the text
+    giant = "a" * 300_000  # one word: cut anyway
+    assert len(sample(giant)) <= SAMPLE_CHARS + 10
+
+
+def test_a_300000_character_word_cleans_with_an_answer(tmp_path) -> None:
+    from conftest import run_cli
+
+    path = tmp_path / "word.txt"
+    path.write_text("Titre\n\n" + "a" * 300_000 + "\n", encoding="utf-8")
+    result = run_cli("clean", "--json", str(path))  # run_cli's timeout (120 s) is the hang guard
+    assert result.returncode == 0, result.stderr
+    assert '"title": "Titre"' in result.stdout.decode()
+
+
+def test_one_matcher_per_glossary_and_language() -> None:
+    from workbench.glossary.entries import Entry, Glossary
+    from workbench.glossary.match import matcher_for
+
+    glossary = Glossary()
+    glossary.add(Entry(id="zoom", type="organisation", en="Zoom", forms={"fr": ("Zoom",)}))
+    first = matcher_for(glossary, "fr")
+    assert matcher_for(glossary, "fr") is first and matcher_for(glossary, "ru") is not first
+    glossary.add(Entry(id="kremlin", type="organisation", en="Kremlin", forms={"fr": ("Kremlin",)}))
+    again = matcher_for(glossary, "fr")
+    assert again is not first and [h.entry.id for h in again.find("Le Kremlin et Zoom")] == ["kremlin", "zoom"]

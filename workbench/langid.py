@@ -79,8 +79,12 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
         return text
     third = limit // 3
     middle = (len(text) - third) // 2
-    pieces = [text[:third], text[middle : middle + third], text[-third:]]
-    return " … ".join(piece.rsplit(" ", 1)[0] if " " in piece else piece for piece in pieces)
+    head, body, tail = text[:third], text[middle : middle + third], text[-third:]
+    # cut at spaces so no piece starts or ends inside a word (a text of one word is cut anyway)
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    body = body.split(" ", 1)[-1].rsplit(" ", 1)[0] if body.count(" ") > 1 else body
+    tail = tail.split(" ", 1)[-1] if " " in tail else tail
+    return " … ".join((head, body, tail))
 
 
 def confidences(text: str) -> dict[str, float]:
