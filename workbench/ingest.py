@@ -89,8 +89,12 @@ class Ingested:
 MAX_BYTES = 4 * 1024 * 1024  # a long news article is 100 KB; this bounds memory and time
 
 
+class TooBig(InputError):
+    """The input is over the size Workbench reads."""
+
+
 def _too_big(name: str, size: int, limit: int = MAX_BYTES, plural: str = "articles") -> InputError:
-    return InputError(
+    return TooBig(
         f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads {plural} of up to {limit // 1024 // 1024} MB."
     )
 

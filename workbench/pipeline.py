@@ -11,7 +11,7 @@ from typing import cast
 from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
-from workbench.ingest import MAX_BYTES, file_kind, ingest_bytes, read_source
+from workbench.ingest import MAX_BYTES, TooBig, file_kind, ingest_bytes, read_source
 from workbench.model import Article, Block, BlockKind, Removal
 from workbench.segment import IdMaker, segment_block
 from workbench.web.html import MAX_HTML_BYTES, extract_html
@@ -62,13 +62,14 @@ def _source_of_file(path: Path) -> Source:
 
 
 def _stdin_source() -> Source:
-    data = read_source("-", MAX_HTML_BYTES)
+    limits = f"Workbench reads articles of up to {MAX_BYTES // 2**20} MB and web pages of up to {MAX_HTML_BYTES // 2**20} MB"
+    try:
+        data = read_source("-", MAX_HTML_BYTES)
+    except TooBig:
+        raise InputError(f"standard input is over {MAX_HTML_BYTES // 2**20} MB; {limits}.") from None
     web = looks_like_html(data)
     if not web and len(data) > MAX_BYTES:
-        raise InputError(
-            f"standard input is {len(data) / 1024 / 1024:.1f} MB; Workbench reads articles of up to"
-            f" {MAX_BYTES // 1024 // 1024} MB."
-        )
+        raise InputError(f"standard input is {len(data) / 2**20:.1f} MB of text; {limits}.")
     return Source("-", data, web=web)
 
 
