@@ -78,3 +78,36 @@ def test_a_set_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> N
     monkeypatch.undo()
     write_set({fr: b"new fr\n", en: b"new en\n"})
     assert (fr.read_bytes(), en.read_bytes()) == (b"new fr\n", b"new en\n")
+
+
+def test_a_device_is_written_into_never_replaced() -> None:
+    atomic_write(Path("/dev/null"), b"into the void")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_named_pipe_is_written_into(tmp_path: Path) -> None:
+    import threading
+
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_set({pipe: b"through the pipe\n"})
+    reader.join(10)
+    assert received == [b"through the pipe\n"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+def test_a_symbolic_link_stays_a_link_to_the_new_content(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "glossary.toml").write_bytes(b"old")
+    link = tmp_path / "glossary.toml"
+    link.symlink_to(tmp_path / "real" / "glossary.toml")
+    atomic_write(link, b"new")
+    assert link.is_symlink() and (tmp_path / "real" / "glossary.toml").read_bytes() == b"new"
+
+
+def test_a_folder_in_the_way_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "out.jsonl").mkdir()
+    with pytest.raises(WriteError, match="out.jsonl: it is a folder"):
+        atomic_write(tmp_path / "out.jsonl", b"x")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -66,9 +67,42 @@ def atomic_write(path: Path, data: bytes) -> None:
     write_set({path: data})
 
 
+def _target(path: Path) -> Path | None:
+    """Where to write `path`: through a symbolic link to the file it names (the link stays a
+    link); None for a device or a pipe (`-o /dev/stdout`, `-o >(gzip > x)`), which is written
+    into, never replaced by a file."""
+    path = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}.") from None
+    if stat.S_ISDIR(mode):
+        raise WriteError(f"cannot write {path}: it is a folder.")
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return None
+    if not stat.S_ISREG(mode):
+        raise WriteError(f"cannot write {path}: it is not a regular file.")
+    return path
+
+
+def _stream(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}.") from None
+
+
 def write_set(files: Mapping[Path, bytes]) -> None:
     """Replace several files as a set: every file is written and synced before the first
     rename, so a failure (a full disk, a read-only folder) changes none of them."""
+    targets = {path: _target(path) for path in files}
+    for path, target in targets.items():
+        if target is None:
+            _stream(path, files[path])
+    files = {target: files[path] for path, target in targets.items() if target is not None}
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
