@@ -143,6 +143,7 @@ class WorkbenchApp(App[None]):
         self.cancel_event = threading.Event()
         self.reloading: set[str] = set()
         self.reported: set[str] = set()
+        self.shown: Document | None = None  # the document the segment table was filled from
         self.crash: str | None = None  # the traceback of an unhandled exception
 
     # -- setup ----------------------------------------------------------------------------
@@ -217,8 +218,10 @@ class WorkbenchApp(App[None]):
 
     # -- showing --------------------------------------------------------------------------
 
-    def _flags(self, article_id: str, records: Iterable[SegmentRecord]) -> list[bool]:
-        return [bool(self.review.glossary_view(article_id, r).missing) for r in records]
+    def _flag(self, article_id: str) -> Callable[[SegmentRecord], bool]:
+        """Whether a segment's target lacks the English form of one of its entities; asked
+        only for the rows on screen."""
+        return lambda record: bool(self.review.glossary_view(article_id, record).missing)
 
     def open_article(self, article_id: str, index: int = 0) -> None:
         if self.editing_base is not None:
@@ -231,7 +234,8 @@ class WorkbenchApp(App[None]):
         self.article_id = article_id
         self.index = min(max(index, 0), max(len(document.segments) - 1, 0))
         self.detail.fit()
-        self.segments_table.show(document.segments, self._flags(article_id, document.segments), self.index)
+        self.segments_table.show(document.segments, self._flag(article_id), self.index)
+        self.shown = document
         self.article_list.select(article_id)
         self._header()
         self.show_segment()
@@ -242,7 +246,8 @@ class WorkbenchApp(App[None]):
             return
         document = self.review.document(self.article_id)
         title = self.review.titles().get(self.article_id, self.article_id)
-        done = sum(s.status == "reviewed" for s in document.segments)
+        info = self.review.documents.summaries.get(self.article_id)
+        done = info.reviewed if info else sum(s.status == "reviewed" for s in document.segments)
         table = self.segments_table
         # Textual crops border titles to the border, whatever its width after a resize
         table.border_title = f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"
@@ -267,14 +272,22 @@ class WorkbenchApp(App[None]):
             self.article_list.update(info, self.review.titles())
         if article_id != self.article_id:
             return
-        segments = self.review.document(article_id).segments
+        document = self.review.document(article_id)
+        segments = document.segments
         table = self.segments_table
-        if [r.id for r in segments] != [r.id for r in table.records]:
+        same_shape = document is self.shown and len(segments) == len(table.records)  # overlays keep ids
+        if not same_shape and [r.id for r in segments] != [r.id for r in table.records]:
             self.open_article(article_id, self.index)
             return
         for n, (new, old) in enumerate(zip(segments, table.records, strict=True)):
-            if new is not old:
-                table.update_segment(n, new, bool(self.review.glossary_view(article_id, new).missing))
+            if new is old:
+                continue
+            if (new.status, new.target, new.mt, new.source) == (old.status, old.target, old.mt, old.source):
+                # a saved document is all new objects: only rows that look different repaint
+                table.records[n] = new
+                continue
+            table.update_segment(n, new)
+        self.shown = document
         self._header()
         if self.editing_base is None:
             self.show_segment()
@@ -309,8 +322,10 @@ class WorkbenchApp(App[None]):
     def submit(self, change: Change) -> None:
         self.pending.append(change)
         self._overlay(change)
-        self.saves.put(change)
         self.refresh_article(change.article_id)
+        # queued once the screen shows the change: parsing a large file in the save thread
+        # holds the GIL for long stretches, and the reviewer should see their key land first
+        self.call_after_refresh(self.saves.put, change)
 
     def _overlay(self, change: Change) -> None:
         """Show `change` as if saved: a new record in place of the old (never mutated, since
@@ -434,7 +449,7 @@ class WorkbenchApp(App[None]):
                 if self.editing_base is not None:
                     self.finish_editing()
                 self.index = index
-                self.segments_table.move_cursor(row=index)
+                self.segments_table.go_to(index)
                 self.show_segment()
         self.action_edit()
         self.editor.load_text(text)
@@ -500,7 +515,7 @@ class WorkbenchApp(App[None]):
             self.open_article(article_id, index)
         else:
             self.index = index
-            self.segments_table.move_cursor(row=index)
+            self.segments_table.go_to(index)
             self.show_segment()
 
     def action_undo(self) -> None:
@@ -517,7 +532,7 @@ class WorkbenchApp(App[None]):
             self.open_article(change.article_id, index)
         elif index != self.index:
             self.index = index
-            self.segments_table.move_cursor(row=index)
+            self.segments_table.go_to(index)
         self.submit(change)
         self.notify(f"Undone: segment {index + 1} is {change.status} again.", timeout=3)
 
@@ -630,7 +645,7 @@ class WorkbenchApp(App[None]):
             self.open_article(article_id, index)
         else:
             self.index = index
-            self.segments_table.move_cursor(row=index)
+            self.segments_table.go_to(index)
             self.show_segment()
 
     # -- background work ------------------------------------------------------------------
