@@ -20,6 +20,7 @@ trivial one-table app, the floor that no Textual app goes below.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import resource
@@ -246,7 +247,7 @@ async def measure_saves(root: Path, presses: int = 5) -> None:
                 await asyncio.sleep(0.005)
             await pilot.pause()
             saved.append(time.perf_counter() - t0)
-            gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(ticks)]
             stalls.append(max(gaps, default=0.0))
     print(
         f"confirm (c) until the row shows reviewed (painted): mean {1000 * sum(shown) / len(shown):.0f} ms,"

@@ -136,7 +136,8 @@ class WorkbenchApp(App[None]):
         self.watch_interval = watch_interval
         self.sub_title = self.project.root.name
         self.saves = SaveQueue(self.project, self.review.target, self._post)
-        self.pending: list[Change] = []  # queued or being written, oldest first
+        self.pending: list[Change] = []  # not yet written, oldest first
+        self.unqueued: list[Change] = []  # of those, the ones not yet handed to the save queue
         self.undo_waiting = 0  # undos asked for while saves were in flight
         self.quitting = False
         self.background: str | None = None  # the translation or preparation running
@@ -153,6 +154,7 @@ class WorkbenchApp(App[None]):
         self.push_screen(self.main)
 
     def on_unmount(self) -> None:
+        self.queue_saves()
         self.saves.close()
 
     def start(self) -> None:
@@ -325,7 +327,14 @@ class WorkbenchApp(App[None]):
         self.refresh_article(change.article_id)
         # queued once the screen shows the change: parsing a large file in the save thread
         # holds the GIL for long stretches, and the reviewer should see their key land first
-        self.call_after_refresh(self.saves.put, change)
+        self.unqueued.append(change)
+        self.call_after_refresh(self.queue_saves)
+
+    def queue_saves(self) -> None:
+        """Hand the changes made so far to the save queue, in order."""
+        changes, self.unqueued = self.unqueued, []
+        for change in changes:
+            self.saves.put(change)
 
     def _overlay(self, change: Change) -> None:
         """Show `change` as if saved: a new record in place of the old (never mutated, since
@@ -806,6 +815,7 @@ class WorkbenchApp(App[None]):
         # log (the CLI names it); Textual still restores the terminal and exits.
         if self.crash is None:
             self.crash = "".join(traceback.format_exception(error))
+        self.queue_saves()  # what the reviewer did before the crash is still written
         super()._handle_exception(error)
 
     def _print_error_renderables(self) -> None:
