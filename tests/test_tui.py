@@ -590,7 +590,7 @@ async def test_a_conflict_arriving_while_a_dialog_is_open(project: Project, monk
 
 # -- never crashing ---------------------------------------------------------------------------
 
-BREAKPOINTS = [(80, 24), (99, 30), (100, 30), (119, 40), (120, 40), (200, 50), (119, 24), (99, 24), (80, 24)]
+BREAKPOINTS = [(80, 24), (99, 30), (100, 30), (119, 40), (120, 40), (159, 40), (160, 45), (200, 50), (119, 24), (99, 24), (80, 24)]
 
 
 def assert_fits(app: WorkbenchApp) -> None:

@@ -60,8 +60,9 @@ def describe(error: BaseException) -> str:
 
 
 class ReviewScreen(Screen[None]):
-    # the article list hides below 100 columns; the MT column shows from 120 (SegmentTable)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide")]
+    # the article list hides below 100 columns and widens from 160; the MT column shows from
+    # 120 (SegmentTable)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def compose(self) -> ComposeResult:

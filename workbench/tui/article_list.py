@@ -14,7 +14,7 @@ from workbench.review import ArticleInfo
 from workbench.tui.text import clip
 
 LANG_WIDTH = 4
-DONE_WIDTH = 9  # "9999/9999"
+DONE_WIDTH = 7  # "999/999"; longer counts widen the column
 
 
 class ArticleList(Widget):
@@ -50,9 +50,10 @@ class ArticleList(Widget):
 
     def _columns(self) -> None:
         table = self.table
-        # inside the border, less the language and progress columns and 2 cells of padding each
-        width = (self.content_region.width or self.size.width or 35) - 2
-        self.title_width = max(width - (LANG_WIDTH + 2) - (DONE_WIDTH + 2) - 2, 6)
+        # inside the border, less the language and progress columns, 2 cells of padding
+        # each, and one for the scrollbar's edge
+        width = self.content_region.width or 33
+        self.title_width = max(width - (LANG_WIDTH + 2) - (DONE_WIDTH + 2) - 2 - 1, 6)
         table.clear(columns=True)
         table.add_column("Article", width=self.title_width, key="article")
         table.add_column("Lang", width=LANG_WIDTH, key="lang")
