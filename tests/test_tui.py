@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import shutil
 import threading
@@ -756,3 +757,48 @@ def test_a_crash_exits_2_names_a_log_file_and_keeps_queued_saves(
     report = logs[0].read_text(encoding="utf-8")
     assert "RuntimeError: a bug in a handler" in report and "in boom" in report
     assert saved(project).segments[0].status == "reviewed"  # the accept before the crash
+
+
+async def test_a_long_article_slides_its_window_of_rows(project: Project) -> None:
+    from workbench.tui.segment_table import WINDOW
+
+    def lengthen(doc):
+        template = doc.segments[1]
+        doc.segments = [
+            dataclasses.replace(template, id=f"long{n:04d}", source=f"Phrase numéro {n}.", mt=f"Sentence {n}.")
+            for n in range(WINDOW * 3)
+        ]
+        return doc
+
+    def on_screen(app: WorkbenchApp) -> None:
+        # the row under the cursor is the segment the app thinks is current
+        table = app.segments_table
+        assert str(table.get_row_at(table.cursor_row)[1]) == str(app.index + 1)
+        assert f"Phrase numéro {app.index}." in str(app.detail.query_one("#source-text").render())
+
+    Store(project).update(FIRST, lengthen)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.segments_table.row_count == WINDOW  # a window, not the whole article
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert app.index == WINDOW * 3 - 1
+        on_screen(app)
+        await pilot.press("c")  # confirmed at the very end; the next unreviewed is the first
+        await settle(pilot)
+        assert saved(project).segments[-1].status == "reviewed"
+        assert app.index == 0
+        await pilot.press("slash", *"numéro 450.", "enter")
+        await settle(pilot)
+        assert app.index == 450
+        on_screen(app)
+        await pilot.press(*["pageup"] * 8)  # across the window's top edge (it starts at 300)
+        await settle(pilot)
+        assert app.index < 300
+        on_screen(app)
+        here = app.index
+        await pilot.press("a")
+        await settle(pilot)
+        assert saved(project).segments[here].status == "reviewed" and app.index == here + 1
+        on_screen(app)

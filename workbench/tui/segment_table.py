@@ -138,6 +138,12 @@ class SegmentTable(DataTable[Text | str]):
         if self.layout_key is not None and self._layout() != self.layout_key:
             self._fill(self.index)
 
+    def action_scroll_top(self) -> None:
+        self.go_to(0)  # the article's first segment, not the window's
+
+    def action_scroll_bottom(self) -> None:
+        self.go_to(len(self.records) - 1)
+
     @on(DataTable.RowHighlighted)
     def _moved(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
