@@ -81,7 +81,7 @@ def generate(root: Path, articles: int, per_article: int) -> int:
             "revision": 1,
             "updated": "",
         }
-        (folder / f"article-{a:04d}.json").write_text(
+        (folder / f"article-{a:04d}.en.json").write_text(
             json.dumps(document, ensure_ascii=False), encoding="utf-8"
         )
     (root / "glossaries").mkdir()
