@@ -1,6 +1,13 @@
 """Review screen at scale: a generated project of 1,000 articles and 30,000 segments.
 
 Run:  .venv/bin/python benchmarks/bench_tui.py [ARTICLES] [SEGMENTS_PER_ARTICLE]
+      .venv/bin/python benchmarks/bench_tui.py save [SOURCE_MB] [LONGEST_SEGMENT]
+
+The second form measures saving on one article with SOURCE_MB (default 3.9, the largest
+accepted input is 4 MB) of source text: pilot presses `c`, the time until the row shows
+reviewed (the UI answering) and until the file is saved (the save queue's answer handled),
+the cost of a key press while that save is in flight, and the time the same confirm takes
+when written on the calling thread (`Review.confirm`, how the TUI saved before).
 
 Prints the time from starting the app to its first complete screen (articles listed, first
 article open), and the cost of a key press when moving between segments and articles,
@@ -13,6 +20,7 @@ trivial one-table app, the floor that no Textual app goes below.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import resource
@@ -73,7 +81,7 @@ def generate(root: Path, articles: int, per_article: int) -> int:
             "revision": 1,
             "updated": "",
         }
-        (folder / f"article-{a:04d}.json").write_text(
+        (folder / f"article-{a:04d}.en.json").write_text(
             json.dumps(document, ensure_ascii=False), encoding="utf-8"
         )
     (root / "glossaries").mkdir()
@@ -84,18 +92,18 @@ def generate(root: Path, articles: int, per_article: int) -> int:
 
 async def measure(root: Path) -> None:
     from workbench.project import Project
-    from workbench.tui.app import WorkbenchApp
+    from workbench.tui import create_app
 
     for run in ("first start (summaries cache built)", "later starts (cache warm)"):
         start = time.perf_counter()
-        app = WorkbenchApp(Project(root), watch_interval=0)
+        app = create_app(Project(root), watch_interval=0)
         async with app.run_test(size=(160, 45)) as pilot:
             await pilot.pause()
             first_paint = time.perf_counter() - start
             print(
                 f"{run}: first complete screen in {first_paint * 1000:.0f} ms ({app.articles_table.row_count} articles)"
             )
-    app = WorkbenchApp(Project(root), watch_interval=0)
+    app = create_app(Project(root), watch_interval=0)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         assert app.article_id is not None
@@ -145,7 +153,129 @@ async def floor() -> None:
         await report(pilot, "floor: trivial app", ["down"] * 25 + ["up"] * 25)
 
 
+def generate_large(root: Path, source_mb: float, longest: int = 300) -> Path:
+    """One article with `source_mb` MB of source text, translated and half reviewed."""
+    from workbench.store import SCHEMA
+
+    rng = random.Random(11)
+    sentences = [
+        line.strip()
+        for p in sorted((ROOT / "seeds").glob("*.txt"))
+        for line in p.read_text("utf-8").splitlines()
+        if len(line.strip()) > 30
+    ]
+    segments, size, i = [], 0, 0
+    while size < source_mb * 1_000_000:
+        source = rng.choice(sentences)[:longest]
+        size += len(source.encode("utf-8"))
+        segments.append(
+            {
+                "id": f"s{i:06d}",
+                "block": i // 4,
+                "index": i % 4,
+                "kind": "text",
+                "source": source,
+                "mt": "EN " + source,
+                "target": "EN " + source,
+                "status": "machine",
+                "score": -1.0,
+                "model": "bench",
+                "origin": "engine",
+                "glossary": [],
+                "updated": "",
+            }
+        )
+        i += 1
+    document = {
+        "schema": SCHEMA,
+        "article_id": "large",
+        "source_path": "seeds/large.txt",
+        "source_language": "fr",
+        "target_language": "en",
+        "title": "A very long article",
+        "date": None,
+        "segments": segments,
+        "orphans": [],
+        "removed": [],
+        "restored": [],
+        "revision": 1,
+        "updated": "",
+    }
+    folder = root / "translations"
+    folder.mkdir(parents=True)
+    path = folder / "large.en.json"
+    # as the store writes it (indent 1), so the file has the size a real one would
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    (root / "glossaries").mkdir()
+    for glossary in (ROOT / "glossaries").glob("*.toml"):
+        (root / "glossaries" / glossary.name).write_text(glossary.read_text("utf-8"), encoding="utf-8")
+    print(f"generated one article: {size / 1e6:.1f} MB of source, {len(segments)} segments, {path.stat().st_size / 1e6:.0f} MB JSON")
+    return path
+
+
+async def measure_saves(root: Path, presses: int = 5) -> None:
+    from workbench.project import Project
+    from workbench.review import Review
+    from workbench.tui import create_app
+
+    app = create_app(Project(root), watch_interval=0)
+    shown: list[float] = []
+    ticks: list[float] = []
+    real_confirm = app.action_confirm
+
+    def timed_confirm() -> None:
+        # from the key reaching its handler to the screen painted with the change
+        start = time.perf_counter()
+        real_confirm()
+        app.call_after_refresh(lambda: shown.append(time.perf_counter() - start))
+
+    app.action_confirm = timed_confirm  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 45)) as pilot:
+        start = time.perf_counter()
+        while app.article_id is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        print(f"article open in {time.perf_counter() - start:.1f} s")
+        # a 10 ms timer on the UI thread: its longest gap is the longest the UI could not answer
+        app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+        saved, stalls = [], []
+        for _ in range(presses):
+            t0 = time.perf_counter()
+            ticks.clear()
+            await pilot.press("c")
+            while app.pending:
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+            saved.append(time.perf_counter() - t0)
+            gaps = [b - a for a, b in itertools.pairwise(ticks)]
+            stalls.append(max(gaps, default=0.0))
+    print(
+        f"confirm (c) until the row shows reviewed (painted): mean {1000 * sum(shown) / len(shown):.0f} ms,"
+        f" max {1000 * max(shown):.0f} ms over {presses} presses"
+    )
+    print(f"confirm until the file is saved and reconciled on screen: mean {sum(saved) / len(saved):.1f} s, max {max(saved):.1f} s")
+    print(
+        f"longest the UI thread could not answer while a save ran (gap between 10 ms ticks):"
+        f" mean {1000 * sum(stalls) / len(stalls):.0f} ms, max {1000 * max(stalls):.0f} ms"
+    )
+    review = Review(Project(root))
+    review.load()
+    document = review.document("large")
+    t0 = time.perf_counter()
+    review.confirm("large", document.segments[presses + 1])
+    print(f"the same confirm written on the calling thread (Review.confirm, the old UI path): {time.perf_counter() - t0:.1f} s")
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "save":
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "project"
+            source_mb = float(sys.argv[2]) if len(sys.argv) > 2 else 3.9
+            longest = int(sys.argv[3]) if len(sys.argv) > 3 else 300  # shorter: more segments, more JSON
+            generate_large(root, source_mb, longest)
+            asyncio.run(measure_saves(root))
+        return
     articles = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     per_article = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     with tempfile.TemporaryDirectory() as tmp:

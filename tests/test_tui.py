@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -16,8 +19,9 @@ from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.review import Review
 from workbench.store import Store
+from workbench.tui import create_app
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.dialogs import GlossaryDialog, MemoryDialog, RemovedDialog
+from workbench.tui.dialogs import ConflictDialog, GlossaryDialog, MemoryDialog, RemovedDialog
 
 WIDE = (160, 45)
 
@@ -37,20 +41,35 @@ def project(tmp_path: Path) -> Project:
     return make_project(tmp_path)
 
 
+FIRST = "000_a82796ccd2587049"
+
+
 def app_for(project: Project, *engines) -> WorkbenchApp:
-    return WorkbenchApp(
+    return create_app(
         project, engines=factory(*(engines or (FakeEngine("fr"), FakeEngine("ru")))), watch_interval=0
     )
 
 
-def saved(project: Project, article_id: str = "000_a82796ccd2587049"):
+def saved(project: Project, article_id: str = FIRST):
     return Store(project).read(article_id)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the saves in flight and the workers are done and their messages handled."""
+    app = pilot.app
+    for _ in range(500):
+        await pilot.pause()
+        if not app.pending and not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"still busy: {app.pending} {list(app.workers)}")
 
 
 async def test_opens_on_the_project_with_articles_and_progress(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         articles = app.articles_table
         assert articles.row_count == 5
         assert [articles.get_row_at(i)[1] for i in range(5)] == ["fr", "fr", "fr", "fr", "ru"]
@@ -65,14 +84,14 @@ async def test_move_edit_confirm_and_jump_to_next_unreviewed(project: Project) -
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("down", "down")
-        await pilot.pause()
+        await settle(pilot)
         assert app.index == 2
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert app.editor.has_focus and app.editor.display
         app.editor.load_text("The Kremlin commented on reports.")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         record = saved(project).segments[2]
         assert (record.status, record.target) == ("reviewed", "The Kremlin commented on reports.")
         assert app.index == 3 and app.segments_table.has_focus  # the next unreviewed segment
@@ -87,7 +106,7 @@ async def test_escape_keeps_an_edit_as_edited(project: Project) -> None:
         await pilot.press("enter")  # Enter on a row edits too
         app.editor.load_text("Draft translation.")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert (saved(project).segments[0].status, saved(project).segments[0].target) == (
             "edited",
             "Draft translation.",
@@ -99,12 +118,12 @@ async def test_accept_mt_then_undo(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         first = saved(project).segments[0]
         assert first.status == "reviewed" and first.target == first.mt
         assert app.index == 1
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert saved(project).segments[0].status == "machine"
         assert app.index == 0
 
@@ -114,9 +133,9 @@ async def test_retranslate_a_segment_in_a_worker(project: Project) -> None:
     app = app_for(project, newer, FakeEngine("ru"))
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("down", "t")
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         record = saved(project).segments[1]
         assert record.model == "fake/2" and record.status == "machine"
         # the glossary's English forms were injected before decoding
@@ -143,23 +162,23 @@ async def test_translate_article_in_the_background_and_cancel(tmp_path: Path) ->
     engine = Blocking()
     app = app_for(project, engine, FakeEngine("ru"))
     async with app.run_test(size=WIDE) as pilot:
-        await app.workers.wait_for_complete()  # cleaning the new articles
-        await pilot.pause()
+        await settle(pilot)  # cleaning the new articles
         assert app.articles_table.row_count == 5
         assert {r.status for r in saved(project).segments} == {"new"}
         await pilot.press("ctrl+t")
         await pilot.pause(0.2)
-        assert app.screen.query_one("#activity").has_class("running")  # the progress bar shows
+        assert app.activity.has_class("running")  # the progress bar shows
         await pilot.press("down")  # the UI answers while the worker runs
         assert app.index == 1
         await pilot.press("x")
         await pilot.pause()
         engine.gate.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         statuses = [r.status for r in saved(project).segments]
         assert statuses.count("machine") == 10 and statuses.count("new") == 15  # stopped after 2 chunks
-        assert not app.screen.query_one("#activity").has_class("running")
+        assert not app.activity.has_class("running")
+        # the screen shows what the worker wrote
+        assert [r.status for r in app.segments_table.records] == statuses
 
 
 async def test_memory_matches_insert_a_translation(project: Project) -> None:
@@ -172,11 +191,11 @@ async def test_memory_matches_insert_a_translation(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("down", "m")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MemoryDialog)
         assert app.screen.matches[0].similarity >= 90
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.editor.text == "While Russian public bodies said..." and app.editor.has_focus
 
 
@@ -185,18 +204,18 @@ async def test_add_a_source_span_to_the_glossary(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("g")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, GlossaryDialog)
         assert dialog.query_one("#form").value == "Kremlin"  # the first unknown name past the sentence start
         await pilot.press("shift+right", "shift+right", "shift+right", "shift+right")  # select "Zoom"
-        await pilot.pause()
+        await settle(pilot)
         assert dialog.query_one("#form").value == "Zoom"
         await pilot.press("tab", "tab", *"Zoom")
-        await pilot.pause()
+        await settle(pilot)
         dialog.query_one("#type").value = "organisation"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         added = (project.glossaries / "added.toml").read_text(encoding="utf-8")
         assert 'en = "Zoom"' in added and 'fr = ["Zoom"]' in added and 'type = "organisation"' in added
         assert app.review.glossary.get("zoom") is not None
@@ -206,7 +225,7 @@ async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> N
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RemovedDialog)
         assert [r.text for r in dialog.removed][:3] == [
@@ -215,7 +234,7 @@ async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> N
             "S'abonner",
         ]
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         document = saved(project)
         assert document.restored == [5]
         assert [s.source for s in document.segments if s.source == "S'abonner"] == ["S'abonner"]
@@ -229,11 +248,11 @@ async def test_search_and_next_match(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("slash", *"Peskov", "enter")
-        await pilot.pause()
+        await settle(pilot)
         first = (app.article_id, app.index)
         assert "Peskov" in app.current().source
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert (app.article_id, app.index) != first and "Peskov" in app.current().source
 
 
@@ -241,52 +260,34 @@ async def test_next_and_previous_article(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert app.article_id == "001_82dc057f0c50e8de"
         await pilot.press("left_square_bracket", "left_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert app.article_id == "004_946b22bb11cec535"
-
-
-async def test_a_segment_changed_by_another_process_is_not_overwritten(project: Project) -> None:
-    app = app_for(project)
-    async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
-
-        def other_reviewer(doc):
-            doc.segments[0].target, doc.segments[0].status = "Their translation.", "reviewed"
-            return doc
-
-        Store(project).update("000_a82796ccd2587049", other_reviewer)
-        await pilot.press("e")
-        await pilot.pause()
-        app.editor.load_text("My translation.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert saved(project).segments[0].target == "Their translation."
-        assert app.current().target == "Their translation."  # reloaded, and shown
 
 
 async def test_external_changes_are_picked_up(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
 
         def change(doc):
             doc.segments[3].target = "Changed elsewhere."
             return doc
 
-        Store(project).update("000_a82796ccd2587049", change)
+        Store(project).update(FIRST, change)
         app.check_external_changes()
-        await pilot.pause()
-        assert app.review.document("000_a82796ccd2587049").segments[3].target == "Changed elsewhere."
+        await settle(pilot)
+        assert app.review.document(FIRST).segments[3].target == "Changed elsewhere."
+        assert app.segments_table.records[3].target == "Changed elsewhere."  # and shown
 
 
 async def test_confirmed_work_survives_quitting(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("a", "a", "q")
-        await pilot.pause()
+        await settle(pilot)
     reviewed = [
         s.status
         for s in Review(project).load() and Review(project).store.read("000_a82796ccd2587049").segments
@@ -297,7 +298,7 @@ async def test_confirmed_work_survives_quitting(project: Project) -> None:
 async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(
             t.startswith("Confirm the segment (reviewed) and go to the next unreviewed one  [c]")
@@ -314,8 +315,8 @@ async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) 
 async def test_layout_adapts_to_the_terminal(project: Project, size, articles_shown, mt_column) -> None:
     app = app_for(project)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        assert app.articles_table.display == articles_shown
+        await settle(pilot)
+        assert app.article_list.display == articles_shown
         labels = [str(c.label) for c in app.segments_table.columns.values()]
         assert ("MT" in labels) == mt_column
         table = app.segments_table
@@ -327,7 +328,7 @@ async def test_empty_folder_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "seeds").mkdir()
     app = WorkbenchApp(Project(tmp_path), watch_interval=0)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.article_id is None
         assert any("No articles" in n.message for n in app._notifications)
 
@@ -340,3 +341,464 @@ def test_cli_review_outside_a_terminal_is_one_sentence(tmp_path: Path) -> None:
     assert result.stderr.decode() == (
         "workbench: the review screen needs a terminal; use `workbench translate` or `workbench export` in scripts.\n"
     )
+
+
+# -- the article list and header ----------------------------------------------------------
+
+
+async def test_articles_are_listed_by_title_with_the_id_only_where_titles_collide(project: Project) -> None:
+    for article_id in (FIRST, "001_82dc057f0c50e8de"):
+
+        def retitle(doc):
+            doc.title = "Zoom"
+            return doc
+
+        Store(project).update(article_id, retitle)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        titles = [str(app.articles_table.get_row_at(i)[0]) for i in range(5)]
+        assert titles[0].startswith("Zoom (000_") and titles[1].startswith("Zoom (001_")
+        russian = saved(project, "004_946b22bb11cec535").title
+        assert " ".join(russian.split()).startswith(titles[4].rstrip("…"))
+        assert not any(t.startswith("00") for t in titles[2:])  # unique titles carry no id
+        header = str(app.segments_table.border_title)
+        assert header.startswith("Zoom (000_a82796ccd2587049) · fr · 0/25 reviewed")
+        assert "seeds/000_a82796ccd2587049.txt" in str(app.segments_table.border_subtitle)
+
+
+async def test_choosing_an_article_in_the_list_opens_it(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.articles_table.focus()
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.article_id is not None and app.article_id.startswith("002_")
+        assert app.segments_table.has_focus
+
+
+# -- saves never block the UI -------------------------------------------------------------
+
+
+class Gate:
+    """Holds every save until the test opens the gate, as a 60 MB article's write would."""
+
+    def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        import workbench.tui.saves as saves
+
+        self.open = threading.Event()
+        self.written: list[tuple[str, str]] = []
+        real = saves.write_change
+
+        def slow(project, target, change):  # type: ignore[no-untyped-def]
+            assert self.open.wait(20)
+            result = real(project, target, change)
+            self.written.append((change.base.id, change.status))
+            return result
+
+        monkeypatch.setattr(saves, "write_change", slow)
+
+
+async def test_a_confirm_shows_at_once_and_is_written_behind(project: Project, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "c", "c")
+        await pilot.pause()
+        # shown as reviewed before anything reached the disk, and the cursor moved on
+        assert [r.status for r in app.segments_table.records[:3]] == ["reviewed"] * 3
+        assert app.index == 3
+        assert app.articles_table.get_row_at(0)[2] == "3/25"
+        assert {r.status for r in saved(project).segments[:3]} == {"machine"}
+        await pilot.press("down", "up")  # keys work while the saves are in flight
+        assert app.index == 3
+        gate.open.set()
+        await settle(pilot)
+        ids = [r.id for r in saved(project).segments[:3]]
+        assert gate.written == [(i, "reviewed") for i in ids]  # in the order confirmed
+        assert [r.status for r in saved(project).segments[:3]] == ["reviewed"] * 3
+
+
+async def test_two_quick_changes_to_one_segment_land_in_order(project: Project, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.editor.load_text("First draft.")
+        await pilot.press("escape")  # kept as edited, on its way to the disk
+        await pilot.press("e")
+        assert app.editor.text == "First draft."  # the editor starts from what was just typed
+        app.editor.load_text("Final text.")
+        await pilot.press("ctrl+s")  # its base is the first change's result, not yet saved
+        await pilot.pause()
+        assert len(app.pending) == 2
+        gate.open.set()
+        await settle(pilot)
+        record = saved(project).segments[0]
+        assert (record.status, record.target) == ("reviewed", "Final text.")
+        assert not any(isinstance(s, ConflictDialog) for s in app.screen_stack)
+
+
+async def test_undo_waits_for_the_save_it_undoes(project: Project, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "u")
+        await pilot.pause()
+        gate.open.set()
+        await settle(pilot)
+        assert saved(project).segments[0].status == "machine"
+        assert app.segments_table.records[0].status == "machine"
+
+
+async def test_quitting_waits_for_the_saves_in_flight(project: Project, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "a", "q")
+        await pilot.pause()
+        assert app.is_running and app.quitting  # still here, saving
+        gate.open.set()
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert app.return_code == 0
+    assert [s.status for s in saved(project).segments[:2]] == ["reviewed", "reviewed"]
+
+
+async def test_a_failed_save_says_so_and_shows_the_file(project: Project, monkeypatch) -> None:
+    import workbench.tui.saves as saves
+    from workbench.fileio import WriteError
+
+    def full(project, target, change):  # type: ignore[no-untyped-def]
+        raise WriteError("cannot write translations/x.en.json: No space left on device.")
+
+    monkeypatch.setattr(saves, "write_change", full)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.segments_table.records[0].status == "machine"  # what is on disk, again
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Not saved: cannot write") and "clipboard" in m for m in messages)
+        assert app.clipboard == saved(project).segments[0].mt
+
+
+# -- conflicts keep the translator's text -------------------------------------------------
+
+
+def other_reviewer(project: Project, text: str = "Their translation.") -> None:
+    def change(doc):
+        doc.segments[0].target, doc.segments[0].status = text, "reviewed"
+        return doc
+
+    Store(project).update(FIRST, change)
+
+
+async def conflicting_confirm(pilot, project: Project) -> ConflictDialog:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await settle(pilot)
+    other_reviewer(project)
+    await pilot.press("e")
+    app.editor.load_text("My translation.")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    dialog = app.screen
+    assert isinstance(dialog, ConflictDialog)
+    assert str(dialog.query_one("#mine").render()) == "My translation."
+    assert str(dialog.query_one("#theirs").render()) == "Their translation."
+    assert saved(project).segments[0].target == "Their translation."  # nothing overwritten yet
+    return dialog
+
+
+async def test_a_conflict_shows_both_versions_and_keep_mine_saves_mine(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await conflicting_confirm(pilot, project)
+        await pilot.press("k")
+        await settle(pilot)
+        record = saved(project).segments[0]
+        assert (record.target, record.status) == ("My translation.", "reviewed")
+        assert app.segments_table.records[0].target == "My translation."
+
+
+async def test_a_conflict_take_theirs_keeps_theirs(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await conflicting_confirm(pilot, project)
+        await pilot.click("#choose-theirs")
+        await settle(pilot)
+        assert saved(project).segments[0].target == "Their translation."
+        assert app.segments_table.records[0].target == "Their translation."
+        assert not isinstance(app.screen, ConflictDialog)
+
+
+async def test_a_conflict_edit_puts_my_text_back_in_the_editor(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await conflicting_confirm(pilot, project)
+        await pilot.press("escape")  # Esc is edit too: nothing is lost by closing the dialog
+        await settle(pilot)
+        assert app.editor.has_focus and app.editor.text == "My translation."
+        assert app.index == 0
+        app.editor.load_text("My translation, merged with theirs.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        record = saved(project).segments[0]
+        assert (record.target, record.status) == ("My translation, merged with theirs.", "reviewed")
+
+
+async def test_a_machine_change_never_beats_a_human_one(project: Project) -> None:
+    newer = FakeEngine("fr", model_id="fake/2")
+    app = app_for(project, newer, FakeEngine("ru"))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        work = app.review.retranslation(FIRST, app.current())
+        other_reviewer(project)  # someone reviews the segment while the MT is decoded
+        app.submit(work())
+        await settle(pilot)
+        assert saved(project).segments[0].target == "Their translation."
+        assert not isinstance(app.screen, ConflictDialog)
+        assert any("was not saved over it" in n.message for n in app._notifications)
+
+
+async def test_a_conflict_arriving_while_a_dialog_is_open(project: Project, monkeypatch) -> None:
+    gate = Gate(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        other_reviewer(project)
+        await pilot.press("e")
+        app.editor.load_text("My translation.")
+        await pilot.press("ctrl+s", "r")  # the removed-lines dialog opens over the save in flight
+        await pilot.pause()
+        assert isinstance(app.screen, RemovedDialog)
+        gate.open.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, RemovedDialog)  # back where the reviewer was
+        assert saved(project).segments[0].target == "My translation."
+
+
+# -- never crashing ---------------------------------------------------------------------------
+
+BREAKPOINTS = [(80, 24), (99, 30), (100, 30), (119, 40), (120, 40), (159, 40), (160, 45), (200, 50), (119, 24), (99, 24), (80, 24)]
+
+
+def assert_fits(app: WorkbenchApp) -> None:
+    width = app.size.width
+    assert app.article_list.display == (width >= 100)
+    table = app.segments_table
+    labels = [str(c.label) for c in table.columns.values()]
+    assert ("MT" in labels) == (width >= 120)
+    assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+
+
+async def test_resizing_across_every_breakpoint(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        for size in BREAKPOINTS:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert_fits(app)
+            assert app.index == 2 and app.segments_table.cursor_row == 2
+        await pilot.press("e")  # and while editing, with a dialog open
+        for size in BREAKPOINTS[::-1]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+        assert app.editor.has_focus
+        await pilot.press("escape", "r")
+        for size in BREAKPOINTS:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+        assert isinstance(app.screen, RemovedDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert_fits(app)
+
+
+@pytest.mark.parametrize("key", ["m", "g", "r", "ctrl+p", "conflict"])
+async def test_every_dialog_open_while_a_worker_runs(tmp_path: Path, key: str) -> None:
+    project = make_project(tmp_path, translated=False)
+    engine = Blocking()
+    app = app_for(project, engine, FakeEngine("ru"))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.1)
+        if key == "conflict":
+            dialog = ConflictDialog("Segment 1", "mine", "theirs", "reviewed")
+            app.push_screen(dialog)
+        else:
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is not app.main
+        engine.gate.set()  # progress and the result arrive under the dialog
+        await settle(pilot)
+        assert app.screen is not app.main
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert not app.activity.has_class("running")
+        assert app.segments_table.records[0].status == "machine"
+        await pilot.press("a")  # and work goes on
+        await settle(pilot)
+        assert saved(project).segments[app.index - 1].status == "reviewed"
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fault", ["wrong type", "duplicate id", "not json", "old schema"])
+async def test_bad_translation_files_are_reported_and_the_rest_reviewed(project: Project, fault: str) -> None:
+    path = Store(project).path("001_82dc057f0c50e8de")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if fault == "wrong type":
+        data["segments"][2]["status"] = 5
+    elif fault == "duplicate id":
+        data["segments"][3]["id"] = data["segments"][2]["id"]
+    elif fault == "old schema":
+        data["schema"] = 1
+    write_json(path, data)
+    if fault == "not json":
+        path.write_text('{"schema": 2, "segm', encoding="utf-8")
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.articles_table.row_count == 4
+        problems = [n.message for n in app._notifications if n.title == "Skipped"]
+        assert len(problems) == 1 and path.name in problems[0]
+        assert app.article_list.border_subtitle == "1 unreadable file"
+        await pilot.press("a", "right_square_bracket", "a")
+        await settle(pilot)
+        assert saved(project).segments[0].status == "reviewed"
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        "not json at all",
+        json.dumps({"version": 99, "files": {"x": 1}}),
+        json.dumps({"version": 2, "files": ["a", "list"]}),
+        json.dumps({"version": 2, "files": {"000_a82796ccd2587049.en.json": {"stamp": "x", "info": 5}}}),
+        json.dumps({"version": 2, "files": {"000_a82796ccd2587049.en.json": {"stamp": [1, 2], "info": {}}}}),
+    ],
+)
+async def test_a_summaries_cache_from_another_version_is_rebuilt(project: Project, cache: str) -> None:
+    index = project.state / "index.en.json"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text(cache, encoding="utf-8")
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.articles_table.row_count == 5
+        assert app.articles_table.get_row_at(0)[2] == "0/25"
+        assert json.loads(index.read_text(encoding="utf-8"))["version"] == 2
+
+
+async def test_the_open_article_is_read_again_only_when_its_file_changed(project: Project, monkeypatch) -> None:
+    reads: list[str] = []
+    real = Store.read
+
+    def counting(self, article_id):  # type: ignore[no-untyped-def]
+        reads.append(article_id)
+        return real(self, article_id)
+
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Store, "read", counting)
+        for _ in range(3):
+            app.check_external_changes()
+            await settle(pilot)
+        assert reads == []
+        other_reviewer(project)
+        reads.clear()
+        app.check_external_changes()
+        await settle(pilot)
+        assert reads == [FIRST]
+        assert app.segments_table.records[0].target == "Their translation."
+
+
+def test_a_crash_exits_2_names_a_log_file_and_keeps_queued_saves(
+    project: Project, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from workbench.cli.review import run_app
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    class Crashing(WorkbenchApp):
+        def start(self) -> None:
+            super().start()
+            self.action_accept_mt()  # a change in the save queue when the bug strikes
+            self.set_timer(0.1, self.boom)
+
+        def boom(self) -> None:
+            raise RuntimeError("a bug in a handler")
+
+    app = Crashing(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), watch_interval=0)
+    assert run_app(app, headless=True) == 2
+    err = capsys.readouterr().err
+    logs = list((tmp_path / "state" / "workbench" / "crashes").glob("review-*.log"))
+    assert len(logs) == 1
+    assert err == f"workbench: the review screen crashed; the details are in {logs[0]}.\n"
+    report = logs[0].read_text(encoding="utf-8")
+    assert "RuntimeError: a bug in a handler" in report and "in boom" in report
+    assert saved(project).segments[0].status == "reviewed"  # the accept before the crash
+
+
+async def test_a_long_article_slides_its_window_of_rows(project: Project) -> None:
+    from workbench.tui.segment_table import WINDOW
+
+    def lengthen(doc):
+        template = doc.segments[1]
+        doc.segments = [
+            dataclasses.replace(template, id=f"long{n:04d}", source=f"Phrase numéro {n}.", mt=f"Sentence {n}.")
+            for n in range(WINDOW * 3)
+        ]
+        return doc
+
+    def on_screen(app: WorkbenchApp) -> None:
+        # the row under the cursor is the segment the app thinks is current
+        table = app.segments_table
+        assert str(table.get_row_at(table.cursor_row)[1]) == str(app.index + 1)
+        assert f"Phrase numéro {app.index}." in str(app.detail.query_one("#source-text").render())
+
+    Store(project).update(FIRST, lengthen)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.segments_table.row_count == WINDOW  # a window, not the whole article
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert app.index == WINDOW * 3 - 1
+        on_screen(app)
+        await pilot.press("c")  # confirmed at the very end; the next unreviewed is the first
+        await settle(pilot)
+        assert saved(project).segments[-1].status == "reviewed"
+        assert app.index == 0
+        await pilot.press("slash", *"numéro 450.", "enter")
+        await settle(pilot)
+        assert app.index == 450
+        on_screen(app)
+        await pilot.press(*["pageup"] * 8)  # across the window's top edge (it starts at 300)
+        await settle(pilot)
+        assert app.index < 300
+        on_screen(app)
+        here = app.index
+        await pilot.press("a")
+        await settle(pilot)
+        assert saved(project).segments[here].status == "reviewed" and app.index == here + 1
+        on_screen(app)

@@ -8,13 +8,14 @@ import pytest
 from fakes import FakeEngine, factory
 from test_tui import make_project
 
+from workbench.tui import create_app
 from workbench.tui.app import WorkbenchApp
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> WorkbenchApp:
     project = make_project(tmp_path)
-    return WorkbenchApp(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), watch_interval=0)
+    return create_app(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), watch_interval=0)
 
 
 def test_review_screen_80x24(snap_compare, app: WorkbenchApp) -> None:
@@ -35,3 +36,17 @@ def test_removed_lines_dialog(snap_compare, app: WorkbenchApp) -> None:
 
 def test_russian_article_with_glossary_highlights(snap_compare, app: WorkbenchApp) -> None:
     assert snap_compare(app, terminal_size=(160, 40), press=["left_square_bracket", "down", "down", "down"])
+
+
+def test_conflict_dialog(snap_compare, app: WorkbenchApp) -> None:
+    from test_tui import other_reviewer, settle
+
+    async def conflict(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        other_reviewer(app.project)
+        await pilot.press("e")
+        app.editor.load_text("My translation.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=conflict)

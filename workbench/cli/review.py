@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import platformdirs
 import typer
 
 from workbench.errors import InputError
+from workbench.fileio import WriteError, atomic_write
 from workbench.project import Project
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+CRASH_EXIT = 2
 
 
 def review_command() -> None:
@@ -21,9 +32,41 @@ def review_command() -> None:
         raise InputError(
             f"{project.root} is not a Workbench project: it has neither seeds/ nor translations/."
         )
-    from workbench.tui.app import WorkbenchApp
+    from workbench.tui import create_app
 
-    WorkbenchApp(project).run()
+    code = run_app(create_app(project))
+    if code:
+        raise typer.Exit(code)
+
+
+def run_app(app: WorkbenchApp, *, headless: bool = False) -> int:
+    """Run the app; after a crash (Textual has restored the terminal by then) write the
+    traceback to a log file, say where in one sentence, and return a non-zero exit code."""
+    try:
+        app.run(headless=headless)
+        report = app.crash
+    except Exception:  # a crash outside Textual's loop (starting, stopping)
+        report = traceback.format_exc()
+    finally:
+        app.saves.close()  # whatever happened, changes already queued reach the disk
+    if report is None:
+        return 0
+    log = crash_log(report)
+    where = f"the details are in {log}" if log else "the details could not be written to a log file"
+    print(f"workbench: the review screen crashed; {where}.", file=sys.stderr)
+    return CRASH_EXIT
+
+
+def crash_log(report: str) -> Path | None:
+    """Write the traceback under the user's state folder; None if that is impossible."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = platformdirs.user_state_path("workbench") / "crashes" / f"review-{stamp}.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, report.encode("utf-8"))
+    except (OSError, WriteError):
+        return None
+    return path
 
 
 def register(app: typer.Typer) -> None:

@@ -1,122 +1,78 @@
 """The review app: articles on the left; the open article's segments (source | MT | target,
-row by row) on the right; the current segment in full below, with its target editable."""
+row by row) on the right; the current segment in full below, with its target editable.
+
+The app is the only owner of the `Review` session: every change is applied to the screen
+at once, written by the save queue in its own thread, and reconciled when the queue's
+message comes back; translation, preparation, re-translation, restores and reloads run
+in worker threads that post typed messages (`workbench.tui.messages`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.coordinate import Coordinate
-from textual.reactive import reactive
+from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, TextArea
-from textual.worker import Worker, WorkerState
+from textual.widgets import DataTable, Footer, Header, Input
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.entries import Entry, entry_from_table
-from workbench.glossary.match import Hit, whole_words
+from workbench.glossary.spans import unknown_name
 from workbench.project import Project
-from workbench.review import Review
-from workbench.store import SegmentRecord
+from workbench.review import Change, Review, prepare_sources, write_restore
+from workbench.store import Document, SegmentRecord, Store
 from workbench.translate import EngineFactory
-from workbench.tui.dialogs import GlossaryDialog, MemoryDialog, RemovedDialog
-
-STATUS = {
-    "new": Text("·", style="dim"),
-    "machine": Text("M", style="bold cyan"),
-    "edited": Text("E", style="bold yellow"),
-    "reviewed": Text("✓", style="bold green"),
-}
-WIDE = 120  # below this many columns the MT column gives way to the detail pane
-NARROW = 100  # below this the article list hides; [ and ] still move between articles
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
-
-
-def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tuple[int, int]] = ()) -> Text:
-    """Glossary entities underlined; those whose English form the target lacks in red."""
-    rich = Text(text)
-    for start, end in spans:
-        rich.stylize("bold magenta underline", start, end)
-    for start, end in missing:
-        rich.stylize("bold red underline", start, end)
-    return rich
+from workbench.tui.activity import Activity
+from workbench.tui.article_list import ArticleList
+from workbench.tui.dialogs import ConflictDialog, GlossaryDialog, MemoryDialog, RemovedDialog
+from workbench.tui.messages import (
+    Prepared,
+    Progressed,
+    Reloaded,
+    Restored,
+    Retranslated,
+    SaveConflict,
+    SaveDone,
+    SaveFailed,
+    Translated,
+    WorkFailed,
+)
+from workbench.tui.saves import SaveQueue
+from workbench.tui.segment_detail import SegmentDetail, TargetEditor
+from workbench.tui.segment_table import SegmentTable
+from workbench.tui.text import clip
 
 
-class Pane(Widget):
-    """Wrapped text that asks for a new layout only when its height must change.
-
-    Static.update re-lays out the whole screen on every call; with a thousand articles
-    listed that is most of the cost of a key press. A pane grows to fit a longer text and
-    does not shrink back until `fit` is called (on opening an article), so moving between
-    the segments of an article soon only repaints.
-    """
-
-    text: reactive[Text] = reactive(Text(""), layout=False)
-
-    def __init__(self, *, id: str, max_lines: int = 8) -> None:
-        super().__init__(id=id)
-        self.max_lines = max_lines
-
-    def render(self) -> Text:
-        return self.text
-
-    def update(self, text: Text | str) -> None:
-        self.text = text if isinstance(text, Text) else Text(text)
-        width = self.content_region.width or self.size.width
-        if width > 0:
-            lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
-            lines = max(1, min(lines, self.max_lines))
-            if self.styles.height is None or self.styles.height.value < lines:
-                self.styles.height = lines
-
-    def fit(self) -> None:
-        """Shrink to the current text on the next update."""
-        self.styles.height = 1
-
-
-class TargetEditor(TextArea):
-    """The target of the current segment. Ctrl+S confirms, Esc keeps the edit and leaves."""
-
-    cursor_blink = False  # steady for screenshots and for people who dislike blinking
-
-    BINDINGS = [
-        Binding("ctrl+s", "app.confirm", "Confirm", priority=True),
-        Binding("escape", "app.leave_editor", "Done editing", priority=True),
-    ]
+def describe(error: BaseException) -> str:
+    """One sentence for the reviewer: ours as written, anything else with its type."""
+    if isinstance(error, WorkbenchError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
 
 
 class ReviewScreen(Screen[None]):
+    # the article list hides below 100 columns and widens from 160; the MT column shows from
+    # 120 (SegmentTable)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield DataTable(id="articles", cursor_type="row", zebra_stripes=False)
+            yield ArticleList(id="articles")
             with Vertical(id="right"):
-                yield DataTable(id="segments", cursor_type="row")
-                with Vertical(id="detail"):
-                    with Horizontal(classes="row"):
-                        yield Label("Source", classes="label")
-                        yield Pane(id="source-text", max_lines=8)
-                    with Horizontal(classes="row"):
-                        yield Label("MT", classes="label")
-                        yield Pane(id="mt-text", max_lines=5)
-                    with Horizontal(classes="row"):
-                        yield Label("Target", classes="label")
-                        yield Pane(id="target-text", max_lines=6)
-                        yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
-                    yield Pane(id="info", max_lines=2)
-        with Horizontal(id="activity"):
-            yield Label("", id="activity-label")
-            yield ProgressBar(id="progress", show_eta=True)
+                yield SegmentTable(id="segments")
+                yield SegmentDetail(id="detail")
+        yield Activity(id="activity")
         yield Input(placeholder="Search source and target; Enter jumps, Esc closes", id="search")
         yield Footer()
 
@@ -126,7 +82,7 @@ class ReviewScreen(Screen[None]):
 
 
 class WorkbenchApp(App[None]):
-    CSS_PATH = "workbench.tcss"
+    CSS_PATH = Path(__file__).with_name("workbench.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Workbench"
     BINDINGS = [
         Binding("c", "confirm", "Confirm"),
@@ -172,40 +128,52 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.project = project or Project.here()
         self.review = Review(self.project, engines=engines)
+        self.main: ReviewScreen  # pushed on mount: widgets need a running app
         self.article_id: str | None = None
         self.index = 0
         self.editing_base: SegmentRecord | None = None
         self.matches: list[tuple[str, int]] = []
         self.match_at = -1
-        self.cancel_event = threading.Event()
         self.watch_interval = watch_interval
         self.sub_title = self.project.root.name
+        self.saves = SaveQueue(self.project, self.review.target, self._post)
+        self.pending: list[Change] = []  # not yet written, oldest first
+        self.unqueued: list[Change] = []  # of those, the ones not yet handed to the save queue
+        self.undo_waiting = 0  # undos asked for while saves were in flight
+        self.quitting = False
+        self.background: str | None = None  # the translation or preparation running
+        self.cancel_event = threading.Event()
+        self.reloading: set[str] = set()
+        self.reported: set[str] = set()
+        self.shown: Document | None = None  # the document the segment table was filled from
+        self.crash: str | None = None  # the traceback of an unhandled exception
 
     # -- setup ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(ReviewScreen())
+        self.main = ReviewScreen()
+        self.push_screen(self.main)
+
+    def on_unmount(self) -> None:
+        self.queue_saves()
+        self.saves.close()
 
     def start(self) -> None:
         articles = self.review.load()
-        table = self.articles_table
-        table.border_title = "Articles"
-        table.add_column("Article", width=14, key="article")
-        table.add_column("Lang", width=4, key="lang")
-        table.add_column("Done", width=7, key="done")
-        for problem in self.review.problems:
-            self.notify(problem, severity="error", timeout=10)
-        for info in articles:
-            table.add_row(*self._article_cells(info.id), key=info.id)
-        segments = self.segments_table
-        segments.border_title = "Segments"
-        self._layout_columns()
+        self.article_list.border_title = "Articles"
+        self.article_list.show(articles, self.review.titles())
+        self.segments_table.border_title = "Segments"
+        if self.review.problems:
+            count = len(self.review.problems)
+            self.article_list.border_subtitle = f"{count} unreadable file{'s' if count > 1 else ''}"
+            for problem in self.review.problems:
+                self.report_problem(problem)
         if articles:
             self.open_article(articles[0].id)
-        segments.focus()
+        self.segments_table.focus()
         pending = self.review.unprepared_sources()
         if pending:
-            self.prepare_sources(pending)
+            self.start_preparing(pending)
         elif not articles:
             self.notify(
                 f"No articles in {self.project.root}: put article files in seeds/ or run `workbench translate`.",
@@ -215,89 +183,78 @@ class WorkbenchApp(App[None]):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_external_changes)
 
+    def report_problem(self, problem: str) -> None:
+        """A file that cannot be used, said once (listing and preparing may both find it)."""
+        if problem not in self.reported:
+            self.reported.add(problem)
+            self.notify(problem, title="Skipped", severity="error", timeout=20)
+
+    def _post(self, message: Message) -> None:
+        """post_message from any thread; after the app has closed there is no one to tell."""
+        with contextlib.suppress(RuntimeError):
+            self.post_message(message)
+
+    # the widgets live on the review screen, whatever screen (a dialog) is on top
     @property
-    def articles_table(self) -> DataTable[Text | str]:
-        return self.screen.query_one("#articles", DataTable)
+    def article_list(self) -> ArticleList:
+        return self.main.query_one(ArticleList)
 
     @property
-    def segments_table(self) -> DataTable[Text | str]:
-        return self.screen.query_one("#segments", DataTable)
+    def articles_table(self) -> DataTable[str]:
+        return self.article_list.table
+
+    @property
+    def segments_table(self) -> SegmentTable:
+        return self.main.query_one(SegmentTable)
+
+    @property
+    def detail(self) -> SegmentDetail:
+        return self.main.query_one(SegmentDetail)
 
     @property
     def editor(self) -> TargetEditor:
-        return self.screen.query_one("#target-editor", TargetEditor)
+        return self.detail.editor
 
-    def _article_cells(self, article_id: str) -> tuple[str, str, str]:
-        info = self.review.documents.summaries[article_id]
-        return clip(article_id, 14), info.language or "?", f"{info.reviewed}/{info.segments}"
-
-    def _layout_columns(self) -> None:
-        table = self.segments_table
-        table.clear(columns=True)
-        narrow = self.size.width < NARROW
-        self.screen.set_class(narrow, "narrow")
-        self.screen.set_class(self.size.height < 30, "short")
-        # what the table has inside its border: the screen less the article pane, if shown
-        width = self.size.width - (0 if narrow else 35) - 4
-        text_columns = 3 if self.size.width >= WIDE else 2
-        # the status, number and flag columns take 1+3+1 cells, and every column 2 of padding
-        self.column_width = max((width - 5 - 2 * (3 + text_columns)) // text_columns, 10)
-        table.add_column(" ", width=1, key="status")
-        table.add_column("#", width=3, key="n")
-        table.add_column("!", width=1, key="flag")
-        table.add_column("Source", width=self.column_width, key="source")
-        if text_columns == 3:
-            table.add_column("MT", width=self.column_width, key="mt")
-        table.add_column("Target", width=self.column_width, key="target")
-
-    def on_resize(self) -> None:
-        if isinstance(self.screen, ReviewScreen) and self.article_id:
-            keep = self.index
-            self._layout_columns()
-            self.open_article(self.article_id, keep)
+    @property
+    def activity(self) -> Activity:
+        return self.main.query_one(Activity)
 
     # -- showing --------------------------------------------------------------------------
 
-    def _row(self, n: int, record: SegmentRecord) -> list[Text | str]:
-        view = self.review.glossary_view(self.article_id or "", record)
-        flag = Text("⚠", style="bold red") if view.missing else Text("")
-        cells: list[Text | str] = [
-            STATUS[record.status],
-            str(n + 1),
-            flag,
-            clip(record.source, self.column_width),
-        ]
-        if self.size.width >= WIDE:
-            cells.append(clip(record.mt, self.column_width))
-        cells.append(clip(record.target, self.column_width))
-        return cells
+    def _flag(self, article_id: str) -> Callable[[SegmentRecord], bool]:
+        """Whether a segment's target lacks the English form of one of its entities; asked
+        only for the rows on screen."""
+        return lambda record: bool(self.review.glossary_view(article_id, record).missing)
 
     def open_article(self, article_id: str, index: int = 0) -> None:
+        if self.editing_base is not None:
+            self.finish_editing()
+        try:
+            document = self.review.document(article_id)
+        except (WorkbenchError, KeyError) as exc:
+            self.notify(describe(exc), severity="error", timeout=10)
+            return
         self.article_id = article_id
-        document = self.review.document(article_id)
-        table = self.segments_table
-        table.clear()
-        for n, record in enumerate(document.segments):
-            table.add_row(*self._row(n, record), key=record.id)
-        self._title()
-        self.index = min(index, max(len(document.segments) - 1, 0))
-        for pane in self.screen.query(Pane):
-            pane.fit()
-        table.move_cursor(row=self.index)
-        keys = [str(k.value) for k in self.articles_table.rows]
-        if article_id in keys:
-            self.articles_table.move_cursor(row=keys.index(article_id))
+        self.index = min(max(index, 0), max(len(document.segments) - 1, 0))
+        self.detail.fit()
+        self.segments_table.show(document.segments, self._flag(article_id), self.index)
+        self.shown = document
+        self.article_list.select(article_id)
+        self._header()
         self.show_segment()
 
-    def _title(self) -> None:
+    def _header(self) -> None:
+        """Title, language, progress; below, the source path and date."""
         if self.article_id is None:
             return
         document = self.review.document(self.article_id)
-        done = sum(s.status == "reviewed" for s in document.segments)
-        self.segments_table.border_title = clip(
-            f"{self.article_id} · {done}/{len(document.segments)} reviewed · {document.title}",
-            max(self.size.width - (8 if self.size.width < NARROW else 42), 20),
-        )
+        title = self.review.titles().get(self.article_id, self.article_id)
+        info = self.review.documents.summaries.get(self.article_id)
+        done = info.reviewed if info else sum(s.status == "reviewed" for s in document.segments)
+        table = self.segments_table
+        # Textual crops border titles to the border, whatever its width after a resize
+        table.border_title = f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"
+        table.border_subtitle = " · ".join(p for p in (document.source_path, document.date or "") if p)
 
     def current(self) -> SegmentRecord | None:
         if self.article_id is None:
@@ -307,87 +264,181 @@ class WorkbenchApp(App[None]):
 
     def show_segment(self) -> None:
         record = self.current()
-        source = self.screen.query_one("#source-text", Pane)
-        mt = self.screen.query_one("#mt-text", Pane)
-        info = self.screen.query_one("#info", Pane)
-        if record is None or self.article_id is None:
-            source.update("")
-            mt.update("")
-            self.screen.query_one("#target-text", Pane).update("")
-            info.update("")
+        view = self.review.glossary_view(self.article_id, record) if record and self.article_id else None
+        self.detail.show(self.index, record, view)
+
+    def refresh_article(self, article_id: str) -> None:
+        """Bring the screen in line with the article's document: its progress in the list;
+        when open, the rows that changed (all of them if segments came or went)."""
+        info = self.review.documents.summaries.get(article_id)
+        if info is not None:
+            self.article_list.update(info, self.review.titles())
+        if article_id != self.article_id:
             return
-        view = self.review.glossary_view(self.article_id, record)
-        missing = {(h.start, h.end) for h in view.missing}
-        source.update(highlight(record.source, [(h.start, h.end) for h in view.source_hits], missing))
-        mt.update(Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic"))
-        self.screen.query_one("#target-text", Pane).update(
-            highlight(record.target, self._english_spans(record.target, view.source_hits))
-            if record.target
-            else Text("(empty: e edits, starting from the MT)", style="dim italic")
-        )
-        terms = self._terms_line(view.source_hits, view.missing, bool(record.target))
-        detail = self.screen.query_one("#detail", Vertical)
-        detail.border_title = f"Segment {self.index + 1} · {record.status}"
-        info.update(terms)
-
-    @staticmethod
-    def _english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:
-        """Where the target carries the English forms of the source's entities."""
-        return [
-            m.span()
-            for expected in {h.expected for h in hits}
-            for m in whole_words(expected).finditer(target)
-        ]
-
-    @staticmethod
-    def _terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...], translated: bool) -> Text:
-        if not hits:
-            return Text("No glossary entities in this segment.", style="dim")
-        line = Text("Glossary: ")
-        if not translated:
-            line.append("  ".join(dict.fromkeys(f"{h.text} → {h.expected}" for h in hits)), style="magenta")
-            return line
-        seen: set[str] = set()
-        for hit in hits:
-            if hit.expected in seen:
-                continue
-            seen.add(hit.expected)
-            lacking = hit in missing
-            line.append(f"{hit.text} → {hit.expected}", style="bold red" if lacking else "magenta")
-            line.append(" ✗  " if lacking else " ✓  ", style="red" if lacking else "green")
-        return line
-
-    def refresh_row(self, index: int) -> None:
-        if self.article_id is None:
-            return
-        record = self.review.document(self.article_id).segments[index]
+        document = self.review.document(article_id)
+        segments = document.segments
         table = self.segments_table
-        for column, value in enumerate(self._row(index, record)):
-            table.update_cell_at(Coordinate(index, column), value)
-        self._title()
-        article_keys = [str(k.value) for k in self.articles_table.rows]
-        if self.article_id in article_keys:
-            row = article_keys.index(self.article_id)
-            for column, value in enumerate(self._article_cells(self.article_id)):
-                self.articles_table.update_cell_at(Coordinate(row, column), value)
+        same_shape = document is self.shown and len(segments) == len(table.records)  # overlays keep ids
+        if not same_shape and [r.id for r in segments] != [r.id for r in table.records]:
+            self.open_article(article_id, self.index)
+            return
+        for n, (new, old) in enumerate(zip(segments, table.records, strict=True)):
+            if new is old:
+                continue
+            if (new.status, new.target, new.mt, new.source) == (old.status, old.target, old.mt, old.source):
+                # a saved document is all new objects: only rows that look different repaint
+                table.records[n] = new
+                continue
+            table.update_segment(n, new)
+        self.shown = document
+        self._header()
+        if self.editing_base is None:
+            self.show_segment()
 
-    @on(DataTable.RowHighlighted, "#segments")
-    def segment_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(SegmentTable.Moved)
+    def segment_moved(self, event: SegmentTable.Moved) -> None:
+        if event.index == self.index:
+            self.show_segment()
+            return
         if self.editing_base is not None:
-            self.leave_editor(save=True)
-        self.index = event.cursor_row
+            self.finish_editing()
+        self.index = event.index
         self.show_segment()
 
-    @on(DataTable.RowSelected, "#segments")
-    def segment_selected(self) -> None:
+    @on(SegmentTable.Chosen)
+    def segment_chosen(self) -> None:
         self.action_edit()
 
-    @on(DataTable.RowSelected, "#articles")
-    def article_selected(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        if key != self.article_id:
-            self.open_article(key)
+    @on(ArticleList.Selected)
+    def article_selected(self, event: ArticleList.Selected) -> None:
+        if event.article_id != self.article_id:
+            self.open_article(event.article_id)
         self.segments_table.focus()
+
+    def action_article(self, step: int) -> None:
+        article_id = self.article_list.step(self.article_id, step)
+        if article_id is not None:
+            self.open_article(article_id)
+
+    # -- changes: applied at once, written by the save queue, reconciled on its answer ------
+
+    def submit(self, change: Change) -> None:
+        self.pending.append(change)
+        self._overlay(change)
+        self.refresh_article(change.article_id)
+        # queued once the screen shows the change: parsing a large file in the save thread
+        # holds the GIL for long stretches, and the reviewer should see their key land first
+        self.unqueued.append(change)
+        self.call_after_refresh(self.queue_saves)
+
+    def queue_saves(self) -> None:
+        """Hand the changes made so far to the save queue, in order."""
+        changes, self.unqueued = self.unqueued, []
+        for change in changes:
+            self.saves.put(change)
+
+    def _overlay(self, change: Change) -> None:
+        """Show `change` as if saved: a new record in place of the old (never mutated, since
+        changes in flight hold the old one as their base)."""
+        document = self.review.document(change.article_id)
+        for n, record in enumerate(document.segments):
+            if record.id == change.base.id:
+                shown = dataclasses.replace(record)
+                change.applied_to(shown)
+                document.segments[n] = shown
+                break
+        self.review.apply_document(document)
+
+    def _take_document(self, document: Document) -> None:
+        """A document as on disk, with the changes still in flight shown over it."""
+        self.review.apply_document(document)
+        self._reoverlay(document.article_id)
+
+    def _reoverlay(self, article_id: str) -> None:
+        for change in self.pending:
+            if change.article_id == article_id:
+                self._overlay(change)
+
+    def _settled(self, change: Change) -> None:
+        self.pending = [c for c in self.pending if c is not change]
+
+    def on_save_done(self, message: SaveDone) -> None:
+        change = message.saved.change
+        self._settled(change)
+        self.review.apply_saved(message.saved)
+        self._reoverlay(change.article_id)
+        self.refresh_article(change.article_id)
+        self._after_saves()
+
+    def on_save_conflict(self, message: SaveConflict) -> None:
+        conflict = message.conflict
+        change = conflict.change
+        self._settled(change)
+        self.review.apply_conflict(conflict)
+        self._reoverlay(change.article_id)
+        self.refresh_article(change.article_id)
+        self.quitting = False  # a change did not land: the reviewer decides before leaving
+        if not change.human:
+            self.notify(
+                f"Segment {change.base.id} changed meanwhile; the machine translation was not saved over it.",
+                severity="warning",
+                timeout=8,
+            )
+        elif conflict.theirs is None:
+            self.copy_to_clipboard(change.target)
+            self.notify(
+                f"{conflict.message} Your text is on the clipboard: {clip(change.target, 200)}",
+                severity="error",
+                timeout=30,
+            )
+        else:
+            self._choose(conflict.change, conflict.theirs, lambda: self.review.plan_keep_mine(conflict))
+        self._after_saves()
+
+    def _choose(self, mine: Change, theirs: SegmentRecord, keep_mine: Callable[[], Change]) -> None:
+        where = f"Segment {self._position(mine.article_id, theirs.id) + 1} of {self._title(mine.article_id)}"
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                try:
+                    self.submit(keep_mine())
+                except WorkbenchError as exc:
+                    self.notify(exc.message, severity="error")
+            elif choice == "theirs":
+                self.notify("Their text is kept.", timeout=3)
+            else:
+                self.edit_text(mine.article_id, theirs.id, mine.target)
+
+        self.push_screen(ConflictDialog(where, mine.target, theirs.target, theirs.status), chosen)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        change = message.change
+        self._settled(change)
+        self.quitting = False
+        text = ""
+        if change.human:
+            self.copy_to_clipboard(change.target)
+            text = " Your text is on the clipboard."
+        self.notify(f"Not saved: {describe(message.error)}{text}", severity="error", timeout=30)
+        # what the screen shows was never written: show the file as it is
+        self.reload(change.article_id)
+        self._after_saves()
+
+    def _after_saves(self) -> None:
+        if self.pending:
+            return
+        if self.undo_waiting:
+            self.undo_waiting -= 1
+            self.action_undo()
+        elif self.quitting:
+            self.exit()
+
+    def _position(self, article_id: str, segment_id: str) -> int:
+        segments = self.review.document(article_id).segments
+        return next((n for n, s in enumerate(segments) if s.id == segment_id), 0)
+
+    def _title(self, article_id: str) -> str:
+        return self.review.titles().get(article_id, article_id)
 
     # -- editing --------------------------------------------------------------------------
 
@@ -396,43 +447,40 @@ class WorkbenchApp(App[None]):
         if record is None:
             return
         self.editing_base = record
-        editor = self.editor
-        editor.load_text(record.target or record.mt)  # an empty target starts from the MT
-        self.screen.query_one("#target-text", Pane).display = False
-        editor.display = True
-        editor.focus()
-        editor.move_cursor(editor.document.end)
+        self.detail.start_editing(record.target or record.mt)  # an empty target starts from the MT
 
-    def action_leave_editor(self) -> None:
-        self.leave_editor(save=True)
+    def edit_text(self, article_id: str, segment_id: str, text: str) -> None:
+        """Open the editor on a segment with `text` in it (after a conflict, or from the memory)."""
+        if article_id != self.article_id:
+            self.open_article(article_id, self._position(article_id, segment_id))
+        else:
+            index = self._position(article_id, segment_id)
+            if index != self.index:
+                if self.editing_base is not None:
+                    self.finish_editing()
+                self.index = index
+                self.segments_table.go_to(index)
+                self.show_segment()
+        self.action_edit()
+        self.editor.load_text(text)
+        self.editor.move_cursor(self.editor.document.end)
+
+    def finish_editing(self, text: str | None = None) -> None:
+        """Leave the editor, keeping a changed text as edited."""
+        base, self.editing_base = self.editing_base, None
+        text = self.editor.text.strip() if text is None else text
+        self.detail.stop_editing()
+        if base is not None and self.article_id is not None and text != base.target:
+            self.submit(self.review.plan_edit(self.article_id, base, text))
+
+    @on(TargetEditor.Done)
+    def editor_done(self, event: TargetEditor.Done) -> None:
+        self.finish_editing(event.text)
         self.segments_table.focus()
 
-    def leave_editor(self, save: bool) -> None:
-        base, self.editing_base = self.editing_base, None
-        if base is None or self.article_id is None:
-            return
-        text = self.editor.text.strip()
-        if save and text != base.target:
-            self._save(lambda: self.review.edit(self.article_id or "", base, text), "Saved as edited.")
-        self._close_editor()
-
-    def _close_editor(self) -> None:
-        self.editor.display = False
-        self.screen.query_one("#target-text", Pane).display = True
-
-    def _save(self, change, message: str | None = None) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            change()
-        except WorkbenchError as exc:
-            self.notify(exc.message, severity="error", timeout=10)
-            if self.article_id:
-                self.open_article(self.article_id, self.index)
-            return False
-        self.refresh_row(self.index)
-        self.show_segment()
-        if message:
-            self.notify(message, timeout=2)
-        return True
+    @on(TargetEditor.Confirmed)
+    def editor_confirmed(self) -> None:
+        self.action_confirm()
 
     def action_confirm(self) -> None:
         record = self.current()
@@ -441,17 +489,17 @@ class WorkbenchApp(App[None]):
         base = self.editing_base or record
         text = self.editor.text.strip() if self.editing_base is not None else None
         if self.editing_base is not None:
-            self._close_editor()
-        self.editing_base = None
+            self.editing_base = None
+            self.detail.stop_editing()
         if not (text if text is not None else record.target).strip():
             self.notify(
                 "Nothing to confirm: the target is empty. Edit it, or accept the MT with a.",
                 severity="warning",
             )
             return
-        if self._save(lambda: self.review.confirm(self.article_id or "", base, text)):
-            self.segments_table.focus()
-            self.goto_next_unreviewed()
+        self.submit(self.review.plan_confirm(self.article_id, base, text))
+        self.segments_table.focus()
+        self.goto_next_unreviewed()
 
     def action_accept_mt(self) -> None:
         record = self.current()
@@ -462,8 +510,8 @@ class WorkbenchApp(App[None]):
                 "There is no machine translation yet: translate the article with Ctrl+T.", severity="warning"
             )
             return
-        if self._save(lambda: self.review.accept_mt(self.article_id or "", record)):
-            self.goto_next_unreviewed()
+        self.submit(self.review.plan_accept(self.article_id, record))
+        self.goto_next_unreviewed()
 
     def goto_next_unreviewed(self) -> None:
         if self.article_id is None:
@@ -476,41 +524,49 @@ class WorkbenchApp(App[None]):
         if article_id != self.article_id:
             self.open_article(article_id, index)
         else:
-            self.segments_table.move_cursor(row=index)
+            self.index = index
+            self.segments_table.go_to(index)
+            self.show_segment()
 
     def action_undo(self) -> None:
-        try:
-            undone = self.review.undo()
-        except WorkbenchError as exc:
-            self.notify(exc.message, severity="error")
+        if self.pending:
+            # the change to undo may still be on its way: undo once it has landed
+            self.undo_waiting += 1
             return
-        if undone is None:
+        change = self.review.plan_undo()
+        if change is None:
             self.notify("Nothing to undo.", timeout=2)
             return
-        article_id, record = undone
-        index = next(i for i, s in enumerate(self.review.document(article_id).segments) if s.id == record.id)
-        if article_id != self.article_id:
-            self.open_article(article_id, index)
-        else:
-            self.segments_table.move_cursor(row=index)
-            self.refresh_row(index)
-            self.show_segment()
-        self.notify(f"Undone: segment {index + 1} is {record.status} again.", timeout=3)
+        index = self._position(change.article_id, change.base.id)
+        if change.article_id != self.article_id:
+            self.open_article(change.article_id, index)
+        elif index != self.index:
+            self.index = index
+            self.segments_table.go_to(index)
+        self.submit(change)
+        self.notify(f"Undone: segment {index + 1} is {change.status} again.", timeout=3)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        if self.editing_base is not None:
+            self.finish_editing()
+        if self.pending:
+            self.quitting = True
+            self.notify(f"Saving {len(self.pending)} changes before quitting…", timeout=5)
+            return
+        self.exit()
 
     # -- memory, glossary, removed lines --------------------------------------------------
 
     def action_memory(self) -> None:
         record = self.current()
-        if record is None or self.article_id is None:
+        article_id = self.article_id
+        if record is None or article_id is None:
             return
-        matches = self.review.matches(self.article_id, record)
+        matches = self.review.matches(article_id, record)
 
         def insert(target: str | None) -> None:
-            if target is None:
-                return
-            self.action_edit()
-            self.editor.load_text(target)
-            self.editor.move_cursor(self.editor.document.end)
+            if target is not None:
+                self.edit_text(article_id, record.id, target)
 
         self.push_screen(MemoryDialog(record.source, matches), insert)
 
@@ -519,7 +575,7 @@ class WorkbenchApp(App[None]):
         if record is None or self.article_id is None:
             return
         document = self.review.document(self.article_id)
-        form = self._unknown_name(record) or ""
+        known = [(h.start, h.end) for h in self.review.glossary_view(self.article_id, record).source_hits]
         language = document.source_language or "fr"
 
         def save(values: dict[str, str] | None) -> None:
@@ -539,43 +595,35 @@ class WorkbenchApp(App[None]):
                 return
             self.notify(f"Added {entry.en} to {path.name}.", timeout=3)
             if self.article_id:
-                self.open_article(self.article_id, self.index)
+                self.open_article(self.article_id, self.index)  # the flags follow the glossary
 
-        self.push_screen(GlossaryDialog(form, language, record.source), save)
-
-    def _unknown_name(self, record: SegmentRecord) -> str | None:
-        from workbench.glossary.suggest import RUN
-
-        known = [
-            (h.start, h.end) for h in self.review.glossary_view(self.article_id or "", record).source_hits
-        ]
-        for run in RUN.finditer(record.source):
-            if run.start() > 0 and not any(s < run.end() and run.start() < e for s, e in known):
-                return str(run.group())
-        return None
+        self.push_screen(GlossaryDialog(unknown_name(record.source, known) or "", language, record.source), save)
 
     def action_removed(self) -> None:
-        if self.article_id is None:
+        article_id = self.article_id
+        if article_id is None:
             return
-        document = self.review.document(self.article_id)
+        document = self.review.document(article_id)
 
         def restore(line: int | None) -> None:
-            if line is None or self.article_id is None:
-                return
-            try:
-                self.review.restore_line(self.article_id, line)
-            except WorkbenchError as exc:
-                self.notify(exc.message, severity="error")
-                return
-            self.open_article(self.article_id, self.index)
-            self.notify(f"Line {line} restored as a new segment.", timeout=3)
+            if line is not None:
+                project, target = self.project, self.review.target
+                self.in_thread(
+                    f"Restoring line {line}",
+                    lambda: Restored(write_restore(project, target, article_id, line), line),
+                )
 
         self.push_screen(RemovedDialog(document.removed, document.restored), restore)
+
+    def on_restored(self, message: Restored) -> None:
+        self._take_document(message.document)
+        self.refresh_article(message.document.article_id)
+        self.notify(f"Line {message.line} restored as a new segment.", timeout=3)
 
     # -- search ---------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        search = self.screen.query_one("#search", Input)
+        search = self.main.query_one("#search", Input)
         search.add_class("visible")
         search.focus()
 
@@ -592,8 +640,8 @@ class WorkbenchApp(App[None]):
         self.action_search_next()
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        search = self.screen.query_one("#search", Input) if isinstance(self.screen, ReviewScreen) else None
-        if search is not None and event.key == "escape" and search.has_focus:
+        search = self.main.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
             search.remove_class("visible")
             self.segments_table.focus()
             event.stop()
@@ -606,113 +654,177 @@ class WorkbenchApp(App[None]):
         if article_id != self.article_id:
             self.open_article(article_id, index)
         else:
-            self.segments_table.move_cursor(row=index)
-
-    def action_article(self, step: int) -> None:
-        keys = [str(k.value) for k in self.articles_table.rows]
-        if not keys or self.article_id not in keys:
-            return
-        self.open_article(keys[(keys.index(self.article_id) + step) % len(keys)])
+            self.index = index
+            self.segments_table.go_to(index)
+            self.show_segment()
 
     # -- background work ------------------------------------------------------------------
 
-    def _activity(self, label: str | None, total: int | None = None) -> None:
-        activity = self.screen.query_one("#activity", Horizontal)
-        activity.set_class(label is not None, "running")
-        if label is not None:
-            self.screen.query_one("#activity-label", Label).update(label + "  ")
-            self.screen.query_one("#progress", ProgressBar).update(total=total, progress=0)
+    def in_thread(self, what: str, work: Callable[[], Message], *, group: str = "work") -> None:
+        """Run `work` in a worker thread and post the message it returns, or WorkFailed."""
+
+        def run() -> None:
+            try:
+                message = work()
+            except Exception as exc:  # the reviewer learns of it; the session goes on
+                message = WorkFailed(what, exc)
+            self._post(message)
+
+        self.run_worker(run, name=what, group=group, thread=True, exit_on_error=False)
 
     def _progress(self, done: int, total: int | None) -> None:
-        self.call_from_thread(
-            self.screen.query_one("#progress", ProgressBar).update, total=total, progress=done
-        )
+        self._post(Progressed(done, total))
 
-    @work(thread=True, exclusive=True, group="background")
-    def prepare_sources(self, sources: list[Path]) -> list[str]:
-        self.call_from_thread(self._activity, f"Cleaning {len(sources)} new articles", len(sources))
-        return self.review.prepare(sources, self._progress)
+    def on_progressed(self, message: Progressed) -> None:
+        self.activity.advance(message.done, message.total)
+
+    def _begin(self, label: str, total: int | None = None, hint: str = "") -> bool:
+        if self.background is not None:
+            self.notify(f"{self.background} is still running; x cancels it.", severity="warning")
+            return False
+        self.background = label
+        self.activity.start(label + hint, total)
+        return True
+
+    def _end(self) -> None:
+        self.background = None
+        self.activity.stop()
+
+    def start_preparing(self, sources: list[Path]) -> None:
+        label = f"Cleaning {len(sources)} new articles"
+        if self._begin(label, len(sources)):
+            project, target, progress = self.project, self.review.target, self._progress
+            self.in_thread(
+                label, lambda: Prepared(prepare_sources(project, target, sources, progress)), group="background"
+            )
+
+    def on_prepared(self, message: Prepared) -> None:
+        self._end()
+        for problem in message.result.problems:
+            self.report_problem(problem)
+        for document in message.result.documents:
+            self._take_document(document)
+        self.article_list.show(self.review.articles(), self.review.titles())
+        if self.article_id is None and self.article_list.ids:
+            self.open_article(self.article_list.ids[0])
+        elif self.article_id is not None:
+            self.refresh_article(self.article_id)
 
     def action_translate_article(self) -> None:
         if self.article_id:
-            self.translate([self.article_id], f"Translating {self.article_id}")
+            self.translate([self.article_id], f"Translating {self._title(self.article_id)}")
 
     def action_translate_all(self) -> None:
         self.translate(None, "Translating every article")
 
-    @work(thread=True, exclusive=True, group="background")
-    def translate(self, article_ids: list[str] | None, label: str) -> object:
+    def translate(self, article_ids: list[str] | None, label: str) -> None:
+        if not self._begin(label, hint=" (x cancels)"):
+            return
         self.cancel_event.clear()
-        self.call_from_thread(self._activity, label + " (x cancels)")
-        return self.review.translate(article_ids, self._progress, self.cancel_event)
+        try:
+            work = self.review.translation(article_ids, self._progress, self.cancel_event)
+        except (WorkbenchError, KeyError) as exc:
+            self._end()
+            self.notify(describe(exc), severity="error")
+            return
+        self.in_thread(label, lambda: Translated(work()), group="background")
+
+    def on_translated(self, message: Translated) -> None:
+        self._end()
+        for document in message.result.documents.values():
+            self._take_document(document)
+            self.refresh_article(document.article_id)
+        summary = message.result.summary
+        note = " (cancelled)" if summary.cancelled else ""
+        self.notify(
+            f"Translated {summary.decoded} sentences, {summary.from_memory} from memory{note}."
+            + "".join(f"\n{m}" for m in summary.missing),
+            severity="warning" if summary.missing else "information",
+            timeout=8,
+        )
 
     def action_retranslate(self) -> None:
         record = self.current()
-        if record is not None and self.article_id is not None:
-            self.retranslate(self.article_id, record)
+        if record is None or self.article_id is None:
+            return
+        try:
+            work = self.review.retranslation(self.article_id, record)
+        except WorkbenchError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(f"Re-translating segment {self.index + 1}…", timeout=2)
+        self.in_thread("Re-translating", lambda: Retranslated(work()))
 
-    @work(thread=True, exclusive=True, group="background")
-    def retranslate(self, article_id: str, record: SegmentRecord) -> object:
-        self.call_from_thread(self._activity, f"Re-translating segment {self.index + 1}")
-        return self.review.retranslate(article_id, record)
+    def on_retranslated(self, message: Retranslated) -> None:
+        self.submit(message.change)
 
     def action_cancel_work(self) -> None:
-        if any(w.group == "background" and w.is_running for w in self.workers):
+        if self.background is not None:
             self.cancel_event.set()
             self.notify("Cancelling after the current batch…", timeout=3)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "background" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self._activity(None)
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            message = (
-                error.message if isinstance(error, WorkbenchError) else f"{type(error).__name__}: {error}"
-            )
-            self.notify(message, severity="error", timeout=15)
-        result = event.worker.result
-        if event.worker.name == "prepare_sources" and isinstance(result, list):
-            for problem in result:
-                self.notify(problem, severity="error", timeout=10)
-            self.refresh_articles()
-        elif event.worker.name == "translate" and result is not None:
-            summary = result
-            self.refresh_articles()
-            note = " (cancelled)" if getattr(summary, "cancelled", False) else ""
-            self.notify(
-                f"Translated {getattr(summary, 'decoded', 0)} sentences, {getattr(summary, 'from_memory', 0)} "
-                f"from memory{note}." + "".join(f"\n{m}" for m in getattr(summary, "missing", [])),
-                severity="warning" if getattr(summary, "missing", None) else "information",
-                timeout=8,
-            )
-        elif event.worker.name == "retranslate" and result is not None:
-            self.refresh_row(self.index)
-            self.show_segment()
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.what == self.background:
+            self._end()
+        if message.article_id is not None:
+            self.reloading.discard(message.article_id)
+        self.notify(f"{message.what}: {describe(message.error)}", severity="error", timeout=15)
 
-    def refresh_articles(self) -> None:
-        table = self.articles_table
-        known = {str(k.value) for k in table.rows}
-        for info in self.review.articles():
-            if info.id not in known:
-                table.add_row(*self._article_cells(info.id), key=info.id)
-        keys = [str(k.value) for k in table.rows]
-        for row, key in enumerate(keys):
-            for column, value in enumerate(self._article_cells(key)):
-                table.update_cell_at(Coordinate(row, column), value)
-        if self.article_id is None and keys:
-            self.open_article(keys[0])
-        elif self.article_id is not None:
-            self.open_article(self.article_id, self.index)
+    # -- other processes ------------------------------------------------------------------
 
     def check_external_changes(self) -> None:
-        """Another process (a translate run, a second reviewer) saved the open article."""
-        if self.article_id is None or self.editing_base is not None:
+        """Another process (a translate run, a second reviewer) saved the open article: read
+        it again, off the UI thread, unless our own saves are about to bring it."""
+        article_id = self.article_id
+        if article_id is None or article_id in self.reloading:
             return
-        if self.review.changed_on_disk(self.article_id):
-            self.review.reload(self.article_id)
-            self.open_article(self.article_id, self.index)
-            self.notify(f"{self.article_id} was changed by another process and has been reloaded.", timeout=5)
+        if any(c.article_id == article_id for c in self.pending):
+            return
+        if self.review.changed_on_disk(article_id):
+            self.reload(article_id)
+
+    def reload(self, article_id: str) -> None:
+        self.reloading.add(article_id)
+        project, target = self.project, self.review.target
+
+        what = f"Reloading {self._title(article_id)}"
+
+        def read() -> Message:
+            try:
+                document = Store(project, target).read(article_id)
+                if document is None:
+                    raise WorkbenchError(f"{article_id} has no translation file any more.")
+            except Exception as exc:
+                return WorkFailed(what, exc, article_id)
+            return Reloaded(document)
+
+        self.in_thread(what, read)
+
+    def on_reloaded(self, message: Reloaded) -> None:
+        article_id = message.document.article_id
+        self.reloading.discard(article_id)
+        if any(c.article_id == article_id for c in self.pending):
+            return  # our saves in flight will bring a newer copy
+        self.review.apply_document(message.document)
+        self.refresh_article(article_id)
+        self.notify(f"{self._title(article_id)} was changed by another process and has been reloaded.", timeout=5)
+
+    # -- crashes --------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one hook for an unhandled exception: keep the traceback for the crash
+        # log (the CLI names it); Textual still restores the terminal and exits.
+        if self.crash is None:
+            self.crash = "".join(traceback.format_exception(error))
+        self.queue_saves()  # what the reviewer did before the crash is still written
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        # the traceback goes to the crash log, not over the reviewer's terminal
+        if self.crash is None:
+            super()._print_error_renderables()
+        else:
+            self._exit_renderables.clear()
 
     # -- command palette ------------------------------------------------------------------
 
@@ -726,3 +838,4 @@ class WorkbenchApp(App[None]):
                 help_text,
                 lambda a=action: self.run_action(a),
             )
+

@@ -1,4 +1,5 @@
-"""Modal dialogs: translation-memory matches, removed lines, adding a glossary entry."""
+"""Modal dialogs: translation-memory matches, removed lines, adding a glossary entry, and a
+conflict between the reviewer's text and another's."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workbench.glossary.entries import TYPES
@@ -151,3 +152,40 @@ class GlossaryDialog(ModalScreen[dict[str, str] | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+class ConflictDialog(ModalScreen[str]):
+    """Another person changed the segment while the reviewer's change was on its way:
+    both versions side by side; keep mine, take theirs, or edit (Esc: edit, nothing lost)."""
+
+    BINDINGS = [
+        Binding("escape", "choose('edit')", "Edit"),
+        Binding("k", "choose('mine')", "Keep mine"),
+        Binding("t", "choose('theirs')", "Take theirs"),
+        Binding("e", "choose('edit')", "Edit"),
+    ]
+
+    def __init__(self, where: str, mine: str, theirs: str, their_status: str) -> None:
+        super().__init__()
+        self.where = where
+        self.mine = mine
+        self.theirs = theirs
+        self.their_status = their_status
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="conflict"):
+            yield Label(f"{self.where} was changed by someone else meanwhile", classes="title")
+            yield Label("Your text", classes="label")
+            yield Static(Text(self.mine or "(empty)"), id="mine", classes="version")
+            yield Label(f"Their text ({self.their_status})", classes="label")
+            yield Static(Text(self.theirs or "(empty)"), id="theirs", classes="version")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep mine [k]", id="choose-mine", variant="primary")
+                yield Button("Take theirs [t]", id="choose-theirs")
+                yield Button("Edit [e]", id="choose-edit")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "choose-edit").removeprefix("choose-"))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

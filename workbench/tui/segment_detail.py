@@ -1,0 +1,162 @@
+"""The current segment in full: source with its glossary entities, MT, and the target,
+which turns into an editor."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Label, TextArea
+
+from workbench.glossary.match import Hit, whole_words
+from workbench.review import GlossaryView
+from workbench.store import SegmentRecord
+from workbench.tui.text import highlight
+
+
+class Pane(Widget):
+    """Wrapped text that asks for a new layout only when its height must change.
+
+    Static.update re-lays out the whole screen on every call; with a thousand articles
+    listed that is most of the cost of a key press. A pane grows to fit a longer text and
+    does not shrink back until `fit` is called (on opening an article), so moving between
+    the segments of an article soon only repaints.
+    """
+
+    text: reactive[Text] = reactive(Text(""), layout=False)
+
+    def __init__(self, *, id: str, max_lines: int = 8) -> None:
+        super().__init__(id=id)
+        self.max_lines = max_lines
+
+    def render(self) -> Text:
+        return self.text
+
+    def update(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+        width = self.content_region.width or self.size.width
+        if width > 0:
+            lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
+            lines = max(1, min(lines, self.max_lines))
+            if self.styles.height is None or self.styles.height.value < lines:
+                self.styles.height = lines
+
+    def fit(self) -> None:
+        """Shrink to the current text on the next update."""
+        self.styles.height = 1
+
+
+class TargetEditor(TextArea):
+    """The target of the current segment. Ctrl+S confirms, Esc keeps the edit and leaves."""
+
+    cursor_blink = False  # steady for screenshots and for people who dislike blinking
+
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", priority=True),
+        Binding("escape", "done", "Done editing", priority=True),
+    ]
+
+    class Confirmed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Done(Message):
+        """Esc: keep the text as edited."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def action_confirm(self) -> None:
+        self.post_message(self.Confirmed(self.text.strip()))
+
+    def action_done(self) -> None:
+        self.post_message(self.Done(self.text.strip()))
+
+
+class SegmentDetail(Vertical):
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label("Source", classes="label")
+            yield Pane(id="source-text", max_lines=8)
+        with Horizontal(classes="row"):
+            yield Label("MT", classes="label")
+            yield Pane(id="mt-text", max_lines=5)
+        with Horizontal(classes="row"):
+            yield Label("Target", classes="label")
+            yield Pane(id="target-text", max_lines=6)
+            yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
+        yield Pane(id="info", max_lines=2)
+
+    @property
+    def editor(self) -> TargetEditor:
+        return self.query_one(TargetEditor)
+
+    @property
+    def editing(self) -> bool:
+        return bool(self.editor.display)
+
+    def fit(self) -> None:
+        for pane in self.query(Pane):
+            pane.fit()
+
+    def show(self, index: int, record: SegmentRecord | None, view: GlossaryView | None) -> None:
+        source = self.query_one("#source-text", Pane)
+        mt = self.query_one("#mt-text", Pane)
+        target = self.query_one("#target-text", Pane)
+        info = self.query_one("#info", Pane)
+        if record is None or view is None:
+            for pane in (source, mt, target, info):
+                pane.update("")
+            self.border_title = ""
+            return
+        missing = {(h.start, h.end) for h in view.missing}
+        source.update(highlight(record.source, [(h.start, h.end) for h in view.source_hits], missing))
+        mt.update(Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic"))
+        target.update(
+            highlight(record.target, english_spans(record.target, view.source_hits))
+            if record.target
+            else Text("(empty: e edits, starting from the MT)", style="dim italic")
+        )
+        self.border_title = f"Segment {index + 1} · {record.status}"
+        info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
+
+    def start_editing(self, text: str) -> None:
+        editor = self.editor
+        editor.load_text(text)
+        self.query_one("#target-text", Pane).display = False
+        editor.display = True
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def stop_editing(self) -> None:
+        self.editor.display = False
+        self.query_one("#target-text", Pane).display = True
+
+
+def english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:
+    """Where the target carries the English forms of the source's entities."""
+    return [m.span() for expected in {h.expected for h in hits} for m in whole_words(expected).finditer(target)]
+
+
+def terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...], translated: bool) -> Text:
+    if not hits:
+        return Text("No glossary entities in this segment.", style="dim")
+    line = Text("Glossary: ")
+    if not translated:
+        line.append("  ".join(dict.fromkeys(f"{h.text} → {h.expected}" for h in hits)), style="magenta")
+        return line
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.expected in seen:
+            continue
+        seen.add(hit.expected)
+        lacking = hit in missing
+        line.append(f"{hit.text} → {hit.expected}", style="bold red" if lacking else "magenta")
+        line.append(" ✗  " if lacking else " ✓  ", style="red" if lacking else "green")
+    return line

@@ -1,0 +1,23 @@
+"""Small text helpers for the widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+
+
+def clip(text: str, width: int) -> str:
+    """One line of at most `width` cells' worth of characters, an ellipsis marking the cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tuple[int, int]] = ()) -> Text:
+    """Glossary entities underlined; those whose English form the target lacks in red."""
+    rich = Text(text)
+    for start, end in spans:
+        rich.stylize("bold magenta underline", start, end)
+    for start, end in missing:
+        rich.stylize("bold red underline", start, end)
+    return rich
