@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from workbench.review import (
 from workbench.store import Store
 
 ARTICLE = "000_a82796ccd2587049"
+ARTICLE_IDS = [p.stem for p in (ROOT / "seeds").glob("*.txt")]
 
 
 @pytest.fixture
@@ -223,3 +225,15 @@ def test_a_summaries_cache_from_another_version_is_rebuilt(project: Project) -> 
         index.write_bytes(junk)
         again = review_of(project)
         assert len(again.articles()) == 5 and again.problems == []
+        assert all(isinstance(t, str) for t in again.titles().values())
+        assert sorted(again.documents) == sorted(ARTICLE_IDS)
+
+
+def test_an_unreadable_translation_file_is_reported_not_prepared_again(project: Project) -> None:
+    path = Store(project).path(ARTICLE)
+    path.write_text('{"schema": 2, "article_id": 5}', encoding="utf-8")
+    review = review_of(project)
+    assert len(review.problems) == 1 and str(path) in review.problems[0]
+    assert ARTICLE not in review.documents
+    assert all(p.stem != ARTICLE for p in review.unprepared_sources())
+    assert path.read_text(encoding="utf-8") == '{"schema": 2, "article_id": 5}'

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import msgspec
+
 from workbench.errors import WorkbenchError
 from workbench.fileio import WriteError, atomic_write
 from workbench.glossary.entries import Entry, Glossary, append_entry, load_folder
@@ -40,7 +42,7 @@ from workbench.pipeline import (
 )
 from workbench.prepare import Preparer, source_label, sync
 from workbench.project import Project
-from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, merge, now
+from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, file_name, merge, now
 from workbench.translate import EngineFactory, Progress, TranslateSummary, engine_factory, translate_documents
 
 INDEX_VERSION = 2
@@ -104,6 +106,7 @@ class Library(MutableMapping[str, Document]):
         self.summaries: dict[str, ArticleInfo] = {}
         self.loaded: dict[str, Document] = {}
         self.stamps: dict[str, Stamp | None] = {}  # of each loaded document's file, as read
+        self.unreadable: set[str] = set()  # file names that did not parse, reported as problems
 
     def _cache(self) -> dict[str, dict[str, object]]:
         """The summaries cache, or nothing: written by another version or torn, it is rebuilt."""
@@ -128,13 +131,16 @@ class Library(MutableMapping[str, Document]):
             entry = cache.get(path.name)
             info = None
             if isinstance(entry, dict) and entry.get("stamp") == list(stamp):
-                with contextlib.suppress(TypeError, ValueError):
-                    info = ArticleInfo(**entry["info"])  # type: ignore[arg-type]
+                with contextlib.suppress(msgspec.ValidationError, TypeError):
+                    info = msgspec.convert(entry.get("info"), ArticleInfo, strict=True)
+                if info is not None and file_name(info.id, self.store.require_target()) != path.name:
+                    info = None  # an entry that does not belong to this file: read the file
             if info is None:
                 try:
                     document = self.store.read_path(path)
                 except StoreError as exc:
                     problems.append(str(exc))
+                    self.unreadable.add(path.name)
                     continue
                 if document is None:
                     continue
@@ -381,15 +387,16 @@ class Translated:
 def run_translation(
     project: Project,
     target: str,
-    documents: Sequence[Document],
+    article_ids: Sequence[str],
     engines: EngineFactory,
     glossary: Glossary | None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Translated:
-    """Translate the saved documents with this thread's own store and memory; return the
-    documents as they are on disk afterwards."""
+    """Translate the articles' saved documents, read here, with this thread's own store and
+    memory; return the documents as they are on disk afterwards."""
     store = Store(project, target)
+    documents = [d for i in article_ids if (d := store.read(i)) is not None]
     with TranslationMemory(project.memory) as memory:
         summary = translate_documents(
             documents, store, memory, engines=engines, progress=progress, cancel=cancel, glossary=glossary
@@ -474,10 +481,15 @@ class Review:
             return []
         known = {info.source_path for info in self.documents.summaries.values()}
         known_ids = set(self.documents)
+        # a source whose translations file is unreadable is not new: preparing it would only
+        # report the same problem again (and must never overwrite that file)
+        unreadable = self.documents.unreadable
         return [
             Path(p)
             for p in expand_sources([seeds])
-            if source_label(p, self.project.root) not in known and Path(p).stem not in known_ids
+            if source_label(p, self.project.root) not in known
+            and Path(p).stem not in known_ids
+            and file_name(Path(p).stem, self.target) not in unreadable
         ]
 
     def articles(self) -> list[ArticleInfo]:
@@ -650,9 +662,8 @@ class Review:
     ) -> Callable[[], Translated]:
         """The work of translating articles, to run in a worker; it reads no session state."""
         ids = list(article_ids) if article_ids is not None else sorted(self.documents)
-        documents = [copy.deepcopy(self.documents[i]) for i in ids]
         project, target, engines, glossary = self.project, self.target, self.engines, self.glossary
-        return lambda: run_translation(project, target, documents, engines, glossary, progress, cancel)
+        return lambda: run_translation(project, target, ids, engines, glossary, progress, cancel)
 
     def apply_translated(self, translated: Translated) -> None:
         for document in translated.documents.values():
