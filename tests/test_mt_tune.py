@@ -164,6 +164,14 @@ def test_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, cont
     assert tune.load_tuned("M", HERE) == Config(1, 2, 1024)
 
 
+def test_a_cache_folder_that_cannot_be_written_is_one_sentence(cache_home: Path) -> None:
+    cache_home.parent.mkdir(parents=True, exist_ok=True)
+    cache_home.write_text("a file where the cache folder should be")
+    with pytest.raises(TuneError, match=r"^cannot keep the tuned settings in .*engine-settings\.json: .*\.$"):
+        tune.save_tuned("M", Timing(Config(1, 2, 1024), 1.0, 10), 10, HERE)
+    assert tune.load_tuned("M", HERE) is None
+
+
 def test_the_well_formed_version_of_those_entries_is_read(cache_home: Path) -> None:
     """The control for the test above: only the broken field makes those entries ignored."""
     entry = {"model": "M", "cpu": "Test CPU 9000", "cores": 2}

@@ -56,7 +56,6 @@ def tune_command(
     quick: Annotated[
         bool, typer.Option("--quick", help="Time two configurations only (the ends of the thread split).")
     ] = False,
-    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size to tune for.")] = 4,
     json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Time thread and batch configurations on real sentences and keep the fastest for this machine.
@@ -68,7 +67,7 @@ def tune_command(
     project = Project.here()
     machine = tune.Machine.current()
     configs = tune.configurations(machine.cores, quick)
-    base = EngineSettings(beam_size=beam)
+    base = EngineSettings()  # beam 4: drafts use the same settings, tuned for the common case
     reports: list[dict[str, Any]] = []
     for model in _models(pair, project):
         drawn = tune.sample(model.from_code, sample_size, project if project.exists() else None)
@@ -92,7 +91,7 @@ def tune_command(
                 "model": model.identity(),
                 "cpu": machine.cpu,
                 "cores": machine.cores,
-                "beam_size": beam,
+                "beam_size": base.beam_size,
                 "sample": {"sentences": len(drawn.sentences), "tokens": tokens, "from": drawn.origin},
                 "timings": [t.to_json() for t in timings],
                 "kept": best.to_json(),

@@ -316,26 +316,35 @@ def save_tuned(
     machine: Machine | None = None,
     path: Path | None = None,
 ) -> Path:
-    from filelock import FileLock
+    from filelock import FileLock, Timeout
 
     machine = machine or Machine.current()
     path = path or cache_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # two tunes at once (two pairs in two terminals) must not drop each other's entry
-    with FileLock(str(path) + ".lock", timeout=30):
-        entries = _read_cache(path)
-        entries[cache_key(model_id, machine)] = {
-            "model": model_id,
-            "cpu": machine.cpu,
-            "cores": machine.cores,
-            "settings": asdict(best.config),
-            "seconds": round(best.seconds, 4),
-            "sentences": sample_size,
-            "tuned": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        data = {"version": CACHE_VERSION, "entries": entries}
-        atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # two tunes at once (two pairs in two terminals) must not drop each other's entry
+        with FileLock(str(path) + ".lock", timeout=30):
+            _write_entry(path, model_id, best, sample_size, machine)
+    except OSError as exc:
+        raise TuneError(f"cannot keep the tuned settings in {path}: {exc.strerror or exc}.") from None
+    except Timeout:
+        raise TuneError(f"{path} stayed locked by another `workbench models tune`; try again.") from None
     return path
+
+
+def _write_entry(path: Path, model_id: str, best: Timing, sample_size: int, machine: Machine) -> None:
+    entries = _read_cache(path)
+    entries[cache_key(model_id, machine)] = {
+        "model": model_id,
+        "cpu": machine.cpu,
+        "cores": machine.cores,
+        "settings": asdict(best.config),
+        "seconds": round(best.seconds, 4),
+        "sentences": sample_size,
+        "tuned": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    data = {"version": CACHE_VERSION, "entries": entries}
+    atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
 
 
 # Using tuned settings ------------------------------------------------------------------
