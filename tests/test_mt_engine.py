@@ -47,15 +47,25 @@ def test_every_finished_batch_comes_back_with_its_input_index(installed) -> None
     source = french_sentences(30)
     chunks = list(engine.translate(source))
     assert len(chunks) > 1  # the small budget really split the work
-    # handed back in decoding order (longest first, as CTranslate2 decodes), not held back
-    # for input order
+    # handed back in decoding order, not held back for input order
     first = [i for i, _ in chunks[0]]
     assert first != list(range(len(first)))
-    longest = max(range(len(source)), key=lambda i: len(engine.tokenizer.encode(source[i])))
-    assert longest in first
     forward = [t.text for t in flat(chunks)]
     backward = [t.text for t in flat(engine.translate(list(reversed(source))))]
     assert backward == list(reversed(forward))
+
+
+def test_a_batch_comes_back_as_soon_as_it_is_decoded(installed) -> None:
+    """CTranslate2 decodes the longest sentences of a call first: their batch comes back
+    first, without waiting for the shorter ones."""
+    engine = ArgosEngine(installed, EngineSettings(max_decoding_length=8, max_batch_tokens=64))
+    source = french_sentences(30)
+    chunks = list(engine.translate(source))
+    assert len(chunks) > 1
+    longest = max(range(len(source)), key=lambda i: len(engine.tokenizer.encode(source[i])))
+    shortest = min(range(len(source)), key=lambda i: len(engine.tokenizer.encode(source[i])))
+    assert longest in [i for i, _ in chunks[0]]
+    assert shortest in [i for i, _ in chunks[-1]]
 
 
 def test_same_sentence_twice_gives_the_same_translation(installed) -> None:

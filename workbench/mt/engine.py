@@ -142,13 +142,14 @@ class ArgosEngine:
 
     def translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
         encoded = [self.tokenizer.encode(s) for s in sentences]
-        # Longest first, the order CTranslate2 itself decodes a call's batches in: results are
-        # then collected in the order they finish (each batch handed back as soon as it is
-        # done), and the run ends on its shortest batch, so the workers finish together.
-        # Chunks of that order bound how long a cancel waits.
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
+        # Sorting the whole corpus by length keeps padding low in every batch; chunks of
+        # sorted input bound how long a cancel waits.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         in_flight: deque[tuple[list[int], list[Any]]] = deque()
         for chunk in _chunks(order, encoded, self.settings.chunk_tokens):
+            # Within a call CTranslate2 decodes the longest sentences first: collecting in
+            # that order hands every batch back as soon as it is done, not when the chunk is.
+            chunk.reverse()
             # The next chunk is queued before the previous one is drained: a worker that
             # finishes the last batch of a chunk starts on the next at once instead of idling
             # until the slowest batch of the chunk is done.
