@@ -711,7 +711,9 @@ class Review:
 
 
 def engine_factory_default() -> EngineFactory:
+    """The engines `translate` would use: each model's tuned settings where it was tuned."""
     from workbench.mt.engine import EngineSettings
+    from workbench.mt.tune import TunedEngines
 
-    return engine_factory(EngineSettings())
+    return TunedEngines(EngineSettings())
 

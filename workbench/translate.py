@@ -55,10 +55,17 @@ def engine_factory(settings: EngineSettings) -> EngineFactory:
     return get
 
 
+DRAFT = "+draft"
+
+
 def _stale(record: SegmentRecord, model_id: str) -> bool:
+    """Whether this run should (re)translate the segment: new, or machine output of another
+    model. A draft (greedy) run never replaces full output; a full run replaces drafts."""
     if record.status == "new":
         return True
-    return record.status == "machine" and record.origin in MACHINE_ORIGINS and record.model != model_id
+    if record.status != "machine" or record.origin not in MACHINE_ORIGINS or record.model == model_id:
+        return False
+    return not (model_id.endswith(DRAFT) and not record.model.endswith(DRAFT))
 
 
 def _fill(

@@ -132,4 +132,7 @@ def remove_command(
 
 
 def register(root: typer.Typer) -> None:
+    from workbench.cli.tune import register as register_tune  # `models tune`, in its own module
+
+    register_tune(app)
     root.add_typer(app, name="models")

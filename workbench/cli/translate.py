@@ -18,11 +18,12 @@ from workbench.glossary.entries import Glossary, load_folder
 from workbench.model import Article
 from workbench.mt.engine import EngineSettings, default_workers
 from workbench.mt.memory import TranslationMemory
+from workbench.mt.tune import TunedEngines
 from workbench.pipeline import Source, read_sources
 from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
-from workbench.translate import engine_factory, translate_documents
+from workbench.translate import translate_documents
 
 
 def warn(message: str) -> None:
@@ -74,7 +75,11 @@ def translate_command(
         typer.Argument(help="Article files or folders (default: seeds/).", show_default=False),
     ] = None,
     to: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
-    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size.")] = 4,
+    beam: Annotated[int | None, typer.Option("--beam", min=1, max=16, help="Beam size [default: 4].")] = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Greedy search (beam 1): a fast draft for gisting, kept apart from beam output."),
+    ] = False,
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
     compute_type: Annotated[
         str, typer.Option("--compute-type", help="int8, int8_float16, float16, float32…")
@@ -82,15 +87,19 @@ def translate_command(
     inter_threads: Annotated[
         int | None,
         typer.Option(
-            "--inter-threads", min=1, help="Batches decoded in parallel [default: cores, at most 4]."
+            "--inter-threads",
+            min=1,
+            help="Batches decoded in parallel [default: tuned (`workbench models tune`), else cores, at most 4].",
         ),
     ] = None,
     intra_threads: Annotated[
-        int, typer.Option("--intra-threads", min=0, help="Threads within one batch (0: all cores).")
-    ] = 1,
+        int | None,
+        typer.Option("--intra-threads", min=0, help="Threads within one batch (0: all cores) [default: tuned, else 1]."),
+    ] = None,
     batch_tokens: Annotated[
-        int, typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch.")
-    ] = 1024,
+        int | None,
+        typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch [default: tuned, else 1024]."),
+    ] = None,
     chunk_tokens: Annotated[
         int, typer.Option("--chunk-tokens", min=64, help="Tokens decoded between two saves of progress.")
     ] = 32768,
@@ -112,25 +121,30 @@ def translate_command(
     Human edits and reviews are never overwritten; a run that was interrupted resumes
     where it stopped.
     """
+    if draft and beam not in (None, 1):
+        raise InputError("--draft decodes with beam 1; leave out --beam or --draft.")
     project = Project.here()
     store = Store(project, to)
     prepare = preparer(project)
     sources = project_sources(paths or [], project)
     with progress_bar("Preparing", not json) as update:
         documents = sync(store, prepare, sources, update)
+    flags = {"inter_threads": inter_threads, "intra_threads": intra_threads, "max_batch_tokens": batch_tokens}
+    defaults = EngineSettings()
     settings = EngineSettings(
-        beam_size=beam,
+        beam_size=1 if draft else beam or defaults.beam_size,
         device=device,
         compute_type=compute_type,
         inter_threads=inter_threads or default_workers(),
-        intra_threads=intra_threads,
-        max_batch_tokens=batch_tokens,
+        intra_threads=defaults.intra_threads if intra_threads is None else intra_threads,
+        max_batch_tokens=batch_tokens or defaults.max_batch_tokens,
         chunk_tokens=chunk_tokens,
         max_decoding_length=max_length,
         pivot=pivot,
     )
     enforcement = strategy(glossary)
     terms = load_project_glossary(project) if glossary != "off" else None
+    engines = TunedEngines(settings, [name for name, value in flags.items() if value is not None])
     with (
         TranslationMemory(memory or project.memory) as tm,
         progress_bar("Translating", not json) as update,
@@ -139,13 +153,20 @@ def translate_command(
             documents,
             store,
             tm,
-            engines=engine_factory(settings),
+            engines=engines,
             progress=update,
             glossary=terms,
             enforcement=enforcement,
         )
     if json:
-        print_json({**asdict(summary), "prepared": prepare.prepared, "prepared_reused": prepare.reused})
+        print_json(
+            {
+                **asdict(summary),
+                "prepared": prepare.prepared,
+                "prepared_reused": prepare.reused,
+                "engine": {pair: resolved.to_json() for pair, resolved in engines.used.items()},
+            }
+        )
     else:
         typer.echo(
             f"{summary.articles} articles, {summary.segments} segments: {summary.decoded} translated by the model"

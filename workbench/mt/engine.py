@@ -6,11 +6,15 @@ the whole corpus's pending sentences by length and decodes them in large token-b
 `translate_batch` calls, one translator loaded once. Every batch is handed back as soon as
 it is decoded, as (input index, translation) pairs, so a caller can commit it at once,
 show progress and cancel: a run killed at any instant loses only the batches in flight.
+
+A draft (beam 1, greedy search) carries `+draft` in its model id, so that the memory and
+the translate stage never take a draft for the beam-search output of the same model.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,6 +52,11 @@ class EngineSettings:
     length_penalty: float = 0.2  # argostranslate's value
     pivot: str | None = None  # e.g. "en": fr→de as fr→en→de, only when asked
 
+    @property
+    def draft(self) -> bool:
+        """Greedy search: much faster, visibly worse; never mistaken for beam-search output."""
+        return self.beam_size == 1
+
 
 Finished = list[tuple[int, Translation]]  # (index into the input, its translation)
 
@@ -77,7 +86,7 @@ class ArgosEngine:
         self.model = model
         self.settings = settings
         self.source, self.target = model.from_code, model.to_code
-        self.model_id = model.identity()
+        self.model_id = model.identity() + ("+draft" if settings.draft else "")
         package = Package(model.path)
         tokenizer = getattr(package, "tokenizer", None)
         if tokenizer is None:
@@ -133,24 +142,40 @@ class ArgosEngine:
         # Sorting the whole corpus by length keeps padding low in every batch; chunks of
         # sorted input bound how long a cancel waits.
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        in_flight: deque[tuple[list[int], list[Any]]] = deque()
         for chunk in _chunks(order, encoded, self.settings.chunk_tokens):
-            batch = [encoded[i] for i in chunk]
-            prefix = [[self.model.target_prefix]] * len(batch) if self.model.target_prefix else None
-            pending = self.translator.translate_batch(
-                batch, target_prefix=prefix, asynchronous=True, **self._options()
-            )
-            # Whatever is finished goes back before waiting for the next result, so every
-            # decoded batch can be committed while the workers go on.
-            finished: Finished = []
-            for i, result in zip(chunk, pending, strict=True):
-                if finished and not result.done():
-                    yield finished
-                    finished = []
-                output = result.result()
-                score = output.scores[0] if output.scores else None
-                finished.append((i, Translation(self._decode(output.hypotheses[0]), score)))
-            if finished:
+            # Within a call CTranslate2 decodes the longest sentences first: collecting in
+            # that order hands every batch back as soon as it is done, not when the chunk is.
+            chunk.reverse()
+            # The next chunk is queued before the previous one is drained: a worker that
+            # finishes the last batch of a chunk starts on the next at once instead of idling
+            # until the slowest batch of the chunk is done.
+            in_flight.append((chunk, self._submit([encoded[i] for i in chunk])))
+            if len(in_flight) > 1:
+                yield from self._collect(*in_flight.popleft())
+        while in_flight:
+            yield from self._collect(*in_flight.popleft())
+
+    def _submit(self, batch: list[list[str]]) -> list[Any]:
+        prefix = [[self.model.target_prefix]] * len(batch) if self.model.target_prefix else None
+        results: list[Any] = self.translator.translate_batch(
+            batch, target_prefix=prefix, asynchronous=True, **self._options()
+        )
+        return results
+
+    def _collect(self, chunk: list[int], pending: list[Any]) -> Iterator[Finished]:
+        # Whatever is finished goes back before waiting for the next result, so every
+        # decoded batch can be committed while the workers go on.
+        finished: Finished = []
+        for i, result in zip(chunk, pending, strict=True):
+            if finished and not result.done():
                 yield finished
+                finished = []
+            output = result.result()
+            score = output.scores[0] if output.scores else None
+            finished.append((i, Translation(self._decode(output.hypotheses[0]), score)))
+        if finished:
+            yield finished
 
 
 def _chunks(order: list[int], encoded: list[list[str]], budget: int) -> Iterator[list[int]]:
