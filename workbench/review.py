@@ -43,7 +43,7 @@ from workbench.pipeline import (
 from workbench.prepare import Preparer, source_label, sync
 from workbench.project import Project
 from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, file_name, merge, now
-from workbench.translate import EngineFactory, Progress, TranslateSummary, engine_factory, translate_documents
+from workbench.translate import EngineFactory, Progress, TranslateSummary, translate_documents
 
 INDEX_VERSION = 2
 
