@@ -80,7 +80,13 @@ def test_import_of_a_csv_merges_into_the_curated_people_file(project: Path) -> N
 
 def test_import_replace_replaces_the_file(project: Path) -> None:
     (project / "people.csv").write_text(PEOPLE_CSV, encoding="utf-8")
-    result = run_cli("glossary", "import", "people.csv", "--replace", cwd=project)
+    before = snapshot(project)
+    guessed = run_cli("glossary", "import", "people.csv", "--replace", cwd=project)
+    assert guessed.returncode == 1 and b"--replace needs --into FILE" in guessed.stderr
+    assert snapshot(project) == before  # the file to overwrite is never guessed
+    result = run_cli(
+        "glossary", "import", "people.csv", "--replace", "--into", "glossaries/people.toml", cwd=project
+    )
     assert result.returncode == 0, result.stderr
     people = project / "glossaries" / "people.toml"
     assert people.read_text(encoding="utf-8").startswith("# Imported from people.csv.\n\n[[entity]]\n")
@@ -215,3 +221,29 @@ def test_add_merges_the_same_entity_and_refuses_anothers_form(project: Path) -> 
     assert new.returncode == 0, new.stderr
     added = (project / "glossaries" / "added.toml").read_text(encoding="utf-8")
     assert tomllib.loads(added)["entity"][0]["note"] == note
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("glossaries/README.md", "is not a .toml glossary file"),
+        ("/tmp/outside-the-project.toml", "entries there would never be used"),
+    ],
+)
+def test_add_only_writes_glossaries_that_are_loaded(project: Path, target: str, message: str) -> None:
+    before = snapshot(project)
+    result = run_cli(
+        "glossary",
+        "add",
+        "--en",
+        "Xavier Niel",
+        "--type",
+        "person",
+        "--fr",
+        "Xavier Niel",
+        "--file",
+        target,
+        cwd=project,
+    )
+    assert result.returncode == 1 and message in result.stderr.decode()
+    assert snapshot(project) == before

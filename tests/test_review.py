@@ -236,3 +236,12 @@ def test_an_unreadable_translation_file_is_reported_not_prepared_again(project: 
     assert ARTICLE not in review.documents
     assert all(p.stem != ARTICLE for p in review.unprepared_sources())
     assert path.read_text(encoding="utf-8") == '{"schema": 2, "article_id": 5}'
+
+
+def test_a_failing_memory_costs_the_memory_entry_not_the_confirmation(project: Project) -> None:
+    review = review_of(project)
+    base = review.document(ARTICLE).segments[8]
+    project.memory.write_bytes(b"not a database at all" * 100)
+    saved = write_change(project, "en", review.plan_confirm(ARTICLE, base, "Kept even so."))
+    assert saved.warning is not None and "not added to the translation memory" in saved.warning
+    assert (on_disk(project, 8).target, on_disk(project, 8).status) == ("Kept even so.", "reviewed")

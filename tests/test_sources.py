@@ -96,7 +96,7 @@ def test_closed_standard_input_is_one_sentence() -> None:
         timeout=60,
     )
     assert closed.returncode == 1
-    assert closed.stderr == b"workbench: standard input is closed; give a file, or pipe an article in.\n"
+    assert closed.stderr == b"workbench: standard input is closed; name a file, or pipe the input in.\n"
 
 
 def test_version() -> None:
@@ -122,7 +122,11 @@ def test_two_sources_with_one_article_id_in_one_run_are_refused(tmp_path: Path) 
     with pytest.raises(
         InputError, match=r"more/a.txt and seeds/a.txt have the same article id 'a'; rename one"
     ):
-        sync(Store(project), Preparer(None), read_sources([project.root / "seeds/a.txt", project.root / "more/a.txt"]))
+        sync(
+            Store(project),
+            Preparer(None),
+            read_sources([project.root / "seeds/a.txt", project.root / "more/a.txt"]),
+        )
     assert not project.translations.exists() or len(list(project.translations.iterdir())) <= 1
 
 
@@ -148,7 +152,9 @@ def test_a_moved_source_keeps_its_translations(tmp_path: Path) -> None:
     translate_project(project, FakeEngine("fr"), sources=[project.root / "seeds" / "a.txt"])
     (project.root / "archive").mkdir()
     (project.root / "seeds" / "a.txt").rename(project.root / "archive" / "a.txt")
-    [document] = sync(Store(project), Preparer(project.prepared), read_sources([project.root / "archive" / "a.txt"]))
+    [document] = sync(
+        Store(project), Preparer(project.prepared), read_sources([project.root / "archive" / "a.txt"])
+    )
     assert document.source_path == "archive/a.txt"
     assert all(s.status == "machine" for s in document.segments)
 
@@ -169,3 +175,36 @@ def test_another_target_language_is_a_file_of_its_own(tmp_path: Path) -> None:
     exported = run_cli("export", "-f", "jsonl", "--status", "reviewed", cwd=project.root)
     rows = [json.loads(line) for line in exported.stdout.splitlines()]
     assert [(r["target_language"], r["target"]) for r in rows] == [("en", "Reviewed title.")]
+
+
+@pytest.mark.parametrize("target", ["x/../../../outside", "../evil", "", "EN", "en.json", "d\udcffe"])
+def test_the_target_language_must_be_a_language_code(tmp_path: Path, target: str) -> None:
+    project = project_with(tmp_path, {"seeds/a.txt": seed("001")})
+    result = run_cli("translate", "--to", target, cwd=project.root)
+    assert result.returncode == 1 and b"is not a language code" in result.stderr
+    assert not project.translations.exists() and not (tmp_path / "outside.json").exists()
+
+
+def test_names_with_a_hash_are_plain_files(tmp_path: Path) -> None:
+    project = project_with(tmp_path, {"seeds/a#b.txt": seed("001")})
+    summary = translate_project(project, FakeEngine("fr"))
+    assert summary.articles == 1 and Store(project).read("a#b").source_path == "seeds/a#b.txt"
+
+
+def test_a_linked_seeds_folder_is_the_same_source(tmp_path: Path) -> None:
+    project = project_with(tmp_path, {"seeds/a.txt": seed("001")})
+    translate_project(project, FakeEngine("fr"))
+    real = tmp_path / "elsewhere"
+    (project.root / "seeds").rename(real)
+    (project.root / "seeds").symlink_to(real)
+    again = translate_project(project, FakeEngine("fr"))
+    assert again.articles == 1 and again.decoded == 0
+    assert Store(project).read("a").source_path == "seeds/a.txt"
+
+
+def test_a_file_not_named_in_utf8_is_one_sentence(tmp_path: Path) -> None:
+    project = project_with(tmp_path, {"seeds/a.txt": seed("001")})
+    shutil.copy(seed("002"), os.fsencode(project.seeds) + b"/bad\xff.txt")
+    result = run_cli("translate", cwd=project.root)
+    assert result.returncode == 1 and b"the name is not valid UTF-8; rename the file" in result.stderr
+    assert b"Traceback" not in result.stderr

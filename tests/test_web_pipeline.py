@@ -17,6 +17,7 @@ from workbench.pipeline import article_from_source, load_article, read_sources, 
 def load_articles(names):
     return [article_from_source(source) for source in read_sources(names)]
 
+
 PAGES = Path(__file__).parent / "data" / "web"
 
 
@@ -68,7 +69,9 @@ def test_folder_mixes_text_html_and_warc(tmp_path: Path) -> None:
     articles = list(load_articles([tmp_path]))
     assert [a.source for a in articles[:2]] == [str(tmp_path / "a.txt"), str(tmp_path / "b.htm")]
     assert len(articles) == 2 + 7
-    assert articles[1].title == "Росатом переведёт предприятия на отечественные системы управления производством"
+    assert (
+        articles[1].title == "Росатом переведёт предприятия на отечественные системы управления производством"
+    )
     assert articles[1].encoding == "koi8-r"
     # one source per record, named so that it can be opened again
     sources = [s.name for s in read_sources([tmp_path])]
@@ -164,3 +167,36 @@ def test_translate_and_review_a_folder_of_pages_and_a_crawl(tmp_path: Path) -> N
         assert f'<note category="url">{record.url}</note>'.encode() in xliff
     tmx = render(rows, "tmx")
     assert errors(tmx, TMX) == [] and f"url: {record.url}".encode() in tmx
+
+
+def test_a_crawl_without_html_pages_is_one_sentence(tmp_path: Path) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "images.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        from io import BytesIO
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                "http://example.org/a.png", "response", payload=BytesIO(b"\x89PNG"), http_headers=headers
+            )
+        )
+    result = run_cli("clean", str(path))
+    assert result.returncode == 1 and b"holds no HTML pages" in result.stderr
+
+
+def test_the_same_page_in_two_crawls_is_one_article(tmp_path: Path) -> None:
+    from fakes import FakeEngine, translate_project
+
+    from workbench.project import Project
+
+    project = Project(tmp_path / "project")
+    project.seeds.mkdir(parents=True)
+    crawl(project.seeds / "monday.warc.gz")
+    shutil.copy(project.seeds / "monday.warc.gz", project.seeds / "tuesday.warc.gz")
+    summary = translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
+    assert summary.articles == 7  # not 14, and not refused

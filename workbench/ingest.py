@@ -131,11 +131,11 @@ def _read_limited(
 def _read_stdin(limit: int) -> bytes:
     stream = sys.stdin.buffer if sys.stdin is not None else None
     if stream is None:
-        raise InputError("standard input is closed; give a file, or pipe an article in.")
+        raise InputError("standard input is closed; name a file, or pipe the input in.")
     try:
         return _read_limited(stream.read, "standard input", limit)
     except (OSError, ValueError):  # fd 0 closed (`<&-`), or a stream closed under us
-        raise InputError("standard input is closed; give a file, or pipe an article in.") from None
+        raise InputError("standard input is closed; name a file, or pipe the input in.") from None
 
 
 def read_source(

@@ -15,7 +15,7 @@ from workbench.ingest import MAX_BYTES, TooBig, file_kind, ingest_bytes, read_so
 from workbench.model import Article, Block, BlockKind, Removal
 from workbench.segment import IdMaker, segment_block
 from workbench.web.html import MAX_HTML_BYTES, extract_html
-from workbench.web.warc import is_warc, warc_pages
+from workbench.web.warc import WarcSkip, is_warc, warc_pages
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 WEB_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -75,7 +75,8 @@ def _stdin_source() -> Source:
 
 def _warc_sources(path: Path) -> Iterator[Source]:
     seen: set[str] = set()
-    for page in warc_pages(path):
+    skipped: list[WarcSkip] = []
+    for page in warc_pages(path, skipped):
         if page.article_id in seen:  # the same page captured again, unchanged
             continue
         seen.add(page.article_id)
@@ -88,24 +89,35 @@ def _warc_sources(path: Path) -> Iterator[Source]:
             charset=page.charset,
             identity=page.article_id,
         )
+    if not seen:
+        why = f" ({len(skipped)} skipped: {skipped[0].reason})" if skipped else ""
+        raise InputError(f"{path} holds no HTML pages{why}.")
 
 
 def split_record(name: str | Path) -> tuple[Path, str | None]:
-    """FILE#RECORD-ID → (FILE, RECORD-ID) for a WARC record; (path, None) otherwise."""
-    path, _, record = str(name).partition("#")
-    if record and is_warc(Path(path)):
-        return Path(path), record
-    return Path(name), None
+    """FILE#RECORD-ID → (FILE, RECORD-ID) for a record of an existing WARC file; (path, None)
+    otherwise, so a file with "#" in its name is just a file."""
+    text = str(name)
+    if Path(text).exists():
+        return Path(text), None
+    path, _, record = text.rpartition("#")
+    while path:
+        if is_warc(Path(path)) and Path(path).is_file():
+            return Path(path), record
+        path, _, head = path.rpartition("#")
+        record = f"{head}#{record}"
+    return Path(text), None
 
 
-def open_source(name: str | Path) -> Source:
-    """The source a document names: a file, "-", or one record of a WARC file."""
+def open_source(name: str | Path, identity: str | None = None) -> Source:
+    """The source a document names: a file, "-", or one record of a WARC file (the one with
+    that article `identity`, when a crawler gave two records one id)."""
     if str(name) == "-":
         return _stdin_source()
     path, record = split_record(name)
     if record is not None:
         for source in _warc_sources(path):
-            if source.name.endswith("#" + record):
+            if source.name.endswith("#" + record) and identity in (None, source.identity):
                 return source
         raise InputError(f"{path} has no HTML record {record}.")
     if is_warc(path):
@@ -120,7 +132,7 @@ def read_sources(
     source per HTML record, each file read once), standard input."""
     for name in expand_sources(names, skipped):
         path = Path(name)
-        if str(name) != "-" and "#" not in str(name) and is_warc(path):
+        if str(name) != "-" and is_warc(path) and path.is_file():
             yield from _warc_sources(path)
         else:
             yield open_source(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -118,10 +119,12 @@ def source_label(name: str | Path, root: Path) -> str:
     if str(name) == "-":
         return "-"
     path, record = split_record(name)
+    # absolute without resolving links: seeds/ may be a link, and a linked file keeps its name
+    absolute = Path(os.path.abspath(path))
     try:
-        label = str(path.resolve().relative_to(root))
-    except (ValueError, OSError):
-        label = str(path.resolve())
+        label = str(absolute.relative_to(root))
+    except ValueError:
+        label = str(absolute)
     return f"{label}#{record}" if record else label
 
 
@@ -142,8 +145,17 @@ def sync(
     documents = []
     for n, source in enumerate(sources, 1):
         label = source_label(source.name, root)
+        try:
+            label.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"{label.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')}: the name is not"
+                " valid UTF-8; rename the file."
+            ) from None
         source = replace(source, name=label)
         identity = source.id
+        if identity in seen and source.identity is not None:
+            continue  # the same page (same URL, same content) in another crawl: one article
         if identity in seen:
             raise InputError(f"{label} and {seen[identity]} have the same article id {identity!r}; rename one.")
         seen[identity] = label

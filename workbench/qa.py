@@ -15,7 +15,7 @@ import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -67,6 +67,7 @@ class Finding:
     segment: str
     check: str
     message: str
+    target: str = ""  # the translation's target language: one article may have several
 
 
 def _dates(text: str) -> tuple[list[str], str]:
@@ -172,5 +173,8 @@ def check_documents(documents: Iterable[Document], glossary: Glossary | None = N
         if glossary is not None and len(glossary):
             matcher = matcher_for(glossary, document.source_language)
         for segment in document.segments:
-            findings += check_segment(document.article_id, segment, matcher)
+            findings += [
+                replace(f, target=document.target_language)
+                for f in check_segment(document.article_id, segment, matcher)
+            ]
     return findings

@@ -250,6 +250,7 @@ class Saved:
     before: SegmentRecord
     after: SegmentRecord
     document: Document
+    warning: str | None = None  # saved, but something beside the save failed
 
 
 # -- the work: plain functions with their own handles, safe in any thread -------------------
@@ -298,16 +299,21 @@ def write_change(project: Project, target: str, change: Change) -> Saved:
     document, _ = store.update(change.article_id, apply)
     assert document is not None
     after = result["after"]
+    warning = None
     if after.status == "reviewed" and after.target.strip():
-        with TranslationMemory(project.memory) as memory:
-            memory.add_human(
-                document.source_language or "",
-                target,
-                after.source,
-                after.target,
-                note=f"{change.article_id}/{after.id}",
-            )
-    return Saved(change, result["before"], after, document)
+        # the confirmation is saved: a memory that fails now costs the memory entry, not the work
+        try:
+            with TranslationMemory(project.memory) as memory:
+                memory.add_human(
+                    document.source_language or "",
+                    target,
+                    after.source,
+                    after.target,
+                    note=f"{change.article_id}/{after.id}",
+                )
+        except WorkbenchError as exc:
+            warning = f"saved, but not added to the translation memory: {exc}"
+    return Saved(change, result["before"], after, document, warning)
 
 
 def compute_retranslation(
@@ -362,7 +368,8 @@ def write_restore(project: Project, target: str, article_id: str, line: int) -> 
         if article is None:
             path, record = split_record(current.source_path)
             path = path if path.is_absolute() else project.root / path
-            prepared = preparer.prepare(open_source(f"{path}#{record}" if record else path))
+            name = f"{path}#{record}" if record else path
+            prepared = preparer.prepare(open_source(name, identity=current.article_id))
             article, key = prepared.article, prepared.key
         article = replace(article, id=current.article_id, source=current.source_path)
         restored = sorted({*current.restored, line})

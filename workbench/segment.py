@@ -28,6 +28,7 @@ GAP = regex.compile(r"\s+")
 LAST_TOKEN = regex.compile(r"\S+$")
 INITIAL = regex.compile(r"\p{Lu}")
 LANGUAGES = ("fr", "ru", "en")
+WINDOW = 256  # characters either side of a gap that decide whether a sentence ends there
 
 
 @cache
@@ -80,7 +81,10 @@ def split_sentences(text: str, language: str | None = None) -> Iterator[tuple[in
     """Yield (start, end) character spans of the sentences in `text`."""
     start = 0
     for gap in GAP.finditer(text):
-        if _ends_sentence(text[start : gap.start()], text[gap.end() :], language):
+        # Only the last word before a gap and the first after it decide; bounded windows keep
+        # a long paragraph linear (a whole-text slice per gap made it quadratic).
+        left = text[max(start, gap.start() - WINDOW) : gap.start()]
+        if _ends_sentence(left, text[gap.end() : gap.end() + WINDOW], language):
             yield start, gap.start()
             start = gap.end()
     end = len(text.rstrip())

@@ -172,7 +172,8 @@ def translate_documents(
     for language, group in by_language.items():
         if language is None:
             summary.missing.append(
-                f"?-{target} (language not recognised: {', '.join(d.article_id for d in group)})"
+                f"the language of {', '.join(d.article_id for d in group)} is not recognised"
+                " (too little text, or not a language Workbench knows); prepared but not translated"
             )
             continue
         records = [(d.article_id, r) for d in group for r in d.segments]

@@ -116,11 +116,35 @@ def _environment_error(exc: BaseException) -> str:
     return f"a database operation failed ({exc})."
 
 
+def _usage_error(exc: Exception) -> NoReturn:
+    """Click's usage errors (an unknown option, a bad value, a missing argument) as one
+    sentence with the way to help; a command group given nothing prints its help."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    if isinstance(exc, NoArgsIsHelpError):
+        exc.show()
+        sys.exit(2)
+    assert isinstance(exc, UsageError)
+    context = exc.ctx.command_path if exc.ctx is not None else "workbench"
+    message = exc.format_message().rstrip(".").replace("\n", " ")
+    print(f"workbench: {message}; see `{context} --help`.", file=sys.stderr)
+    sys.exit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-facing failure becomes one sentence and a non-zero exit."""
+    from typer._click.exceptions import UsageError
+
+    # a closed stdout or stderr (`>&-`) is written to nowhere, not a crash
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     _register(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv)
+        code = app(args=argv, standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except UsageError as exc:
+        _usage_error(exc)
     except WorkbenchError as exc:
         print(f"workbench: {exc.message}", file=sys.stderr)
         sys.exit(1)

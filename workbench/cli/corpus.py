@@ -102,16 +102,18 @@ def export_command(
 def _rows(project: Project, status: str, lang: str | None, strict: bool) -> list[Row]:
     rows = select(_documents(project), status, lang)
     if strict:
+        documents = {(r.article, r.target_language): r.document for r in rows}
         failing = {
-            (f.article, f.segment)
-            for f in check_documents([r.document for r in rows], load_project_glossary(project))
+            (f.article, f.target, f.segment)
+            for f in check_documents(documents.values(), load_project_glossary(project))
         }
-        failing = {key for key in failing if any((r.article, r.segment.id) == key for r in rows)}
-        for article, segment in sorted(failing):
+        keys = {(r.article, r.target_language, r.segment.id) for r in rows}
+        for article, target, segment in sorted(failing & keys):
             print(
-                f"workbench: left out {article} {segment}: it fails QA (see `workbench qa`).", file=sys.stderr
+                f"workbench: left out {article} {segment} (→{target}): it fails QA (see `workbench qa`).",
+                file=sys.stderr,
             )
-        rows = [r for r in rows if (r.article, r.segment.id) not in failing]
+        rows = [r for r in rows if (r.article, r.target_language, r.segment.id) not in failing]
     if not rows:
         hint = "; try --status all" if status != "all" else ""
         raise InputError(f"no segments with status {status} or better to export{hint}.")
@@ -132,18 +134,20 @@ def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None
     source, length outliers, unbalanced quotes and brackets, glossary violations. Exits 1 on findings."""
     project = Project.here()
     rows = select(_documents(project), status, lang)
-    documents = {r.article: r.document for r in rows}
-    wanted = {(r.article, r.segment.id) for r in rows}
+    documents = {(r.article, r.target_language): r.document for r in rows}  # one per target language
+    wanted = {(r.article, r.target_language, r.segment.id) for r in rows}
     findings = [
         f
         for f in check_documents(documents.values(), load_project_glossary(project))
-        if (f.article, f.segment) in wanted
+        if (f.article, f.target, f.segment) in wanted
     ]
+    several = len({target for _, target in documents}) > 1
     if json:
         print_json([vars(f) for f in findings])
     else:
         for f in findings:
-            typer.echo(f"{f.article} {f.segment} {f.check:<12} {f.message}")
+            where = f"{f.article} {f.segment}" + (f" →{f.target}" if several else "")
+            typer.echo(f"{where} {f.check:<12} {f.message}")
         typer.echo(f"{len(findings)} findings in {len(wanted)} segments.")
     if findings:
         raise typer.Exit(1)
@@ -202,6 +206,7 @@ def report_command(json: Json = False) -> None:
 
 
 tm = typer.Typer(help="The translation memory.", no_args_is_help=True)
+TMX_LIMIT = 512 * 1024 * 1024  # a large memory is some hundred MB; this bounds memory use
 
 
 @tm.command("import")
@@ -211,14 +216,11 @@ def tm_import(
 ) -> None:
     """Load a TMX file into the translation memory as human translations (they outrank MT)."""
     project = Project.here()
-    if str(file) == "-":
-        name, data = "standard input", sys.stdin.buffer.read()
-    else:
-        name = file.name
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{file}: cannot be read ({exc.strerror}).") from None
+    from workbench.ingest import read_source
+
+    name = "standard input" if str(file) == "-" else file.name
+    # as articles are read: a closed stdin, a pipe nobody writes to or a device is one sentence
+    data = read_source(file, TMX_LIMIT, what="a TMX file", plural="translation memories")
     pairs = read_tmx(data, name)
     if not pairs:
         raise InputError(f"{name} holds no translation units.")

@@ -163,6 +163,8 @@ def add_command(
         entry = entry_from_table(table, "command line")
     except ValueError as exc:
         raise InputError(f"cannot add this entry: {exc}.") from None
+    if file is not None:
+        _check_glossary_file(file, project)
     plan = edit.add(project.glossaries, entry, file, locks=project.locks).plan
     if plan.updated:
         change = plan.updated[0]
@@ -194,6 +196,21 @@ def _format(name: str, fmt: str | None, verb: str) -> str:
     if suffix not in FORMATS:
         raise InputError(f"{Path(name).name}: {verb} handles .tbx, .csv or .tsv files (or give --format).")
     return suffix
+
+
+def _check_glossary_file(file: Path, project: Project) -> None:
+    """A file `glossary add` may write: TOML in the project's glossaries/, where it is loaded."""
+    if file.suffix.lower() != ".toml":
+        raise InputError(f"{file} is not a .toml glossary file.")
+    try:
+        file.resolve().relative_to(project.glossaries.resolve())
+    except ValueError:
+        raise InputError(f"{file} is outside {project.glossaries}; entries there would never be used.") from None
+    if file.exists():
+        from workbench.glossary.entries import load
+
+        if load([file]).issues and not list(load([file])):
+            raise InputError(f"{file} is not a glossary Workbench can read; fix it or name another file.")
 
 
 def _read(source: str) -> bytes:
@@ -331,6 +348,9 @@ def import_command(
         raise InputError(
             "--replace writes the file as imported; it does not go with --skip-conflicts or --dry-run."
         )
+    if replace and into is None:
+        # the file to overwrite is named, never guessed from the import's file name
+        raise InputError("--replace needs --into FILE: the glossary file to overwrite with the import.")
     kind = _format(source, fmt, "import")
     project = Project.here()
     name = "standard input" if source == "-" else Path(source).name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -24,6 +25,8 @@ from workbench.prepare import Preparer, sync
 from workbench.project import Project
 from workbench.store import Store
 from workbench.translate import translate_documents
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 
 
 def warn(message: str) -> None:
@@ -123,6 +126,8 @@ def translate_command(
     """
     if draft and beam not in (None, 1):
         raise InputError("--draft decodes with beam 1; leave out --beam or --draft.")
+    if not LANGUAGE_CODE.fullmatch(to):
+        raise InputError(f"--to {to!r} is not a language code (en, fr, de, pt-BR…).")
     project = Project.here()
     store = Store(project, to)
     prepare = preparer(project)

@@ -87,7 +87,10 @@ class ArgosEngine:
         self.settings = settings
         self.source, self.target = model.from_code, model.to_code
         self.model_id = model.identity() + ("+draft" if settings.draft else "")
-        package = Package(model.path)
+        try:
+            package = Package(model.path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise WorkbenchError(f"the {model.pair} package at {model.path} cannot be read ({exc}).") from None
         tokenizer = getattr(package, "tokenizer", None)
         if tokenizer is None:
             raise WorkbenchError(f"the {model.pair} package at {model.path} has no tokenizer.")
@@ -138,6 +141,16 @@ class ArgosEngine:
         return text.strip()
 
     def translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
+        try:
+            yield from self._translate(sentences)
+        except (RuntimeError, OSError, ValueError) as exc:
+            # the package changed under the run (removed, replaced, damaged)
+            raise WorkbenchError(
+                f"the {self.model.pair} model at {self.model.path} failed while translating ({exc}); "
+                "what was finished is kept: check `workbench models list` and run again."
+            ) from None
+
+    def _translate(self, sentences: Sequence[str]) -> Iterator[Finished]:
         encoded = [self.tokenizer.encode(s) for s in sentences]
         # Sorting the whole corpus by length keeps padding low in every batch; chunks of
         # sorted input bound how long a cancel waits.

@@ -92,6 +92,8 @@ class TranslationMemory:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # created here so that it gets the mode the umask gives (SQLite would make it 0644)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666))
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -106,7 +108,10 @@ class TranslationMemory:
                 raise WorkbenchError(
                     f"cannot open the translation memory {path}: its folder is not writable."
                 ) from None
-            raise WorkbenchError(f"cannot use the translation memory {path} ({exc}).") from None
+            raise WorkbenchError(
+                f"cannot use the translation memory {path} ({exc}); it holds human translations, so it is"
+                " never replaced by itself: move it aside to start a new one."
+            ) from None
         except OSError as exc:
             raise WorkbenchError(f"cannot open the translation memory {path}: {exc.strerror or exc}.") from None
         self._fuzzy_cache: dict[

@@ -580,6 +580,20 @@ def _make_stage(stage: Path, marked: bool) -> tuple[Path, FileLock]:
 # -- installing -------------------------------------------------------------------------
 
 
+def _regular_file(path: Path, name: str) -> None:
+    """A pipe could block for ever and a device never end: only regular files are archives."""
+    from workbench.ingest import file_kind
+
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except FileNotFoundError:
+        raise PackageError(f"{name}: no such file.") from None
+    except OSError as exc:
+        raise PackageError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
+    if kind is not None:
+        raise PackageError(f"{name} is {kind}, not a model archive; `workbench models install -` reads a stream.")
+
+
 def install_archive(
     path: Path,
     progress: Progress | None = None,
@@ -592,6 +606,7 @@ def install_archive(
     A file named as argospm names packages (translate-fr_en-1_9.argosmodel) must hold that
     pair, as an index entry must: the name is what the user chose to install."""
     name = label or path.name
+    _regular_file(path, name)
     archive = check_archive(path, label)
     if expect is None and label is None:
         with contextlib.suppress(PackageError):

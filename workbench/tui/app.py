@@ -368,6 +368,8 @@ class WorkbenchApp(App[None]):
         self.review.apply_saved(message.saved)
         self._reoverlay(change.article_id)
         self.refresh_article(change.article_id)
+        if message.saved.warning:
+            self.notify(message.saved.warning, severity="warning", timeout=10)
         self._after_saves()
 
     def on_save_conflict(self, message: SaveConflict) -> None:

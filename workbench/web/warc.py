@@ -101,6 +101,9 @@ def warc_pages(path: Path, skipped: list[WarcSkip] | None = None) -> Iterator[Wa
             raise InputError(f"{path} is not a readable WARC file ({str(exc).strip().rstrip('.')}).") from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise InputError(f"{path} is a damaged WARC file ({exc}).") from None
+        except (AttributeError, KeyError, TypeError, IndexError) as exc:
+            # warcio trips over records missing required headers (WARC-Target-URI, lengths)
+            raise InputError(f"{path} holds a malformed WARC record ({type(exc).__name__}: {exc}).") from None
         except _Truncated as exc:
             raise InputError(f"{path} is cut short: the record of {exc} is incomplete.") from None
 
