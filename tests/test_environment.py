@@ -60,7 +60,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     ("command", "fragment"),
     [
-        ("translate", "its folder is not writable"),
+        ("translate", "translation memory"),
         ("glossary add --en Xavier --type person --fr Xavier", "Read-only file system"),
         ("export -f jsonl --status all -o out.jsonl", "Read-only file system"),
     ],

@@ -8,6 +8,7 @@ same model, so that upgrading a model re-translates.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -93,7 +94,9 @@ class TranslationMemory:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # created here so that it gets the mode the umask gives (SQLite would make it 0644)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666))
+            if not path.exists():
+                with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
