@@ -109,15 +109,12 @@ def write_set(files: Mapping[Path, bytes]) -> None:
             staged.append((_stage(path, data), path))
         for tmp, path in staged:
             os.replace(tmp, path)
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        if isinstance(exc, WriteError):
+            raise
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}; the previous version is intact.") from None
-    except WriteError:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
     for folder in {path.parent for path in files}:
         _sync_folder(folder)

@@ -271,3 +271,11 @@ def restore(article: Article, line: int) -> Article:
         rebuilt.append(replace(block, kind=kind, segments=segments))
     remaining = tuple(r for r in article.removed if r is not removal)
     return replace(article, blocks=tuple(rebuilt), removed=remaining)
+
+
+def restore_lines(article: Article, lines: Iterable[int]) -> Article:
+    """The article with those of `lines` that it still has as removed put back."""
+    for line in lines:
+        if any(r.line == line and r.text for r in article.removed):
+            article = restore(article, line)
+    return article

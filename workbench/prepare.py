@@ -29,7 +29,7 @@ from workbench.clean import Ruleset, default_rules
 from workbench.errors import InputError
 from workbench.fileio import WriteError, atomic_write
 from workbench.model import Article
-from workbench.pipeline import Source, article_from_source, open_source, restore, split_record
+from workbench.pipeline import Source, article_from_source, restore_lines, split_record
 from workbench.store import Document, Store, merge
 
 # The modules whose code decides what an article becomes; their source is part of the key.
@@ -86,9 +86,6 @@ class Preparer:
         self.prepared += 1
         self._save(key, article)
         return Prepared(key, article)
-
-    def article(self, name: str | Path) -> Article:
-        return self.prepare(open_source(name)).article
 
     def cached(self, key: str) -> Article | None:
         """The article stored under `key`, if the cache still holds it."""
@@ -180,16 +177,19 @@ def save_article(
     def change(current: Document | None) -> Document | None:
         if owner is not None:
             _check_owner(current, *owner)
-        prepared = article
-        for line in current.restored if current else []:
-            if any(r.line == line and r.text for r in prepared.removed):
-                prepared = restore(prepared, line)
-        merged = merge(prepared, current, store.require_target(), key)
+        merged = rebuild(article, current, store.require_target(), key)
         return None if current is not None and current == merged else merged
 
     document, _ = store.update(article.id, change)
     assert document is not None
     return document
+
+
+def rebuild(article: Article, current: Document | None, target: str, key: str) -> Document:
+    """The document of the prepared `article`, with the lines `current` restored put back
+    and all earlier work carried over."""
+    restored = restore_lines(article, current.restored if current else ())
+    return merge(restored, current, target, key)
 
 
 def _check_owner(document: Document | None, label: str, root: Path) -> None:

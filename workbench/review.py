@@ -37,12 +37,11 @@ from workbench.pipeline import (
     expand_sources,
     open_source,
     read_sources,
-    restore,
     split_record,
 )
-from workbench.prepare import Preparer, source_label, sync
+from workbench.prepare import Preparer, rebuild, source_label, sync
 from workbench.project import Project
-from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, file_name, merge, now
+from workbench.store import Conflict, Document, SegmentRecord, Store, StoreError, file_name, now
 from workbench.translate import EngineFactory, Progress, TranslateSummary, translate_documents
 
 INDEX_VERSION = 2
@@ -372,13 +371,8 @@ def write_restore(project: Project, target: str, article_id: str, line: int) -> 
             prepared = preparer.prepare(open_source(name, identity=current.article_id))
             article, key = prepared.article, prepared.key
         article = replace(article, id=current.article_id, source=current.source_path)
-        restored = sorted({*current.restored, line})
-        for number in restored:
-            if any(r.line == number and r.text for r in article.removed):
-                article = restore(article, number)
-        document = merge(article, current, target, key)
-        document.restored = restored
-        return document
+        current.restored = sorted({*current.restored, line})
+        return rebuild(article, current, target, key)
 
     saved, _ = store.update(article_id, change)
     assert saved is not None

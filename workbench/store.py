@@ -14,10 +14,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 from filelock import FileLock, Timeout
@@ -95,9 +95,6 @@ class Document:
         for s in self.segments:
             counts[s.status] += 1
         return counts
-
-    def to_json(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, **asdict(self)}
 
     def to_bytes(self) -> bytes:
         body = msgspec.json.format(msgspec.json.encode(self), indent=1)

@@ -106,7 +106,6 @@ class _Terms:
 class _Run:
     def __init__(self, documents: Sequence[Document], store: Store) -> None:
         self.store = store
-        self.docs: dict[str, Document] = {d.article_id: d for d in documents}
         self.fills: dict[str, dict[str, SegmentRecord]] = {d.article_id: {} for d in documents}
         self.saved: set[str] = set()
         self.files_written = 0
@@ -122,20 +121,17 @@ class _Run:
         def change(current: Document | None) -> Document | None:
             if current is None:
                 return None  # removed meanwhile: nothing of ours to keep it for
-            result = copy.deepcopy(current)
-            for record in result.segments:
+            changed = False
+            for record in current.segments:  # just read under the lock: ours to change
                 fill = fills.get(record.id)
                 if fill is not None and record.source == fill.source and stale(record):
                     _fill(record, fill.target, fill.score, fill.model, fill.origin, fill.glossary)
-            return None if _same(current, result) else result
+                    changed = True
+            return current if changed else None
 
         _, written = self.store.update(article_id, change)
         self.files_written += written
         self.saved.add(article_id)
-
-
-def _same(a: Document, b: Document) -> bool:
-    return a.segments == b.segments
 
 
 def translate_documents(
