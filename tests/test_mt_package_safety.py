@@ -363,18 +363,18 @@ packages.install_archive(Path(sys.argv[1]))
 """
 
 
+def kill_mid_install(archive: Path) -> subprocess.CompletedProcess[bytes]:
+    """Install `archive` in a child that SIGKILLs itself once the stage is unpacked."""
+    env = {**os.environ, "PYTHONPATH": str(GUARD)}
+    return subprocess.run(
+        [sys.executable, "-c", KILL_MID_INSTALL, str(archive)], env=env, cwd=ROOT, timeout=60, check=False
+    )
+
+
 def test_an_install_killed_midway_leaves_the_packages_folder_listable(
     packages_dir: Path, argos_package: Path
 ) -> None:
-    env = {**os.environ, "PYTHONPATH": str(GUARD)}
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MID_INSTALL, str(argos_package)],
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert killed.returncode == -9
+    assert kill_mid_install(argos_package).returncode == -9
     assert list(packages_dir.iterdir()) == []
     assert len(staged(packages_dir)) == 1  # the dead install's stage, outside the packages folder
     listing = argos_lists(packages_dir)
@@ -858,15 +858,7 @@ def test_stages_inside_the_packages_folder_when_beside_it_cannot_be_written(
         install_archive(argos_package)
     assert seen == ["['None-None']"]  # the marked stage: listed as another type, never a failure
     assert sorted(p.name for p in packages_dir.iterdir()) == [TOP]
-    env = {**os.environ, "PYTHONPATH": str(GUARD)}
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MID_INSTALL, str(argos_package)],
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert killed.returncode == -9
+    assert kill_mid_install(argos_package).returncode == -9
     [left] = [p for p in packages_dir.iterdir() if p.name != TOP]
     assert left.name.startswith(".workbench-staging-")
     assert argos_lists(packages_dir).returncode == 0
