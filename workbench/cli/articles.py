@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from workbench.clean import Ruleset, default_rules, load_rules
-from workbench.cli.output import article_json, print_json
-from workbench.cli.translate import warn
+from workbench.cli.output import article_json, print_json, warn
 from workbench.model import Article
 from workbench.pipeline import article_from_source, read_sources
 

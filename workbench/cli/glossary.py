@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli.output import print_json
+from workbench.cli.output import print_json, warn
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
@@ -356,7 +356,7 @@ def import_command(
     name = "standard input" if source == "-" else Path(source).name
     imported = _parse(_read(source), name, kind)
     for issue in imported.issues:
-        print(f"workbench: {issue} (skipped)", file=sys.stderr)
+        warn(f"{issue} (skipped)")
     if not len(imported):
         raise InputError(f"{name} holds no usable entries.")
     stem = "imported" if source == "-" else glossary_entries.slug(Path(source).stem)

@@ -47,3 +47,8 @@ def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def warn(message: str) -> None:
+    """A warning in the CLI's voice: one line on standard error."""
+    print(f"workbench: {message}", file=sys.stderr)

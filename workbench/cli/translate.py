@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli.output import print_json
+from workbench.cli.output import print_json, warn
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.glossary.enforce import strategy
@@ -27,10 +26,6 @@ from workbench.store import Store
 from workbench.translate import translate_documents
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
-
-
-def warn(message: str) -> None:
-    print(f"workbench: {message}", file=sys.stderr)
 
 
 def project_sources(paths: list[str], project: Project) -> Iterator[Source]:
@@ -68,7 +63,7 @@ def load_project_glossary(project: Project) -> Glossary:
     """The project's glossaries; a bad entry is reported and skipped, not fatal."""
     glossary = load_folder(project.glossaries)
     for issue in glossary.issues:
-        print(f"workbench: {issue}", file=sys.stderr)
+        warn(str(issue))
     return glossary
 
 
@@ -180,7 +175,7 @@ def translate_command(
             f" {store.folder} in {summary.seconds:.1f} s."
         )
     for missing in summary.missing:
-        print(f"workbench: {missing}", file=sys.stderr)
+        warn(missing)
     if summary.missing:
         raise typer.Exit(1)
 
