@@ -129,13 +129,13 @@ def _read_limited(
 
 
 def _read_stdin(limit: int) -> bytes:
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
-        raise InputError("standard input is closed; name a file, or pipe the input in.")
+    closed = InputError("standard input is closed; name a file, or pipe the input in.")
+    if sys.stdin is None:
+        raise closed
     try:
-        return _read_limited(stream.read, "standard input", limit)
+        return _read_limited(sys.stdin.buffer.read, "standard input", limit)
     except (OSError, ValueError):  # fd 0 closed (`<&-`), or a stream closed under us
-        raise InputError("standard input is closed; name a file, or pipe the input in.") from None
+        raise closed from None
 
 
 def read_source(
@@ -160,26 +160,25 @@ def read_source(
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     try:
-        mode = os.fstat(fd).st_mode
-        kind = file_kind(mode)
-        if stat.S_ISFIFO(mode):
+        status = os.fstat(fd)
+        kind = file_kind(status.st_mode)
+        first = b""
+        if stat.S_ISFIFO(status.st_mode):
             try:
                 first = os.read(fd, 65536)
             except BlockingIOError:  # a writer holds it open: wait for what it writes
-                first = b""
+                pass
             else:
                 if not first:
                     raise InputError(f"{path} is a named pipe that nobody is writing to.")
-            os.set_blocking(fd, True)
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                return _read_limited(handle.read, str(path), limit, first, plural)
-        if kind is not None:
+        elif kind is not None:
             raise InputError(f"{path} is {kind}, not {what}.")
-        if os.fstat(fd).st_size > limit:
-            raise _too_big(str(path), os.fstat(fd).st_size, limit, plural)
+        elif status.st_size > limit:
+            raise _too_big(str(path), status.st_size, limit, plural)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return _read_limited(handle.read, str(path), limit, plural=plural)  # a file that grew meanwhile
+            # read within the limit even so: a pipe has no size, and a file may grow meanwhile
+            return _read_limited(handle.read, str(path), limit, first, plural)
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not {what}.") from None
     except OSError as exc:
