@@ -27,7 +27,9 @@ from workbench.fileio import atomic_write
 from workbench.model import Article, Removal
 from workbench.project import Project
 
-SCHEMA = 2
+SCHEMA = 3
+# schema 2 files read as schema 3 with empty histories; a newer schema is refused, never rewritten
+READABLE = frozenset({2, SCHEMA})
 Status = Literal["new", "machine", "edited", "reviewed"]
 STATUSES: tuple[Status, ...] = ("new", "machine", "edited", "reviewed")
 HUMAN_STATUSES = frozenset({"edited", "reviewed"})
@@ -48,6 +50,35 @@ class Conflict(StoreError):
 
 
 @dataclass
+class Version:
+    """One state a segment's translation was in: who or what made it, when, and by which change."""
+
+    target: str
+    status: Status
+    mt: str = ""
+    score: float | None = None
+    model: str = ""
+    origin: str = ""
+    author: str = ""  # the person who made this version; empty for machine output
+    time: str = ""
+    change: str = ""  # id of the review change that made it (empty for a translate run)
+    event: str = ""  # what made it: machine, edit, confirm, accept, undo, retranslate, conflict…
+
+    @property
+    def human(self) -> bool:
+        return self.status in HUMAN_STATUSES
+
+
+@dataclass
+class Draft:
+    """Text typed into the editor and not yet committed, kept across a lost terminal."""
+
+    text: str
+    author: str = ""
+    time: str = ""
+
+
+@dataclass
 class SegmentRecord:
     id: str
     block: int
@@ -62,10 +93,46 @@ class SegmentRecord:
     origin: str = ""  # engine, memory, memory-human, identity, human
     glossary: list[str] = field(default_factory=list)
     updated: str = ""
+    author: str = ""  # who made the current version; empty for machine output
+    change: str = ""  # id of the review change that made the current version
+    event: str = ""  # what made the current version (as Version.event)
+    history: list[Version] = field(default_factory=list)  # earlier versions, oldest first
+    # versions another session made against an older state: kept until someone chooses
+    conflicts: list[Version] = field(default_factory=list)
+    draft: Draft | None = None
 
     @property
     def human(self) -> bool:
         return self.status in HUMAN_STATUSES
+
+    def version(self) -> Version:
+        return Version(
+            self.target,
+            self.status,
+            self.mt,
+            self.score,
+            self.model,
+            self.origin,
+            self.author,
+            self.updated,
+            self.change,
+            self.event,
+        )
+
+    def knows(self, change_id: str) -> bool:
+        """Whether the change with this id already reached this segment (as its current
+        version, an earlier one, or a conflict kept for later)."""
+        return bool(change_id) and (
+            self.change == change_id
+            or any(v.change == change_id for v in self.history)
+            or any(v.change == change_id for v in self.conflicts)
+        )
+
+    def supersede(self) -> None:
+        """Keep the current version in the history before it is replaced (an untranslated
+        segment has nothing worth keeping)."""
+        if self.status != "new" or self.target:
+            self.history.append(self.version())
 
 
 @dataclass
@@ -129,8 +196,12 @@ def parse(data: bytes, where: str) -> Document:
         schema = raw["schema"]
     else:
         schema = int(head.group(1))
-    if schema != SCHEMA:
-        raise StoreError(f"{where} has schema {schema!r}; this Workbench reads schema {SCHEMA}.")
+    if schema not in READABLE:
+        newer = isinstance(schema, int) and schema > SCHEMA
+        raise StoreError(
+            f"{where} has schema {schema!r}; this Workbench reads schemas {min(READABLE)} to {SCHEMA}"
+            + ("; it was written by a newer Workbench and is left as it is." if newer else ".")
+        )
     try:
         document = msgspec.json.decode(data, type=Document, strict=True)
     except msgspec.ValidationError as exc:
@@ -166,6 +237,8 @@ class Store:
         self.project = project
         self.target = target
         self.folder = project.translations
+        # (mtime_ns, size) of the file as the last update left it, taken under its lock
+        self.stamp: tuple[int, int] | None = None
 
     def require_target(self) -> str:
         if self.target is None:
@@ -175,14 +248,21 @@ class Store:
     def path(self, article_id: str) -> Path:
         return self.folder / file_name(article_id, self.require_target())
 
-    def lock(self, article_id: str) -> FileLock:
+    def lock(self, article_id: str, timeout: float = LOCK_TIMEOUT) -> FileLock:
         try:
             self.project.locks.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
                 f"cannot create {self.project.locks}: {exc.strerror or exc}; the project folder must be writable."
             ) from None
-        return FileLock(self.project.locks / f"{self.path(article_id).stem}.lock", timeout=LOCK_TIMEOUT)
+        return FileLock(self.project.locks / f"{self.path(article_id).stem}.lock", timeout=timeout)
+
+    def _stamp(self, article_id: str) -> tuple[int, int] | None:
+        try:
+            stat = self.path(article_id).stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
 
     def read(self, article_id: str) -> Document | None:
         document = self.read_path(self.path(article_id))
@@ -215,7 +295,10 @@ class Store:
                 yield document
 
     def update(
-        self, article_id: str, change: Callable[[Document | None], Document | None]
+        self,
+        article_id: str,
+        change: Callable[[Document | None], Document | None],
+        timeout: float = LOCK_TIMEOUT,
     ) -> tuple[Document | None, bool]:
         """Apply `change` to the file as it is now, under the article's lock, and save.
 
@@ -223,11 +306,12 @@ class Store:
         whether it was written.
         """
         try:
-            with self.lock(article_id):
+            with self.lock(article_id, timeout):
                 current = self.read(article_id)
                 revision = current.revision if current else 0
                 result = change(current)
                 if result is None:
+                    self.stamp = self._stamp(article_id)
                     return current, False
                 if result.article_id != article_id or result.target_language != self.target:
                     raise StoreError(
@@ -237,6 +321,7 @@ class Store:
                 result.revision = revision + 1
                 result.updated = now()
                 atomic_write(self.path(article_id), result.to_bytes())
+                self.stamp = self._stamp(article_id)
                 return result, True
         except Timeout:
             raise StoreError(
@@ -270,6 +355,8 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
                     index=segment.index,
                     kind=kinds[segment.block],
                     glossary=list(before.glossary),
+                    history=list(before.history),
+                    conflicts=list(before.conflicts),
                 )
             )
         else:
@@ -283,7 +370,7 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
                 )
             )
     orphans = [replace(s) for s in old.orphans] if old else []
-    orphans += [s for s in previous.values() if s.human]
+    orphans += [s for s in previous.values() if s.human or s.conflicts or s.draft]
     return Document(
         article_id=article.id,
         source_path=article.source,

@@ -89,7 +89,7 @@ def _guarded(method: F) -> F:
 
 
 class TranslationMemory:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ class TranslationMemory:
             if not path.exists():
                 with contextlib.suppress(FileExistsError):  # another process made it meanwhile
                     os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(DDL)
@@ -117,6 +117,7 @@ class TranslationMemory:
             ) from None
         except OSError as exc:
             raise WorkbenchError(f"cannot open the translation memory {path}: {exc.strerror or exc}.") from None
+        self._data_version: int | None = None
         self._fuzzy_cache: dict[
             tuple[str, str], tuple[list[str], list[tuple[str, str, str, float | None]]]
         ] = {}
@@ -171,6 +172,19 @@ class TranslationMemory:
     @_guarded
     def add_human(self, source_lang: str, target_lang: str, source: str, target: str, note: str = "") -> None:
         self.add(source_lang, target_lang, HUMAN, [(source, target, None)], note)
+
+    @_guarded
+    def remove_human(self, source_lang: str, target_lang: str, source: str, target: str) -> int:
+        """Forget a human unit, only if it still holds `target` (an undone confirmation must
+        not take away a translation someone confirmed since)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            removed = self.db.execute(
+                "DELETE FROM units WHERE source_lang=? AND target_lang=? AND origin=? AND key=? AND target=?",
+                (source_lang, target_lang, HUMAN, unit_key(source), target),
+            ).rowcount
+        self._fuzzy_cache.pop((source_lang, target_lang), None)
+        return int(removed)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -227,6 +241,12 @@ class TranslationMemory:
     def _fuzzy_index(
         self, source_lang: str, target_lang: str, human_only: bool
     ) -> tuple[list[str], list[tuple[str, str, str, float | None]]]:
+        # data_version moves when another connection (another thread's or process's) commits:
+        # what was confirmed a second ago is matched, without re-reading an unchanged memory
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._fuzzy_cache.clear()
+            self._data_version = version
         cached = self._fuzzy_cache.get((source_lang, target_lang))
         if cached is None:
             rows = self.db.execute(
