@@ -20,7 +20,7 @@ from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_segment, numbers
 from workbench.report import summarise
-from workbench.review import Review
+from workbench.review.session import ReviewSession
 from workbench.store import SegmentRecord, Store
 
 GLOSSARY = load_folder(ROOT / "glossaries")
@@ -30,21 +30,22 @@ GLOSSARY = load_folder(ROOT / "glossaries")
 def project(tmp_path: Path) -> Project:
     """Seeds translated by the fake engine, then 3 segments reviewed and 2 edited."""
     project = make_project(tmp_path)
-    review = Review(project, engines=None)
-    review.load()
+    review = ReviewSession(project, engines=None, user="tester")
+    review.open()
     doc = review.document("002_ecbf9be8a91d2e4f")
     review.confirm(
-        "002_ecbf9be8a91d2e4f", doc.segments[0], "The arrest of Telegram's CEO proves it, the minister said"
+        "002_ecbf9be8a91d2e4f", doc.segments[0].id, "The arrest of Telegram's CEO proves it, the minister said"
     )
-    review.accept_mt("002_ecbf9be8a91d2e4f", review.document("002_ecbf9be8a91d2e4f").segments[1])
+    review.accept("002_ecbf9be8a91d2e4f", review.document("002_ecbf9be8a91d2e4f").segments[1].id)
     ru = review.document("004_946b22bb11cec535")
-    review.confirm("004_946b22bb11cec535", ru.segments[0], "French state bodies drop Zoom and Teams")
+    review.confirm("004_946b22bb11cec535", ru.segments[0].id, "French state bodies drop Zoom and Teams")
     review.edit(
         "001_82dc057f0c50e8de",
-        review.document("001_82dc057f0c50e8de").segments[0],
+        review.document("001_82dc057f0c50e8de").segments[0].id,
         "The Kremlin criticises Zoom",
     )
-    review.edit("001_82dc057f0c50e8de", review.document("001_82dc057f0c50e8de").segments[1], "Draft.")
+    review.edit("001_82dc057f0c50e8de", review.document("001_82dc057f0c50e8de").segments[1].id, "Draft.")
+    review.close()
     return project
 
 

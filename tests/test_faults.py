@@ -62,6 +62,10 @@ def check_journal(root: Path, journal: Path) -> int:
             done.add((article, segment))
         else:
             allowed.append((target, status))
+    from workbench.project import Project
+    from workbench.review.recovery import recover
+
+    recover(Project(root))  # what every command and session does first
     store = Store_for(root)
     checked = 0
     for (article, segment), allowed in expected.items():
@@ -206,10 +210,10 @@ def test_translate_beside_a_review_session(translated: Path, tmp_path: Path) -> 
 
 def test_disk_full_during_a_confirmation(translated: Path, monkeypatch) -> None:
     from workbench.project import Project
-    from workbench.review import Review
+    from workbench.review.session import ReviewSession
 
-    review = Review(Project(translated))
-    review.load()
+    review = ReviewSession(Project(translated))
+    review.open()
     article = "001_82dc057f0c50e8de"
     before = Store_for(translated).path(article).read_bytes()
 
@@ -218,9 +222,11 @@ def test_disk_full_during_a_confirmation(translated: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(WorkbenchError) as info:
-        review.confirm(article, review.document(article).segments[0], "Will not fit.")
-    assert str(info.value).endswith("No space left on device; the previous version is intact.")
+        review.confirm(article, review.document(article).segments[0].id, "Will not fit.")
+    assert str(info.value).endswith("No space left on device; the change was not made.")
+    assert review.document(article).segments[0].target != "Will not fit."  # not shown as done either
     monkeypatch.undo()
+    review.close()
     assert Store_for(translated).path(article).read_bytes() == before
 
 

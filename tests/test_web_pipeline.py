@@ -122,7 +122,7 @@ def test_translate_and_review_a_folder_of_pages_and_a_crawl(tmp_path: Path) -> N
     from fakes import FakeEngine, factory, translate_project
 
     from workbench.project import Project
-    from workbench.review import Review
+    from workbench.review.session import ReviewSession
     from workbench.store import Store
 
     project = Project(tmp_path / "project")
@@ -145,11 +145,13 @@ def test_translate_and_review_a_folder_of_pages_and_a_crawl(tmp_path: Path) -> N
     assert again.decoded == 0 and again.current == again.segments
     # a reviewer restores what extraction dropped from a crawled page, with no prepared copy left
     shutil.rmtree(project.prepared)
-    review = Review(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")))
-    review.load()
+    review = ReviewSession(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")))
+    review.open()
     record = records[0]
     dropped = next(r for r in record.removed if r.text)
-    restored = review.restore_line(record.article_id, dropped.line)
+    review.restore(record.article_id, dropped.line, review.restoration(record.article_id)())
+    review.close()
+    restored = Store(project).read(record.article_id)
     assert dropped.text in [s.source for s in restored.segments] or any(
         dropped.text.startswith(s.source) for s in restored.segments
     )

@@ -1,10 +1,11 @@
 """A scripted review session, run as its own process by the fault-injection tests.
 
 It goes through every segment of the project, again and again, confirming, editing or
-accepting through workbench.review (the code the TUI uses), until it is killed. Around
-every change it appends to a journal, fsynced: {"intent": ...} before, {"done": ...} after
-the change returned. A change that was "done" must survive any kill; one that was only
-intended may or may not have landed.
+accepting through the review session the TUI holds (workbench.review.session), until it
+is killed. Around every change it appends to a log of its own, fsynced: {"intent": ...}
+before, {"done": ...} after the session's call returned, which is when the screen shows a
+change done. A change that was "done" must survive any kill; one that was only intended
+may or may not have landed.
 
 usage: review_session.py PROJECT JOURNAL SEED
 """
@@ -17,16 +18,16 @@ import random
 import sys
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.review import Review
-from workbench.store import StoreError
+from workbench.review.session import ReviewSession
 
 
 def main() -> None:
     root, journal_path, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
-    review = Review(Project(root))
-    review.load()
+    review = ReviewSession(Project(root))
+    review.open()
     journal = journal_path.open("a", encoding="utf-8")
 
     def log(kind: str, article: str, segment: str, target: str, status: str) -> None:
@@ -36,9 +37,10 @@ def main() -> None:
 
     turn = 0
     while True:
-        for article_id in list(review.documents):
+        for article_id in list(review.library):
             for index in range(len(review.document(article_id).segments)):
                 turn += 1
+                review.settle()
                 record = review.document(article_id).segments[index]
                 action = rng.choice(["confirm", "edit", "accept"])
                 text = f"{record.source[:40]} — pass {seed}.{turn}"
@@ -52,14 +54,15 @@ def main() -> None:
                 log("intent", article_id, record.id, target, status)
                 try:
                     if action == "confirm":
-                        review.confirm(article_id, record, text)
+                        applied = review.confirm(article_id, record.id, text)
                     elif action == "edit":
-                        review.edit(article_id, record, text)
+                        applied = review.edit(article_id, record.id, text)
                     else:
-                        review.accept_mt(article_id, record)
-                except StoreError:
-                    review.reload(article_id)  # another process changed it: look again
+                        applied = review.accept(article_id, record.id)
+                except WorkbenchError:
                     continue
+                if not applied.landed:
+                    continue  # met another process's human change: kept beside it, not "done"
                 log("done", article_id, record.id, target, status)
 
 

@@ -1,0 +1,275 @@
+"""Changes: what a translator does to a document, as plain values.
+
+A change is journaled before anyone is told it happened, applied to the session's view of
+the document at once, and folded into the document file behind. Folding and viewing run
+the same function, `apply_change`, so what the screen shows is what the file gets.
+
+Applying is idempotent: a segment remembers the id of every change that reached it (as its
+current version, an earlier one, or a kept conflict), so a journal replayed after a kill
+never applies a change twice. A human change to a segment that another person changed
+since the author looked at it does not land over their work: it is kept beside it, as a
+conflict, for someone to choose. A machine change never lands over a human one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import msgspec
+
+from workbench.store import HUMAN_STATUSES, Document, SegmentRecord, Status, Version, now
+
+
+class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One segment's new state, and the state its author saw (`base_*`)."""
+
+    segment: str
+    base_target: str
+    base_status: str
+    target: str
+    status: Status
+    source: str = ""  # the segment's source when the change was made
+    mt: str | None = None  # set when the machine translation changes too (re-translate, undo)
+    score: float | None = None
+    model: str | None = None
+    origin: str | None = None
+    glossary: tuple[str, ...] | None = None
+
+    @property
+    def human(self) -> bool:
+        return self.status in HUMAN_STATUSES
+
+    def against(self, record: SegmentRecord) -> bool:
+        """Whether the segment is still as the author saw it."""
+        return (record.target, record.status) == (self.base_target, self.base_status)
+
+
+class Settle(msgspec.Struct, frozen=True):
+    """A conflict kept on a segment (by the change id that made it) is decided: it goes
+    into the segment's history."""
+
+    segment: str
+    change: str
+
+
+class MemoryOp(msgspec.Struct, frozen=True):
+    action: Literal["add", "remove"]
+    source_language: str
+    source: str
+    target: str
+    note: str = ""
+
+
+Kind = Literal[
+    "edit",
+    "confirm",
+    "accept",
+    "retranslate",
+    "undo",
+    "redo",
+    "keep-mine",
+    "take-theirs",
+    "restore",
+    "unrestore",
+]
+
+
+class Change(msgspec.Struct, frozen=True, omit_defaults=True, tag="change"):
+    id: str
+    article: str
+    kind: Kind
+    author: str
+    time: str
+    edits: tuple[Edit, ...] = ()
+    restore: tuple[int, ...] = ()  # removed lines put back into the article
+    unrestore: tuple[int, ...] = ()  # restored lines taken out again (an undone restore)
+    settle: tuple[Settle, ...] = ()
+    memory: tuple[MemoryOp, ...] = ()  # what the translation memory learns or forgets
+    group: str = ""  # changes made by one action across articles share it; undone together
+    undoes: str = ""  # the id of the change an undo or redo reverses
+
+    @property
+    def human(self) -> bool:
+        return any(e.human for e in self.edits) or bool(self.restore or self.unrestore or self.settle)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def make(article: str, kind: Kind, author: str, **fields: object) -> Change:
+    return Change(id=new_id(), article=article, kind=kind, author=author, time=now(), **fields)  # type: ignore[arg-type]
+
+
+# -- applying --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A human change that met another person's: `mine` is kept on the segment beside `theirs`."""
+
+    article: str
+    segment: str
+    mine: Version
+    theirs: SegmentRecord
+    change: Change
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A change that did not land and needs nobody's decision: a machine translation or an
+    undo over something that moved meanwhile (the moved text stays; nothing typed is lost)."""
+
+    article: str
+    segment: str
+    change: Change
+    reason: str
+
+
+@dataclass
+class Outcome:
+    document: Document
+    landed: list[str] = field(default_factory=list)  # segment ids
+    conflicts: list[Conflict] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)  # human text whose segment is gone, kept
+    changed: bool = False  # whether the document differs from what it was given
+
+    def merge(self, other: Outcome) -> None:
+        self.document = other.document
+        self.landed += other.landed
+        self.conflicts += other.conflicts
+        self.dropped += other.dropped
+        self.orphaned += other.orphaned
+        self.changed = self.changed or other.changed
+
+
+# restored lines (to add, to take out) → the document rebuilt from its prepared article
+Restorer = Callable[[Document, frozenset[int], frozenset[int]], Document]
+
+
+def version_of(edit: Edit, change: Change) -> Version:
+    return Version(
+        target=edit.target,
+        status=edit.status,
+        mt=edit.mt or "",
+        score=edit.score,
+        model=edit.model or "",
+        origin=edit.origin or "",
+        author=change.author if edit.human else "",
+        time=change.time,
+        change=change.id,
+        event=change.kind,
+    )
+
+
+def _landed(record: SegmentRecord, edit: Edit, change: Change) -> SegmentRecord:
+    """A new record (never the old one changed: views and changes in flight hold it)."""
+    new = replace(
+        record, history=list(record.history), conflicts=list(record.conflicts), glossary=list(record.glossary)
+    )
+    new.supersede()
+    new.target, new.status = edit.target, edit.status
+    if edit.mt is not None:
+        new.mt = edit.mt
+    if edit.origin is not None:
+        new.score, new.model, new.origin = edit.score, edit.model or "", edit.origin
+    if edit.glossary is not None:
+        new.glossary = list(edit.glossary)
+    new.author = change.author if edit.human else ""
+    new.change, new.event, new.updated = change.id, change.kind, change.time
+    new.draft = None
+    return new
+
+
+def apply_change(document: Document, change: Change, restorer: Restorer | None = None) -> Outcome:
+    """`document` with `change` applied: a new Document sharing the records it leaves alone.
+
+    Edits meet the segment as it is now: unchanged since the author looked, or changed by a
+    machine under a human edit, they land; otherwise a human edit is kept as a conflict
+    and a machine one is dropped. A change that already reached a segment is skipped.
+    """
+    segments = list(document.segments)
+    outcome = Outcome(replace(document, segments=segments, orphans=list(document.orphans)))
+    where = {record.id: n for n, record in enumerate(segments)}
+    for edit in change.edits:
+        n = where.get(edit.segment)
+        if n is None:
+            _orphan(outcome, change, edit)
+            continue
+        record = segments[n]
+        if record.knows(change.id):
+            continue
+        if edit.against(record) or (edit.human and not record.human):
+            segments[n] = _landed(record, edit, change)
+            outcome.landed.append(edit.segment)
+            outcome.changed = True
+        elif edit.human:
+            mine = version_of(edit, change)
+            kept = replace(record, conflicts=[*record.conflicts, mine], draft=None)
+            segments[n] = kept
+            outcome.conflicts.append(Conflict(change.article, edit.segment, mine, kept, change))
+            outcome.changed = True
+        else:
+            reason = "it was changed meanwhile" if change.kind != "undo" else "it was changed since"
+            outcome.dropped.append(Dropped(change.article, edit.segment, change, reason))
+    for settle in change.settle:
+        n = where.get(settle.segment)
+        if n is None:
+            continue
+        record = segments[n]
+        decided = [v for v in record.conflicts if v.change == settle.change]
+        if decided:
+            segments[n] = replace(
+                record,
+                conflicts=[v for v in record.conflicts if v.change != settle.change],
+                history=[*record.history, *(replace(v, event="conflict") for v in decided)],
+            )
+            outcome.changed = True
+    if change.restore or change.unrestore:
+        add = frozenset(change.restore) - frozenset(document.restored)
+        remove = frozenset(change.unrestore) & frozenset(document.restored)
+        if add or remove:
+            if restorer is None:
+                raise ValueError("restoring lines needs the article's prepared text")
+            rebuilt = restorer(outcome.document, add, remove)
+            outcome.document = rebuilt
+            outcome.changed = True
+    return outcome
+
+
+def _orphan(outcome: Outcome, change: Change, edit: Edit) -> None:
+    """The segment is gone (its source changed): human text is kept as an orphan of the
+    document, where exports and the next review still find it."""
+    if not edit.human:
+        outcome.dropped.append(Dropped(change.article, edit.segment, change, "the segment no longer exists"))
+        return
+    document = outcome.document
+    if any(o.knows(change.id) for o in document.orphans):
+        return
+    record = SegmentRecord(
+        id=edit.segment,
+        block=-1,
+        index=-1,
+        kind="text",
+        source=edit.source,
+        target=edit.target,
+        status=edit.status,
+        author=change.author,
+        change=change.id,
+        event=change.kind,
+        updated=change.time,
+    )
+    document.orphans.append(record)
+    outcome.orphaned.append(edit.segment)
+    outcome.changed = True
+
+
+def apply_all(document: Document, changes: Iterable[Change], restorer: Restorer | None = None) -> Outcome:
+    outcome = Outcome(document)
+    for change in changes:
+        outcome.merge(apply_change(outcome.document, change, restorer))
+    return outcome

@@ -1,0 +1,122 @@
+"""Recovery: the journals of sessions that ended without folding them (a kill, a crash, a
+lost terminal) replayed into the documents and the translation memory.
+
+Every command that reads translations runs it first, and so does every review session as
+it opens, so nothing a translator was shown as done is missing from an export, a QA run
+or the next session. A journal whose session still lives (its lock is held) is left to
+that session. A journal is deleted only when everything in it is in the files and the
+memory; one written by a newer Workbench, or one whose article files cannot be written
+now, stays and is named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+
+from workbench.errors import WorkbenchError
+from workbench.mt.memory import TranslationMemory
+from workbench.project import Project
+from workbench.review import journal
+from workbench.review.changes import Change, Conflict
+from workbench.review.fold import FoldError, fold
+from workbench.review.journal import Draft, Marker
+from workbench.review.work import restorer
+from workbench.review.writer import learn
+from workbench.store import Store
+
+RECOVERY_WAIT = 2.0  # seconds for an article another process is writing; then the journal waits
+
+
+@dataclass
+class Recovered:
+    journals: int = 0
+    changes: int = 0  # folded now
+    drafts: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not (self.changes or self.drafts or self.problems):
+            return ""
+        parts = []
+        if self.changes:
+            parts.append(f"{self.changes} change{'s' if self.changes != 1 else ''}")
+        if self.drafts:
+            parts.append(f"{self.drafts} unfinished edit{'s' if self.drafts != 1 else ''}")
+        text = ""
+        if parts:
+            text = f"Recovered {' and '.join(parts)} from a review session that ended unexpectedly."
+        if self.conflicts:
+            text += f" {len(self.conflicts)} met another person's change: both texts are kept on the segment."
+        return " ".join([text, *self.problems]).strip()
+
+
+def recover(project: Project) -> Recovered:
+    result = Recovered()
+    for path in journal.paths(project.state):
+        with journal.claimed(path) as fd:
+            if fd is None:
+                continue  # its session is alive, or the file went away
+            contents = journal.read(path)
+            result.journals += 1
+            target = contents.header.target if contents.header else "en"
+            settled = _fold(project, target, contents.unfolded, contents.open_drafts, result)
+            learned = _learn(project, target, contents.unmemorized, result)
+            if contents.unreadable:
+                result.problems.append(
+                    f"{path} has {contents.unreadable} records this Workbench does not understand (a newer"
+                    " version's?); it is kept: open the project with that version."
+                )
+            if settled and learned and not contents.unreadable:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            else:
+                done = Marker(
+                    folded=tuple(c.id for c in contents.unfolded) if settled else (),
+                    memorized=tuple(c.id for c in contents.unmemorized) if learned else (),
+                )
+                with contextlib.suppress(OSError):
+                    os.lseek(fd, 0, os.SEEK_END)
+                    os.write(fd, journal.encode(done))
+    return result
+
+
+def _fold(
+    project: Project, target: str, changes: list[Change], drafts: list[Draft], result: Recovered
+) -> bool:
+    by_article: dict[str, tuple[list[Change], list[Draft]]] = {}
+    for change in changes:
+        by_article.setdefault(change.article, ([], []))[0].append(change)
+    for draft in drafts:
+        by_article.setdefault(draft.article, ([], []))[1].append(draft)
+    store = Store(project, target)
+    rebuild = restorer(project, target)
+    settled = True
+    for article, (mine, typed) in by_article.items():
+        try:
+            folded = fold(store, article, mine, rebuild, typed, timeout=RECOVERY_WAIT)
+        except (FoldError, WorkbenchError) as exc:
+            result.problems.append(str(exc))
+            settled = False
+            continue
+        result.changes += len(folded.outcome.landed) + len(folded.outcome.orphaned)
+        result.conflicts += folded.outcome.conflicts
+        result.drafts += len(typed)
+    return settled
+
+
+def _learn(project: Project, target: str, changes: list[Change], result: Recovered) -> bool:
+    if not changes:
+        return True
+    try:
+        with TranslationMemory(project.memory, timeout=5.0) as memory:
+            for change in changes:
+                learn(memory, target, change)
+    except WorkbenchError as exc:
+        result.problems.append(
+            f"the journal is kept until the translation memory can be written: {exc.message}"
+        )
+        return False
+    return True

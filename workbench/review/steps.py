@@ -1,0 +1,86 @@
+"""Steps: what one action did, kept to undo it exactly.
+
+A step holds, for each change the action made, the segments as they were before and after
+it in the session's view. Undoing a step is a new change (journaled, folded, itself
+undoable by redo) that puts every landed segment back as it was, takes restored lines out
+again, and makes the translation memory forget what the step taught it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.review.changes import Change, Edit, Kind, MemoryOp, make
+from workbench.store import Document, SegmentRecord
+
+
+@dataclass
+class Step:
+    changes: list[Change] = field(default_factory=list)
+    before: dict[str, dict[str, SegmentRecord]] = field(default_factory=dict)  # article → segment → record
+    after: dict[str, dict[str, SegmentRecord]] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)  # each article's view before
+
+    @property
+    def ids(self) -> set[str]:
+        return {c.id for c in self.changes}
+
+    def add(self, change: Change, before: Document, after: Document, landed: list[str]) -> None:
+        self.changes.append(change)
+        self.documents.setdefault(change.article, before)
+        if landed:
+            wanted = set(landed)
+            self.before.setdefault(change.article, {}).update(
+                {s.id: s for s in before.segments if s.id in wanted}
+            )
+            self.after.setdefault(change.article, {}).update(
+                {s.id: s for s in after.segments if s.id in wanted}
+            )
+        elif not (change.restore or change.unrestore):
+            self.changes.pop()  # nothing landed: nothing to undo
+
+
+def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) -> Change:
+    """The change that puts back what `change` did (as `step` recorded it)."""
+    article = change.article
+    edits = []
+    memory = []
+    before = step.before.get(article, {})
+    for segment, after in step.after.get(article, {}).items():
+        was = before.get(segment)
+        if was is None:
+            continue
+        edits.append(
+            Edit(
+                segment=segment,
+                base_target=after.target,
+                base_status=after.status,
+                target=was.target,
+                status=was.status,
+                source=after.source,
+                mt=was.mt,
+                score=was.score,
+                model=was.model,
+                origin=was.origin,
+                glossary=tuple(was.glossary),
+            )
+        )
+        if (
+            after.status == "reviewed"
+            and after.target
+            and (was.status, was.target) != (after.status, after.target)
+        ):
+            memory.append(MemoryOp("remove", language, after.source, after.target))
+        if was.status == "reviewed" and was.target:
+            memory.append(MemoryOp("add", language, was.source, was.target, note=f"{article}/{segment}"))
+    return make(
+        article,
+        kind,
+        user,
+        edits=tuple(edits),
+        restore=change.unrestore,
+        unrestore=change.restore,
+        memory=tuple(memory),
+        group=change.group,
+        undoes=change.id,
+    )
