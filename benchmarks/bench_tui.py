@@ -5,9 +5,9 @@ Run:  .venv/bin/python benchmarks/bench_tui.py [ARTICLES] [SEGMENTS_PER_ARTICLE]
 
 The second form measures saving on one article with SOURCE_MB (default 3.9, the largest
 accepted input is 4 MB) of source text: pilot presses `c`, the time until the row shows
-reviewed (the UI answering) and until the file is saved (the save queue's answer handled),
-the cost of a key press while that save is in flight, and the time the same confirm takes
-when written on the calling thread (`Review.confirm`, how the TUI saved before).
+reviewed (journaled and fsynced, then painted: durable before shown), until the change is
+folded into the file behind and taken in on screen, and the cost of a key press while that
+fold is in flight; then the journal append alone and the fold alone, timed directly.
 
 Prints the time from starting the app to its first complete screen (articles listed, first
 article open), and the cost of a key press when moving between segments and articles,
@@ -101,12 +101,12 @@ async def measure(root: Path) -> None:
             await pilot.pause()
             first_paint = time.perf_counter() - start
             print(
-                f"{run}: first complete screen in {first_paint * 1000:.0f} ms ({app.articles_table.row_count} articles)"
+                f"{run}: first complete screen in {first_paint * 1000:.0f} ms ({app.main.article_list.table.row_count} articles)"
             )
     app = create_app(Project(root), watch_interval=0)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        assert app.article_id is not None
+        assert app.main.cursor.article is not None
         for label, keys in (
             ("next segment (down)", ["down"] * 25 + ["up"] * 25),
             ("next article (])", ["right_square_bracket"] * 40),
@@ -215,27 +215,27 @@ def generate_large(root: Path, source_mb: float, longest: int = 300) -> Path:
 
 async def measure_saves(root: Path, presses: int = 5) -> None:
     from workbench.project import Project
-    from workbench.review import Review
     from workbench.tui import create_app
 
     app = create_app(Project(root), watch_interval=0)
     shown: list[float] = []
     ticks: list[float] = []
-    real_confirm = app.action_confirm
-
-    def timed_confirm() -> None:
-        # from the key reaching its handler to the screen painted with the change
-        start = time.perf_counter()
-        real_confirm()
-        app.call_after_refresh(lambda: shown.append(time.perf_counter() - start))
-
-    app.action_confirm = timed_confirm  # type: ignore[method-assign]
     async with app.run_test(size=(160, 45)) as pilot:
         start = time.perf_counter()
-        while app.article_id is None:
+        while app.main.cursor.article is None:
             await pilot.pause(0.05)
         await pilot.pause()
         print(f"article open in {time.perf_counter() - start:.1f} s")
+        screen = app.main
+        real_confirm = screen.action_confirm
+
+        def timed_confirm() -> None:
+            # from the key reaching its handler to the screen painted with the change
+            begun = time.perf_counter()
+            real_confirm()
+            app.call_after_refresh(lambda: shown.append(time.perf_counter() - begun))
+
+        screen.action_confirm = timed_confirm  # type: ignore[method-assign]
         # a 10 ms timer on the UI thread: its longest gap is the longest the UI could not answer
         app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
         saved, stalls = [], []
@@ -243,27 +243,35 @@ async def measure_saves(root: Path, presses: int = 5) -> None:
             t0 = time.perf_counter()
             ticks.clear()
             await pilot.press("c")
-            while app.pending:
+            while app.session.unsaved():
                 await asyncio.sleep(0.005)
             await pilot.pause()
             saved.append(time.perf_counter() - t0)
             gaps = [b - a for a, b in itertools.pairwise(ticks)]
             stalls.append(max(gaps, default=0.0))
     print(
-        f"confirm (c) until the row shows reviewed (painted): mean {1000 * sum(shown) / len(shown):.0f} ms,"
+        f"confirm (c) until the row shows reviewed (journaled, then painted): mean {1000 * sum(shown) / len(shown):.0f} ms,"
         f" max {1000 * max(shown):.0f} ms over {presses} presses"
     )
-    print(f"confirm until the file is saved and reconciled on screen: mean {sum(saved) / len(saved):.1f} s, max {max(saved):.1f} s")
+    print(f"confirm until folded into the file and taken in on screen: mean {sum(saved) / len(saved):.1f} s, max {max(saved):.1f} s")
     print(
-        f"longest the UI thread could not answer while a save ran (gap between 10 ms ticks):"
+        f"longest the UI thread could not answer while a fold ran (gap between 10 ms ticks):"
         f" mean {1000 * sum(stalls) / len(stalls):.0f} ms, max {1000 * max(stalls):.0f} ms"
     )
-    review = Review(Project(root))
-    review.load()
-    document = review.document("large")
+    from workbench.review.session import ReviewSession
+
+    session = ReviewSession(Project(root))
+    session.open()
+    record = session.document("large").segments[presses + 1]
     t0 = time.perf_counter()
-    review.confirm("large", document.segments[presses + 1])
-    print(f"the same confirm written on the calling thread (Review.confirm, the old UI path): {time.perf_counter() - t0:.1f} s")
+    session.confirm("large", record.id)
+    journaled = time.perf_counter() - t0
+    session.flush()
+    print(
+        f"the same confirm in the session: journaled in {1000 * journaled:.1f} ms;"
+        f" folded into the file {time.perf_counter() - t0:.1f} s later"
+    )
+    session.close()
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

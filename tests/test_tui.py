@@ -17,7 +17,6 @@ from fakes import FakeEngine, factory, translate_project
 from workbench.mt.engine import Translation
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
-from workbench.review import Review
 from workbench.store import Store
 from workbench.tui import create_app
 from workbench.tui.app import WorkbenchApp
@@ -54,30 +53,38 @@ def saved(project: Project, article_id: str = FIRST):
     return Store(project).read(article_id)
 
 
+def busy(app: WorkbenchApp) -> bool:
+    session = app.session
+    return bool(
+        session.unsaved() or session.writer.pending() or not session.writer.outbox.empty()
+        or any(w.is_running for w in app.workers)
+    )
+
+
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Until the saves in flight and the workers are done and their messages handled."""
+    """Until the folds in flight and the workers are done and their messages handled."""
     app = pilot.app
     for _ in range(500):
         await pilot.pause()
-        if not app.pending and not any(w.is_running for w in app.workers):
+        if not app.is_running or not busy(app):
             await pilot.pause()
             return
         await asyncio.sleep(0.01)
-    raise AssertionError(f"still busy: {app.pending} {list(app.workers)}")
+    raise AssertionError(f"still busy: {app.session.pending} {list(app.workers)}")
 
 
 async def test_opens_on_the_project_with_articles_and_progress(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        articles = app.articles_table
+        articles = app.main.article_list.table
         assert articles.row_count == 5
         assert [articles.get_row_at(i)[1] for i in range(5)] == ["fr", "fr", "fr", "fr", "ru"]
         assert articles.get_row_at(0)[2] == "0/25"
-        assert app.segments_table.row_count == 25
-        assert app.article_id == "000_a82796ccd2587049"
+        assert app.main.table.row_count == 25
+        assert app.main.cursor.article == "000_a82796ccd2587049"
         assert "Zoom interdit" in str(app.screen.query_one("#source-text").render())
-        assert app.segments_table.has_focus
+        assert app.main.table.has_focus
 
 
 async def test_move_edit_confirm_and_jump_to_next_unreviewed(project: Project) -> None:
@@ -85,16 +92,16 @@ async def test_move_edit_confirm_and_jump_to_next_unreviewed(project: Project) -
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("down", "down")
         await settle(pilot)
-        assert app.index == 2
+        assert app.main.cursor.index == 2
         await pilot.press("e")
         await settle(pilot)
-        assert app.editor.has_focus and app.editor.display
-        app.editor.load_text("The Kremlin commented on reports.")
+        assert app.main.editor.has_focus and app.main.editor.display
+        app.main.editor.load_text("The Kremlin commented on reports.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         record = saved(project).segments[2]
         assert (record.status, record.target) == ("reviewed", "The Kremlin commented on reports.")
-        assert app.index == 3 and app.segments_table.has_focus  # the next unreviewed segment
+        assert app.main.cursor.index == 3 and app.main.table.has_focus  # the next unreviewed segment
         with TranslationMemory(project.memory) as tm:
             match = tm.lookup("fr", "en", record.source)
         assert match is not None and match.human and match.target == "The Kremlin commented on reports."
@@ -104,14 +111,14 @@ async def test_escape_keeps_an_edit_as_edited(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("enter")  # Enter on a row edits too
-        app.editor.load_text("Draft translation.")
+        app.main.editor.load_text("Draft translation.")
         await pilot.press("escape")
         await settle(pilot)
         assert (saved(project).segments[0].status, saved(project).segments[0].target) == (
             "edited",
             "Draft translation.",
         )
-        assert app.segments_table.has_focus and not app.editor.display
+        assert app.main.table.has_focus and not app.main.editor.display
 
 
 async def test_accept_mt_then_undo(project: Project) -> None:
@@ -121,11 +128,11 @@ async def test_accept_mt_then_undo(project: Project) -> None:
         await settle(pilot)
         first = saved(project).segments[0]
         assert first.status == "reviewed" and first.target == first.mt
-        assert app.index == 1
+        assert app.main.cursor.index == 1
         await pilot.press("u")
         await settle(pilot)
         assert saved(project).segments[0].status == "machine"
-        assert app.index == 0
+        assert app.main.cursor.index == 0
 
 
 async def test_retranslate_a_segment_in_a_worker(project: Project) -> None:
@@ -163,13 +170,13 @@ async def test_translate_article_in_the_background_and_cancel(tmp_path: Path) ->
     app = app_for(project, engine, FakeEngine("ru"))
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)  # cleaning the new articles
-        assert app.articles_table.row_count == 5
+        assert app.main.article_list.table.row_count == 5
         assert {r.status for r in saved(project).segments} == {"new"}
         await pilot.press("ctrl+t")
         await pilot.pause(0.2)
         assert app.activity.has_class("running")  # the progress bar shows
         await pilot.press("down")  # the UI answers while the worker runs
-        assert app.index == 1
+        assert app.main.cursor.index == 1
         await pilot.press("x")
         await pilot.pause()
         engine.gate.set()
@@ -178,7 +185,7 @@ async def test_translate_article_in_the_background_and_cancel(tmp_path: Path) ->
         assert statuses.count("machine") == 10 and statuses.count("new") == 15  # stopped after 2 chunks
         assert not app.activity.has_class("running")
         # the screen shows what the worker wrote
-        assert [r.status for r in app.segments_table.records] == statuses
+        assert [r.status for r in app.main.table.records] == statuses
 
 
 async def test_memory_matches_insert_a_translation(project: Project) -> None:
@@ -196,7 +203,7 @@ async def test_memory_matches_insert_a_translation(project: Project) -> None:
         assert app.screen.matches[0].similarity >= 90
         await pilot.press("enter")
         await settle(pilot)
-        assert app.editor.text == "While Russian public bodies said..." and app.editor.has_focus
+        assert app.main.editor.text == "While Russian public bodies said..." and app.main.editor.has_focus
 
 
 async def test_add_a_source_span_to_the_glossary(project: Project) -> None:
@@ -218,7 +225,7 @@ async def test_add_a_source_span_to_the_glossary(project: Project) -> None:
         await settle(pilot)
         added = (project.glossaries / "added.toml").read_text(encoding="utf-8")
         assert 'en = "Zoom"' in added and 'fr = ["Zoom"]' in added and 'type = "organisation"' in added
-        assert app.review.glossary.get("zoom") is not None
+        assert app.session.glossary.get("zoom") is not None
 
 
 async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> None:
@@ -238,7 +245,7 @@ async def test_removed_cruft_is_shown_and_a_line_restored(project: Project) -> N
         document = saved(project)
         assert document.restored == [5]
         assert [s.source for s in document.segments if s.source == "S'abonner"] == ["S'abonner"]
-        assert app.segments_table.row_count == 26
+        assert app.main.table.row_count == 26
         # a later translate run keeps the restored line
         translate_project(project, FakeEngine("fr"), sources=[project.seeds / "000_a82796ccd2587049.txt"])
         assert "S'abonner" in [s.source for s in saved(project).segments]
@@ -249,11 +256,11 @@ async def test_search_and_next_match(project: Project) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("slash", *"Peskov", "enter")
         await settle(pilot)
-        first = (app.article_id, app.index)
-        assert "Peskov" in app.current().source
+        first = (app.main.cursor.article, app.main.cursor.index)
+        assert "Peskov" in app.main.current().source
         await pilot.press("n")
         await settle(pilot)
-        assert (app.article_id, app.index) != first and "Peskov" in app.current().source
+        assert (app.main.cursor.article, app.main.cursor.index) != first and "Peskov" in app.main.current().source
 
 
 async def test_next_and_previous_article(project: Project) -> None:
@@ -261,10 +268,10 @@ async def test_next_and_previous_article(project: Project) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert app.article_id == "001_82dc057f0c50e8de"
+        assert app.main.cursor.article == "001_82dc057f0c50e8de"
         await pilot.press("left_square_bracket", "left_square_bracket")
         await settle(pilot)
-        assert app.article_id == "004_946b22bb11cec535"
+        assert app.main.cursor.article == "004_946b22bb11cec535"
 
 
 async def test_external_changes_are_picked_up(project: Project) -> None:
@@ -279,8 +286,8 @@ async def test_external_changes_are_picked_up(project: Project) -> None:
         Store(project).update(FIRST, change)
         app.check_external_changes()
         await settle(pilot)
-        assert app.review.document(FIRST).segments[3].target == "Changed elsewhere."
-        assert app.segments_table.records[3].target == "Changed elsewhere."  # and shown
+        assert app.session.document(FIRST).segments[3].target == "Changed elsewhere."
+        assert app.main.table.records[3].target == "Changed elsewhere."  # and shown
 
 
 async def test_confirmed_work_survives_quitting(project: Project) -> None:
@@ -288,10 +295,8 @@ async def test_confirmed_work_survives_quitting(project: Project) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("a", "a", "q")
         await settle(pilot)
-    reviewed = [
-        s.status
-        for s in Review(project).load() and Review(project).store.read("000_a82796ccd2587049").segments
-    ]
+    assert list(project.state.glob("journal/*.jsonl")) == []  # all folded: nothing left to recover
+    reviewed = [s.status for s in Store(project).read("000_a82796ccd2587049").segments]
     assert reviewed[:2] == ["reviewed", "reviewed"]
 
 
@@ -299,13 +304,15 @@ async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) 
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert any(
-            t.startswith("Confirm the segment (reviewed) and go to the next unreviewed one  [c]")
-            for t in titles
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        # plain names, each once; the keys in the help, not as markup in the title
+        assert commands["Confirm segment"] == (
+            "Confirm the segment (reviewed) and go to the next unreviewed one (c, ^s)"
         )
-        assert any(t.startswith("Show the removed web cruft; restore a line") for t in titles)
-        footer_keys = {b.key for b in app.BINDINGS if b.show}
+        assert commands["Removed lines"].startswith("Show the removed web cruft; restore a line")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles))
+        footer_keys = {b.key for b in app.main.BINDINGS if b.show}
         assert {"c", "a", "m", "u", "q", "slash"} <= footer_keys
 
 
@@ -316,10 +323,10 @@ async def test_layout_adapts_to_the_terminal(project: Project, size, articles_sh
     app = app_for(project)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        assert app.article_list.display == articles_shown
-        labels = [str(c.label) for c in app.segments_table.columns.values()]
+        assert app.main.article_list.display == articles_shown
+        labels = [str(c.label) for c in app.main.table.columns.values()]
         assert ("MT" in labels) == mt_column
-        table = app.segments_table
+        table = app.main.table
         total = sum(c.get_render_width(table) for c in table.columns.values())
         assert total <= table.size.width  # every column is visible
 
@@ -329,7 +336,7 @@ async def test_empty_folder_says_what_to_do(tmp_path: Path) -> None:
     app = WorkbenchApp(Project(tmp_path), watch_interval=0)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.article_id is None
+        assert app.main.cursor.article is None
         assert any("No articles" in n.message for n in app._notifications)
 
 
@@ -357,47 +364,48 @@ async def test_articles_are_listed_by_title_with_the_id_only_where_titles_collid
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        titles = [str(app.articles_table.get_row_at(i)[0]) for i in range(5)]
+        titles = [str(app.main.article_list.table.get_row_at(i)[0]) for i in range(5)]
         assert titles[0].startswith("Zoom (000_") and titles[1].startswith("Zoom (001_")
         russian = saved(project, "004_946b22bb11cec535").title
         assert " ".join(russian.split()).startswith(titles[4].rstrip("…"))
         assert not any(t.startswith("00") for t in titles[2:])  # unique titles carry no id
-        header = str(app.segments_table.border_title)
+        header = str(app.main.table.border_title)
         assert header.startswith("Zoom (000_a82796ccd2587049) · fr · 0/25 reviewed")
-        assert "seeds/000_a82796ccd2587049.txt" in str(app.segments_table.border_subtitle)
+        assert "seeds/000_a82796ccd2587049.txt" in str(app.main.table.border_subtitle)
 
 
 async def test_choosing_an_article_in_the_list_opens_it(project: Project) -> None:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.articles_table.focus()
+        app.main.article_list.table.focus()
         await pilot.press("down", "down", "enter")
         await settle(pilot)
-        assert app.article_id is not None and app.article_id.startswith("002_")
-        assert app.segments_table.has_focus
+        assert app.main.cursor.article is not None and app.main.cursor.article.startswith("002_")
+        assert app.main.table.has_focus
 
 
 # -- saves never block the UI -------------------------------------------------------------
 
 
 class Gate:
-    """Holds every save until the test opens the gate, as a 60 MB article's write would."""
+    """Holds every fold into a file until the test opens the gate, as a 60 MB article's
+    write would."""
 
     def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-        import workbench.tui.saves as saves
+        import workbench.review.writer as writer
 
         self.open = threading.Event()
         self.written: list[tuple[str, str]] = []
-        real = saves.write_change
+        real = writer.fold
 
-        def slow(project, target, change):  # type: ignore[no-untyped-def]
+        def slow(store, article, changes, *args, **kwargs):  # type: ignore[no-untyped-def]
             assert self.open.wait(20)
-            result = real(project, target, change)
-            self.written.append((change.base.id, change.status))
+            result = real(store, article, changes, *args, **kwargs)
+            self.written += [(e.segment, e.status) for c in changes for e in c.edits]
             return result
 
-        monkeypatch.setattr(saves, "write_change", slow)
+        monkeypatch.setattr(writer, "fold", slow)
 
 
 async def test_a_confirm_shows_at_once_and_is_written_behind(project: Project, monkeypatch) -> None:
@@ -408,12 +416,12 @@ async def test_a_confirm_shows_at_once_and_is_written_behind(project: Project, m
         await pilot.press("c", "c", "c")
         await pilot.pause()
         # shown as reviewed before anything reached the disk, and the cursor moved on
-        assert [r.status for r in app.segments_table.records[:3]] == ["reviewed"] * 3
-        assert app.index == 3
-        assert app.articles_table.get_row_at(0)[2] == "3/25"
+        assert [r.status for r in app.main.table.records[:3]] == ["reviewed"] * 3
+        assert app.main.cursor.index == 3
+        assert app.main.article_list.table.get_row_at(0)[2] == "3/25"
         assert {r.status for r in saved(project).segments[:3]} == {"machine"}
         await pilot.press("down", "up")  # keys work while the saves are in flight
-        assert app.index == 3
+        assert app.main.cursor.index == 3
         gate.open.set()
         await settle(pilot)
         ids = [r.id for r in saved(project).segments[:3]]
@@ -427,14 +435,14 @@ async def test_two_quick_changes_to_one_segment_land_in_order(project: Project, 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("e")
-        app.editor.load_text("First draft.")
+        app.main.editor.load_text("First draft.")
         await pilot.press("escape")  # kept as edited, on its way to the disk
         await pilot.press("e")
-        assert app.editor.text == "First draft."  # the editor starts from what was just typed
-        app.editor.load_text("Final text.")
+        assert app.main.editor.text == "First draft."  # the editor starts from what was just typed
+        app.main.editor.load_text("Final text.")
         await pilot.press("ctrl+s")  # its base is the first change's result, not yet saved
         await pilot.pause()
-        assert len(app.pending) == 2
+        assert app.session.unsaved() == 2
         gate.open.set()
         await settle(pilot)
         record = saved(project).segments[0]
@@ -442,7 +450,7 @@ async def test_two_quick_changes_to_one_segment_land_in_order(project: Project, 
         assert not any(isinstance(s, ConflictDialog) for s in app.screen_stack)
 
 
-async def test_undo_waits_for_the_save_it_undoes(project: Project, monkeypatch) -> None:
+async def test_undo_while_the_save_it_undoes_is_in_flight(project: Project, monkeypatch) -> None:
     gate = Gate(monkeypatch)
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
@@ -452,43 +460,64 @@ async def test_undo_waits_for_the_save_it_undoes(project: Project, monkeypatch) 
         gate.open.set()
         await settle(pilot)
         assert saved(project).segments[0].status == "machine"
-        assert app.segments_table.records[0].status == "machine"
+        assert app.main.table.records[0].status == "machine"
 
 
-async def test_quitting_waits_for_the_saves_in_flight(project: Project, monkeypatch) -> None:
+async def test_quitting_with_saves_in_flight_leaves_them_in_the_journal(project: Project, monkeypatch) -> None:
+    from workbench.review.recovery import recover
+
     gate = Gate(monkeypatch)
     app = app_for(project)
+    monkeypatch.setattr(WorkbenchApp, "close_session", lambda self: self.session.close(wait=0.2))
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("a", "a", "q")
-        await pilot.pause()
-        assert app.is_running and app.quitting  # still here, saving
-        gate.open.set()
         for _ in range(200):
             if app.return_code is not None:
                 break
             await asyncio.sleep(0.02)
-        assert app.return_code == 0
+        assert app.return_code == 0  # the quit did not wait for the file
+    assert {s.status for s in saved(project).segments[:2]} == {"machine"}
+    assert list(project.state.glob("journal/*.jsonl"))  # kept for the next session
+    gate.open.set()  # (in this process the closed session's fold thread may finish its file)
+    assert recover(project).changes >= 1  # what the next session or command does first
     assert [s.status for s in saved(project).segments[:2]] == ["reviewed", "reviewed"]
+    assert list(project.state.glob("journal/*.jsonl")) == []
 
 
-async def test_a_failed_save_says_so_and_shows_the_file(project: Project, monkeypatch) -> None:
-    import workbench.tui.saves as saves
+async def test_a_file_that_cannot_be_written_keeps_the_change_journaled_and_says_so(
+    project: Project, monkeypatch
+) -> None:
+    import workbench.review.writer as writer
     from workbench.fileio import WriteError
 
-    def full(project, target, change):  # type: ignore[no-untyped-def]
-        raise WriteError("cannot write translations/x.en.json: No space left on device.")
+    real = writer.fold
+    full = threading.Event()
+    full.set()
 
-    monkeypatch.setattr(saves, "write_change", full)
+    def fold(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if full.is_set():
+            raise WriteError("cannot write translations/x.en.json: No space left on device.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "fold", fold)
+    monkeypatch.setattr(writer, "RETRY", (0.05,))
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle(pilot)
-        assert app.segments_table.records[0].status == "machine"  # what is on disk, again
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if any("No space left" in n.message for n in app._notifications):
+                break
+        assert app.main.table.records[0].status == "reviewed"  # durable: it is in the journal
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Not saved: cannot write") and "clipboard" in m for m in messages)
-        assert app.clipboard == saved(project).segments[0].mt
+        assert sum("No space left" in m and "safe in the journal" in m for m in messages) == 1  # said once
+        assert saved(project).segments[0].status == "machine"
+        full.clear()  # space again: the retry saves it
+        await settle(pilot)
+        assert saved(project).segments[0].status == "reviewed"
+        assert any(m.startswith("Saved ") for m in (n.message for n in app._notifications))
 
 
 # -- conflicts keep the translator's text -------------------------------------------------
@@ -507,7 +536,7 @@ async def conflicting_confirm(pilot, project: Project) -> ConflictDialog:  # typ
     await settle(pilot)
     other_reviewer(project)
     await pilot.press("e")
-    app.editor.load_text("My translation.")
+    app.main.editor.load_text("My translation.")
     await pilot.press("ctrl+s")
     await settle(pilot)
     dialog = app.screen
@@ -526,7 +555,7 @@ async def test_a_conflict_shows_both_versions_and_keep_mine_saves_mine(project: 
         await settle(pilot)
         record = saved(project).segments[0]
         assert (record.target, record.status) == ("My translation.", "reviewed")
-        assert app.segments_table.records[0].target == "My translation."
+        assert app.main.table.records[0].target == "My translation."
 
 
 async def test_a_conflict_take_theirs_keeps_theirs(project: Project) -> None:
@@ -536,7 +565,7 @@ async def test_a_conflict_take_theirs_keeps_theirs(project: Project) -> None:
         await pilot.click("#choose-theirs")
         await settle(pilot)
         assert saved(project).segments[0].target == "Their translation."
-        assert app.segments_table.records[0].target == "Their translation."
+        assert app.main.table.records[0].target == "Their translation."
         assert not isinstance(app.screen, ConflictDialog)
 
 
@@ -546,9 +575,9 @@ async def test_a_conflict_edit_puts_my_text_back_in_the_editor(project: Project)
         await conflicting_confirm(pilot, project)
         await pilot.press("escape")  # Esc is edit too: nothing is lost by closing the dialog
         await settle(pilot)
-        assert app.editor.has_focus and app.editor.text == "My translation."
-        assert app.index == 0
-        app.editor.load_text("My translation, merged with theirs.")
+        assert app.main.editor.has_focus and app.main.editor.text == "My translation."
+        assert app.main.cursor.index == 0
+        app.main.editor.load_text("My translation, merged with theirs.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         record = saved(project).segments[0]
@@ -560,13 +589,14 @@ async def test_a_machine_change_never_beats_a_human_one(project: Project) -> Non
     app = app_for(project, newer, FakeEngine("ru"))
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        work = app.review.retranslation(FIRST, app.current())
+        base = app.main.current()
+        work = app.session.retranslation(FIRST, base.id)
         other_reviewer(project)  # someone reviews the segment while the MT is decoded
-        app.submit(work())
+        app.session.apply_retranslation(FIRST, base, work())
         await settle(pilot)
         assert saved(project).segments[0].target == "Their translation."
         assert not isinstance(app.screen, ConflictDialog)
-        assert any("was not saved over it" in n.message for n in app._notifications)
+        assert any("was not changed" in n.message for n in app._notifications)
 
 
 async def test_a_conflict_arriving_while_a_dialog_is_open(project: Project, monkeypatch) -> None:
@@ -576,7 +606,7 @@ async def test_a_conflict_arriving_while_a_dialog_is_open(project: Project, monk
         await settle(pilot)
         other_reviewer(project)
         await pilot.press("e")
-        app.editor.load_text("My translation.")
+        app.main.editor.load_text("My translation.")
         await pilot.press("ctrl+s", "r")  # the removed-lines dialog opens over the save in flight
         await pilot.pause()
         assert isinstance(app.screen, RemovedDialog)
@@ -596,8 +626,8 @@ BREAKPOINTS = [(80, 24), (99, 30), (100, 30), (119, 40), (120, 40), (159, 40), (
 
 def assert_fits(app: WorkbenchApp) -> None:
     width = app.size.width
-    assert app.article_list.display == (width >= 100)
-    table = app.segments_table
+    assert app.main.article_list.display == (width >= 100)
+    table = app.main.table
     labels = [str(c.label) for c in table.columns.values()]
     assert ("MT" in labels) == (width >= 120)
     assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
@@ -612,12 +642,12 @@ async def test_resizing_across_every_breakpoint(project: Project) -> None:
             await pilot.resize_terminal(*size)
             await settle(pilot)
             assert_fits(app)
-            assert app.index == 2 and app.segments_table.cursor_row == 2
+            assert app.main.cursor.index == 2 and app.main.table.cursor_row == 2
         await pilot.press("e")  # and while editing, with a dialog open
         for size in BREAKPOINTS[::-1]:
             await pilot.resize_terminal(*size)
             await settle(pilot)
-        assert app.editor.has_focus
+        assert app.main.editor.has_focus
         await pilot.press("escape", "r")
         for size in BREAKPOINTS:
             await pilot.resize_terminal(*size)
@@ -651,10 +681,10 @@ async def test_every_dialog_open_while_a_worker_runs(tmp_path: Path, key: str) -
         await settle(pilot)
         assert app.screen is app.main
         assert not app.activity.has_class("running")
-        assert app.segments_table.records[0].status == "machine"
+        assert app.main.table.records[0].status == "machine"
         await pilot.press("a")  # and work goes on
         await settle(pilot)
-        assert saved(project).segments[app.index - 1].status == "reviewed"
+        assert saved(project).segments[app.main.cursor.index - 1].status == "reviewed"
 
 
 def write_json(path: Path, data: object) -> None:
@@ -677,10 +707,10 @@ async def test_bad_translation_files_are_reported_and_the_rest_reviewed(project:
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.articles_table.row_count == 4
+        assert app.main.article_list.table.row_count == 4
         problems = [n.message for n in app._notifications if n.title == "Skipped"]
         assert len(problems) == 1 and path.name in problems[0]
-        assert app.article_list.border_subtitle == "1 unreadable file"
+        assert app.main.article_list.border_subtitle == "1 unreadable file"
         await pilot.press("a", "right_square_bracket", "a")
         await settle(pilot)
         assert saved(project).segments[0].status == "reviewed"
@@ -703,8 +733,8 @@ async def test_a_summaries_cache_from_another_version_is_rebuilt(project: Projec
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.articles_table.row_count == 5
-        assert app.articles_table.get_row_at(0)[2] == "0/25"
+        assert app.main.article_list.table.row_count == 5
+        assert app.main.article_list.table.get_row_at(0)[2] == "0/25"
         assert json.loads(index.read_text(encoding="utf-8"))["version"] == 2
 
 
@@ -729,7 +759,7 @@ async def test_the_open_article_is_read_again_only_when_its_file_changed(project
         app.check_external_changes()
         await settle(pilot)
         assert reads == [FIRST]
-        assert app.segments_table.records[0].target == "Their translation."
+        assert app.main.table.records[0].target == "Their translation."
 
 
 def test_a_crash_exits_2_names_a_log_file_and_keeps_queued_saves(
@@ -740,9 +770,12 @@ def test_a_crash_exits_2_names_a_log_file_and_keeps_queued_saves(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
     class Crashing(WorkbenchApp):
-        def start(self) -> None:
-            super().start()
-            self.action_accept_mt()  # a change in the save queue when the bug strikes
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.set_timer(0.3, self.accept)
+
+        def accept(self) -> None:
+            self.main.action_accept_mt()  # a change on its way to the file when the bug strikes
             self.set_timer(0.1, self.boom)
 
         def boom(self) -> None:
@@ -772,33 +805,33 @@ async def test_a_long_article_slides_its_window_of_rows(project: Project) -> Non
 
     def on_screen(app: WorkbenchApp) -> None:
         # the row under the cursor is the segment the app thinks is current
-        table = app.segments_table
-        assert str(table.get_row_at(table.cursor_row)[1]) == str(app.index + 1)
-        assert f"Phrase numéro {app.index}." in str(app.detail.query_one("#source-text").render())
+        table = app.main.table
+        assert str(table.get_row_at(table.cursor_row)[1]) == str(app.main.cursor.index + 1)
+        assert f"Phrase numéro {app.main.cursor.index}." in str(app.main.detail.query_one("#source-text").render())
 
     Store(project).update(FIRST, lengthen)
     app = app_for(project)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.segments_table.row_count == WINDOW  # a window, not the whole article
+        assert app.main.table.row_count == WINDOW  # a window, not the whole article
         await pilot.press("ctrl+end")
         await settle(pilot)
-        assert app.index == WINDOW * 3 - 1
+        assert app.main.cursor.index == WINDOW * 3 - 1
         on_screen(app)
         await pilot.press("c")  # confirmed at the very end; the next unreviewed is the first
         await settle(pilot)
         assert saved(project).segments[-1].status == "reviewed"
-        assert app.index == 0
+        assert app.main.cursor.index == 0
         await pilot.press("slash", *"numéro 450.", "enter")
         await settle(pilot)
-        assert app.index == 450
+        assert app.main.cursor.index == 450
         on_screen(app)
         await pilot.press(*["pageup"] * 8)  # across the window's top edge (it starts at 300)
         await settle(pilot)
-        assert app.index < 300
+        assert app.main.cursor.index < 300
         on_screen(app)
-        here = app.index
+        here = app.main.cursor.index
         await pilot.press("a")
         await settle(pilot)
-        assert saved(project).segments[here].status == "reviewed" and app.index == here + 1
+        assert saved(project).segments[here].status == "reviewed" and app.main.cursor.index == here + 1
         on_screen(app)

@@ -45,7 +45,7 @@ def test_conflict_dialog(snap_compare, app: WorkbenchApp) -> None:
         await settle(pilot)
         other_reviewer(app.project)
         await pilot.press("e")
-        app.editor.load_text("My translation.")
+        app.main.editor.load_text("My translation.")
         await pilot.press("ctrl+s")
         await settle(pilot)
 

@@ -48,7 +48,7 @@ def run_app(app: WorkbenchApp, *, headless: bool = False) -> int:
     except Exception:  # a crash outside Textual's loop (starting, stopping)
         report = traceback.format_exc()
     finally:
-        app.saves.close()  # whatever happened, changes already queued reach the disk
+        app.close_session()  # whatever happened: folded what can be, the rest stays journaled
     if report is None:
         return 0
     log = crash_log(report)

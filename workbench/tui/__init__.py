@@ -11,9 +11,13 @@ if TYPE_CHECKING:
 
 
 def create_app(
-    project: Project | None = None, *, engines: EngineFactory | None = None, watch_interval: float = 2.0
+    project: Project | None = None,
+    *,
+    engines: EngineFactory | None = None,
+    watch_interval: float = 2.0,
+    user: str | None = None,
 ) -> WorkbenchApp:
     """The review app, as the CLI and the tests make it (Textual loads only when called)."""
     from workbench.tui.app import WorkbenchApp
 
-    return WorkbenchApp(project, engines=engines, watch_interval=watch_interval)
+    return WorkbenchApp(project, engines=engines, watch_interval=watch_interval, user=user)

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from workbench.review import ArticleInfo
+from workbench.review.library import ArticleInfo
 from workbench.tui.text import clip
 
 LANG_WIDTH = 4

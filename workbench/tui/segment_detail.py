@@ -3,17 +3,20 @@ which turns into an editor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, TextArea
 
 from workbench.glossary.match import Hit, whole_words
-from workbench.review import GlossaryView
+from workbench.review.session import GlossaryView
 from workbench.store import SegmentRecord
 from workbench.tui.text import highlight
 
@@ -51,35 +54,35 @@ class Pane(Widget):
 
 
 class TargetEditor(TextArea):
-    """The target of the current segment. Ctrl+S confirms, Esc keeps the edit and leaves."""
+    """The target of the current segment. The keys that leave it (confirm, done) are the
+    review screen's priority bindings, so that they act while the key is dispatched and the
+    next key already goes where the reviewer now looks."""
 
     cursor_blink = False  # steady for screenshots and for people who dislike blinking
 
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "done", "Done editing", priority=True),
-    ]
 
-    class Confirmed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+DRAFT_PAUSE = 1.0  # seconds of no typing after which the editor's text is kept as a draft
 
-    class Done(Message):
-        """Esc: keep the text as edited."""
 
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+@dataclass(frozen=True)
+class Editing:
+    """What the editor is open on: the segment as it was when editing began."""
 
-    def action_confirm(self) -> None:
-        self.post_message(self.Confirmed(self.text.strip()))
-
-    def action_done(self) -> None:
-        self.post_message(self.Done(self.text.strip()))
+    article: str
+    base: SegmentRecord
 
 
 class SegmentDetail(Vertical):
+    @dataclass
+    class Typed(Message):
+        """The reviewer paused typing: the text so far should be kept as a draft."""
+
+        article: str
+        segment: str
+        text: str
+
+    editing: Editing | None = None
+
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Source", classes="label")
@@ -97,9 +100,7 @@ class SegmentDetail(Vertical):
     def editor(self) -> TargetEditor:
         return self.query_one(TargetEditor)
 
-    @property
-    def editing(self) -> bool:
-        return bool(self.editor.display)
+    _draft_timer: Timer | None = None
 
     def fit(self) -> None:
         for pane in self.query(Pane):
@@ -126,22 +127,45 @@ class SegmentDetail(Vertical):
         self.border_title = f"Segment {index + 1} · {record.status}"
         info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
 
-    def start_editing(self, text: str) -> None:
+    def start_editing(self, article: str, base: SegmentRecord, text: str) -> None:
+        """Open the editor with `text`, focused at once: keys typed from now on are text."""
+        self.editing = Editing(article, base)
         editor = self.editor
         editor.load_text(text)
         self.query_one("#target-text", Pane).display = False
         editor.display = True
-        editor.focus()
+        self.screen.set_focus(editor)  # not focus(): that waits for the next idle moment
         editor.move_cursor(editor.document.end)
 
-    def stop_editing(self) -> None:
+    def stop_editing(self) -> tuple[Editing, str] | None:
+        """Close the editor; what it was open on and the text in it."""
+        editing, self.editing = self.editing, None
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         self.editor.display = False
         self.query_one("#target-text", Pane).display = True
+        return (editing, self.editor.text) if editing is not None else None
+
+    @on(TextArea.Changed, "#target-editor")
+    def _typed(self) -> None:
+        if self.editing is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_PAUSE, self._keep_draft)
+
+    def _keep_draft(self) -> None:
+        self._draft_timer = None
+        if self.editing is not None:
+            self.post_message(self.Typed(self.editing.article, self.editing.base.id, self.editor.text))
 
 
 def english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:
     """Where the target carries the English forms of the source's entities."""
-    return [m.span() for expected in {h.expected for h in hits} for m in whole_words(expected).finditer(target)]
+    return [
+        m.span() for expected in {h.expected for h in hits} for m in whole_words(expected).finditer(target)
+    ]
 
 
 def terms_line(hits: tuple[Hit, ...], missing: tuple[Hit, ...], translated: bool) -> Text:

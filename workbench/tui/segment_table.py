@@ -149,7 +149,9 @@ class SegmentTable(DataTable[Text | str]):
         event.stop()
         index = self.start + event.cursor_row
         near_top = event.cursor_row < MARGIN and self.start > 0
-        near_bottom = event.cursor_row >= self.row_count - MARGIN and self.start + self.row_count < len(self.records)
+        near_bottom = event.cursor_row >= self.row_count - MARGIN and self.start + self.row_count < len(
+            self.records
+        )
         if near_top or near_bottom:
             self._fill(index)
         self.post_message(self.Moved(index))

@@ -6,6 +6,15 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
+from workbench.errors import WorkbenchError
+
+
+def describe(error: BaseException) -> str:
+    """One sentence for the reviewer: ours as written, anything else with its type."""
+    if isinstance(error, WorkbenchError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
+
 
 def clip(text: str, width: int) -> str:
     """One line of at most `width` cells' worth of characters, an ellipsis marking the cut."""

@@ -1,0 +1,324 @@
+"""The review screen's ground: where the reviewer is, what is shown, and what the session
+says. The screen is built in parts (this base, `editing`, `tools`, and `screen`, which
+puts them together with the keys); each part is a Screen class, so Textual's handlers and
+reactives work in all of them.
+
+Where the reviewer is (`cursor`: the article and the segment) is a reactive with one
+watcher that moves the table and the detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, TextArea
+
+from workbench.errors import WorkbenchError
+from workbench.review.changes import Conflict
+from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
+from workbench.store import SegmentRecord
+from workbench.tui.activity import Activity
+from workbench.tui.article_list import ArticleList
+from workbench.tui.dialogs import ConflictDialog
+from workbench.tui.segment_detail import SegmentDetail, TargetEditor
+from workbench.tui.segment_table import SegmentTable
+from workbench.tui.text import describe
+from workbench.tui.work import Work
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the reviewer is: an article and the index of a segment in it."""
+
+    article: str | None
+    index: int
+
+
+class ReviewBase(Screen[None]):
+    cursor: reactive[Cursor] = reactive(Cursor(None, 0), init=False)
+
+    def __init__(self, session: ReviewSession, work: Work) -> None:
+        super().__init__()
+        self.session = session
+        self.work = work
+        self.matches: list[tuple[str, int]] = []
+        self.match_at = -1
+        self.waiting: list[Conflict] = []  # conflicts to show once the reviewer stops typing
+        self.shown: Any = None  # the document the table was filled from
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield ArticleList(id="articles")
+            with Vertical(id="right"):
+                yield SegmentTable(id="segments")
+                yield SegmentDetail(id="detail")
+        yield Activity(id="activity")
+        yield Input(placeholder="Search source and target; Enter jumps, Esc closes", id="search")
+        yield Footer()
+
+    @property
+    def table(self) -> SegmentTable:
+        return self.query_one(SegmentTable)
+
+    @property
+    def detail(self) -> SegmentDetail:
+        return self.query_one(SegmentDetail)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def activity(self) -> Activity:
+        return self.query_one(Activity)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def current(self) -> SegmentRecord | None:
+        article, index = self.cursor.article, self.cursor.index
+        if article is None:
+            return None
+        segments = self.session.document(article).segments
+        return segments[index] if 0 <= index < len(segments) else None
+
+    def go(self, article: str, index: int = 0) -> None:
+        """Put the reviewer on a segment (the watcher shows it)."""
+        if self.detail.editing is not None and Cursor(article, index) != self.cursor:
+            self.finish_editing()
+        try:
+            count = len(self.session.document(article).segments)
+        except (WorkbenchError, KeyError) as exc:
+            self.notify(describe(exc), severity="error", timeout=10)
+            return
+        self.cursor = Cursor(article, min(max(index, 0), max(count - 1, 0)))
+
+    def watch_cursor(self, old: Cursor, new: Cursor) -> None:
+        if new.article is None:
+            return
+        document = self.session.document(new.article)
+        if new.article != old.article or (document is not self.shown and self._shape_changed(document)):
+            self.detail.fit()
+            self.table.show(document.segments, self._flag(new.article), new.index)
+            self.shown = document
+            self.article_list.select(new.article)
+            self._header()
+        else:
+            self.table.go_to(new.index)
+        self.show_segment()
+
+    def _shape_changed(self, document: Any) -> bool:
+        return [r.id for r in document.segments] != [r.id for r in self.table.records]
+
+    def _flag(self, article: str) -> Callable[[SegmentRecord], bool]:
+        """Whether a segment's target lacks the English form of one of its entities; asked
+        only for the rows on screen."""
+        return lambda record: (
+            bool(self.session.glossary_view(article, record).missing) or bool(record.conflicts)
+        )
+
+    def _header(self) -> None:
+        article = self.cursor.article
+        if article is None:
+            return
+        document = self.session.document(article)
+        title = self.session.titles().get(article, article)
+        done = sum(s.status == "reviewed" for s in document.segments)
+        # Textual crops border titles to the border, whatever its width after a resize
+        self.table.border_title = (
+            f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"
+        )
+        self.table.border_subtitle = " · ".join(p for p in (document.source_path, document.date or "") if p)
+
+    def show_segment(self) -> None:
+        article, index = self.cursor.article, self.cursor.index
+        record = self.current()
+        view = self.session.glossary_view(article, record) if record and article else None
+        self.detail.show(index, record, view)
+
+    def refresh_article(self, article: str) -> None:
+        """Bring the screen in line with the article's view: its progress in the list; when
+        open, the rows that changed (all of them if segments came or went)."""
+        info = self.session.library.summaries.get(article)
+        if info is not None:
+            self.article_list.update(info, self.session.titles())
+        if article != self.cursor.article:
+            return
+        document = self.session.document(article)
+        if self._shape_changed(document):
+            index = self.cursor.index
+            self.shown = None
+            self.cursor = Cursor(None, 0)  # the watcher fills the table again
+            self.cursor = Cursor(article, min(index, max(len(document.segments) - 1, 0)))
+            return
+        table = self.table
+        for n, (new, old) in enumerate(zip(document.segments, table.records, strict=True)):
+            if new is not old:
+                if (new.status, new.target, new.mt, new.source, len(new.conflicts)) == (
+                    old.status,
+                    old.target,
+                    old.mt,
+                    old.source,
+                    len(old.conflicts),
+                ):
+                    table.records[n] = new  # a folded document is all new objects: repaint only what differs
+                else:
+                    table.update_segment(n, new)
+        self.shown = document
+        self._header()
+        self.show_segment()
+
+    # -- what the session says ---------------------------------------------------------------------
+
+    def take(self, events: list[SessionEvent]) -> None:
+        for event in events:
+            if isinstance(event, Changed):
+                self.refresh_article(event.article)
+                if event.external:
+                    title = self.session.titles().get(event.article, event.article)
+                    self.notify(f"{title} was changed by another process and has been reloaded.", timeout=5)
+            elif isinstance(event, Conflict):
+                self.waiting.append(event)
+            elif isinstance(event, Notice):
+                self.notify(event.message, severity=event.severity, timeout=10)  # type: ignore[arg-type]
+        self.show_conflicts()
+
+    def show_conflicts(self) -> None:
+        """One conflict dialog at a time, never while the reviewer types in the editor: keys
+        typed as text must not answer a question they have not seen. (Over another dialog it
+        may open; its focused choice, Edit, changes nothing.)"""
+        if not self.waiting or self.detail.editing is not None:
+            return
+        if any(isinstance(s, ConflictDialog) for s in self.app.screen_stack):
+            return
+        conflict = self.waiting.pop(0)
+        where = f"Segment {self.session.position(conflict.article, conflict.segment) + 1} of {self._title(conflict.article)}"
+
+        def chosen(choice: str | None) -> None:
+            try:
+                if choice == "mine":
+                    self._report(self.session.keep_mine(conflict))
+                elif choice == "theirs":
+                    self.session.take_theirs(conflict)
+                    self.notify("Their text is kept; yours is in the segment's history.", timeout=4)
+                else:
+                    self.edit_text(
+                        conflict.article,
+                        conflict.segment,
+                        conflict.mine.target,
+                        settles=(conflict.change.id,),
+                    )
+            except WorkbenchError as exc:
+                self.notify(exc.message, severity="error")
+            self.call_after_refresh(self.show_conflicts)
+
+        self.app.push_screen(
+            ConflictDialog(where, conflict.mine.target, conflict.theirs.target, conflict.theirs.status),
+            chosen,
+        )
+
+    def _report(self, applied: Applied) -> None:
+        for article in {c.article for c in applied.changes}:
+            self.refresh_article(article)
+        for reason in applied.dropped:
+            self.notify(f"Not changed: {reason}.", severity="warning", timeout=6)
+        self.waiting += applied.conflicts
+        self.show_conflicts()
+
+    def _title(self, article: str) -> str:
+        return self.session.titles().get(article, article)
+
+    reported: set[str] | None = None
+
+    def report_problem(self, problem: str, title: str = "Skipped") -> None:
+        """A file that cannot be used, said once (listing and preparing may both find it)."""
+        said = self.reported = self.reported if self.reported is not None else set()
+        if problem not in said:
+            said.add(problem)
+            self.notify(
+                problem, title=title, severity="error" if title == "Skipped" else "warning", timeout=20
+            )
+
+    # -- moving ----------------------------------------------------------------------------------
+
+    @on(SegmentTable.Moved)
+    def segment_moved(self, event: SegmentTable.Moved) -> None:
+        if self.cursor.article is not None:
+            self.go(self.cursor.article, event.index)
+
+    @on(ArticleList.Selected)
+    def article_selected(self, event: ArticleList.Selected) -> None:
+        if event.article_id != self.cursor.article:
+            self.go(event.article_id)
+        self.table.focus()
+
+    def action_article(self, step: int) -> None:
+        self._commands()
+        article = self.article_list.step(self.cursor.article, step)
+        if article is not None:
+            self.go(article)
+
+    def goto_next_unreviewed(self) -> None:
+        article, index = self.cursor.article, self.cursor.index
+        if article is None:
+            return
+        found = self.session.next_unreviewed(article, index)
+        if found is None:
+            self.notify("Every segment of every article is reviewed.", timeout=5)
+            return
+        self.go(*found)
+
+    def _commands(self) -> None:
+        """Single-letter commands are text while a text field has the focus."""
+        if isinstance(self.focused, (TextArea, Input)):
+            raise SkipAction()
+
+    # -- the editor -----------------------------------------------------------------------------
+
+    def edit_text(self, article: str, segment_id: str, text: str, settles: tuple[str, ...] = ()) -> None:
+        """Open the editor on a segment with `text` in it (after a conflict, from the memory)."""
+        self.go(article, self.session.position(article, segment_id))
+        record = self.current()
+        if record is None:
+            return
+        self.detail.start_editing(article, record, text)
+        self.editor_settles = settles
+
+    editor_settles: tuple[str, ...] = ()
+
+    @property
+    def editor(self) -> TargetEditor:
+        return self.detail.editor
+
+    def finish_editing(self, *, confirm: bool = False) -> Applied | None:
+        """Leave the editor; the text is kept as edited, or confirmed."""
+        stopped = self.detail.stop_editing()
+        settles, self.editor_settles = self.editor_settles, ()
+        self.table.focus()
+        if stopped is None:
+            return None
+        editing, text = stopped
+        try:
+            if confirm:
+                applied = self.session.confirm(
+                    editing.article, editing.base.id, text, base=editing.base, settles=settles
+                )
+            else:
+                applied = self.session.edit(
+                    editing.article, editing.base.id, text, base=editing.base, settles=settles
+                )
+        except WorkbenchError as exc:
+            # nothing was changed: the text goes back into the editor, where the reviewer sees it
+            self.detail.start_editing(editing.article, editing.base, text)
+            self.notify(describe(exc), severity="error", timeout=15)
+            return None
+        self._report(applied)
+        return applied

@@ -1,0 +1,75 @@
+"""The review screen: articles on the left; the open article's segments (source | MT | target,
+row by row) on the right; the current segment in full below, its target editable.
+
+It renders the app's review session and turns keys into its actions. Keys that move the
+focus (edit, confirm, leave the editor) are priority bindings: they act while the key is
+dispatched, so the keys typed after them already go where the reviewer now looks. The
+other single-letter commands are priority bindings too, which step aside (SkipAction)
+while a text field has the focus.
+"""
+
+from __future__ import annotations
+
+from textual.actions import SkipAction
+
+from workbench.errors import WorkbenchError
+from workbench.tui.commands import bindings
+from workbench.tui.editing import Editing
+from workbench.tui.tools import Tools
+
+WATCH_SECONDS = 2.0
+
+
+class ReviewScreen(Editing, Tools):
+    # the article list hides below 100 columns and widens from 160; the MT column shows from
+    # 120 (SegmentTable)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    BINDINGS = bindings()  # type: ignore[assignment]
+
+    watch_interval = WATCH_SECONDS
+
+    def on_mount(self) -> None:
+        """Open the session (replaying what ended sessions left), list the articles, open
+        the first, and clean the new sources behind."""
+        session = self.session
+        try:
+            articles = session.open()
+        except WorkbenchError as exc:
+            self.notify(exc.message, severity="error", timeout=30)
+            articles = []
+        self.article_list.border_title = "Articles"
+        self.article_list.show(articles, session.titles())
+        self.table.border_title = "Segments"
+        unreadable = len(session.library.unreadable)
+        if unreadable:
+            self.article_list.border_subtitle = f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"
+        for problem in session.problems:
+            self.report_problem(problem, "Recovered" if problem.startswith("Recovered") else "Skipped")
+        if articles:
+            self.go(articles[0].id)
+        self.table.focus()
+        pending = session.unprepared_sources()
+        if pending:
+            self.start_preparing(pending)
+        elif not articles:
+            self.notify(
+                f"No articles in {session.project.root}: put article files in seeds/ or run `workbench translate`.",
+                severity="warning",
+                timeout=15,
+            )
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_external_changes)
+
+    def check_external_changes(self) -> None:
+        """Another process (a translate run, a second reviewer) saved the open article: the
+        session reads it again behind; an open editor stays open."""
+        if self.cursor.article is not None:
+            self.session.check_external(self.cursor.article)
+
+    def action_quit(self) -> None:
+        if self.detail.editing is not None:
+            raise SkipAction()  # q is a letter in the editor
+        self._commands()
+        self.app.exit()
