@@ -604,6 +604,47 @@ def test_absurd_member_count_is_refused(packages_dir: Path, tmp_path: Path) -> N
     assert list(packages_dir.iterdir()) == []
 
 
+def _declaring(path: Path, entries: int) -> int:
+    """Rewrite the end record of `path` to declare `entries` members, whatever it holds;
+    return the size of its central directory, as the end record gives it."""
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = entries.to_bytes(2, "little") * 2  # on this disk, in total
+    path.write_bytes(data)
+    return int.from_bytes(data[end + 12 : end + 16], "little")
+
+
+def test_a_huge_member_list_is_refused_before_zipfile_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # zipfile.ZipFile reads the whole central directory and builds a ZipInfo per entry
+    # before any check can run: a small file with millions of entries exhausts memory.
+    many = _zip(
+        tmp_path / "many.argosmodel",
+        [*_package_members("pkg"), *((f"pkg/f/{i}", b"") for i in range(checks.MAX_MEMBERS))],
+    )
+    understated = _zip(
+        tmp_path / "understated.argosmodel",
+        [*_package_members("pkg"), *((f"pkg/{'n' * 120}{i}", b"") for i in range(20_000))],
+    )
+    size = _declaring(understated, 3)
+    assert len(zipfile.ZipFile(understated).infolist()) == 20_003  # zipfile reads what is there
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile read the central directory of a hostile archive")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    with pytest.raises(PackageError) as info:
+        packages.check_archive(many)
+    assert str(info.value) == "many.argosmodel is refused: it holds 10,003 members, more than a model package has."
+    with pytest.raises(PackageError) as info:
+        packages.check_archive(understated)
+    assert str(info.value) == (
+        f"understated.argosmodel is refused: its list of members takes {size / 1e6:.1f} MB, "
+        "more than a model package has."
+    )
+
+
 @pytest.mark.parametrize(
     ("members", "message"),
     [

@@ -22,6 +22,9 @@ from workbench.mt.packages.installed import InstalledModel, PackageError, Packag
 MAX_UNPACKED_BYTES = 8 * 1024**3
 MAX_DOWNLOAD_BYTES = MAX_UNPACKED_BYTES
 MAX_MEMBERS = 10_000  # Argos packages hold a few dozen files
+# A central directory entry is 46 bytes, its name and its extra fields; Argos packages use
+# well under 100 bytes a member.
+MAX_DIRECTORY_BYTES = MAX_MEMBERS * 256
 MAX_COMPRESSION_RATIO = 200  # real model members compress about 1.1:1
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
 
@@ -37,12 +40,25 @@ class Archive:
         return f"{self.metadata['from_code']}→{self.metadata['to_code']}"
 
 
-def _declared_members(path: Path) -> int | None:
-    """The member count the end record declares, read before zipfile builds every entry."""
+def _central_directory(path: Path) -> tuple[int, int] | None:
+    """The member count and the central directory's size the end record declares.
+
+    zipfile.ZipFile reads the whole central directory into memory and builds a ZipInfo for
+    every entry in it (however many the end record declares) before any check of ours can
+    run, so a small hostile file can exhaust memory; the standard library offers no bound
+    (python/cpython#153460, open; a `max_entries` argument is proposed in
+    python/cpython#153465). zipfile's own private `_EndRecData` finds the end record, zip64
+    included, exactly as ZipFile will: a parser of our own that located it differently
+    would let an archive past this check that ZipFile then reads whole. If a Python ever
+    drops it, tests/test_mt_package_safety.py's
+    test_a_huge_member_list_is_refused_before_zipfile_reads_it fails.
+    """
     try:
         with path.open("rb") as handle:
             record = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
-        return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None  # type: ignore[attr-defined]
+        if not record:
+            return None
+        return int(record[zipfile._ECD_ENTRIES_TOTAL]), int(record[zipfile._ECD_SIZE])  # type: ignore[attr-defined]
     except Exception:  # a private helper on a hostile file: zipfile's own opening judges it next
         return None
 
@@ -53,11 +69,18 @@ def check_archive(path: Path, label: str | None = None) -> Archive:
     `label` names the archive in messages (a link, standard input) instead of its file name.
     """
     name = label or path.name
-    declared = _declared_members(path)
-    if declared is not None and declared > MAX_MEMBERS:
-        raise PackageError(
-            f"{name} is refused: it holds {declared:,} members, more than a model package has."
-        )
+    declared = _central_directory(path)
+    if declared is not None:
+        entries, size = declared
+        if entries > MAX_MEMBERS:
+            raise PackageError(
+                f"{name} is refused: it holds {entries:,} members, more than a model package has."
+            )
+        if size > MAX_DIRECTORY_BYTES:
+            raise PackageError(
+                f"{name} is refused: its list of members takes {size / 1e6:.1f} MB, more than a model "
+                "package has."
+            )
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
