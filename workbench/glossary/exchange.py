@@ -80,7 +80,7 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
     def tag(name: str) -> str:
         return f"{{{TBX3_NS}}}{name}" if v3 else name
 
-    def sub(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
+    def sub(parent: etree.Element, name: str, text: str | None = None, **attributes: str) -> etree.Element:
         element = etree.SubElement(parent, tag(name), attributes)
         if text is not None:
             element.text = text
@@ -105,7 +105,7 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
             sub(concept, "descrip", entry.note, type="definition")
         sub(concept, "note", NOTE_PREFIX + json.dumps(_extra(entry), ensure_ascii=False))
 
-        def term(language_section: etree._Element, text: str, *notes: tuple[str, str]) -> None:
+        def term(language_section: etree.Element, text: str, *notes: tuple[str, str]) -> None:
             group = sub(language_section, "termSec" if v3 else "tig")
             sub(group, "term", text)
             for kind, value in notes:
