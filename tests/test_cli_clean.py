@@ -98,6 +98,13 @@ def test_usage_errors_do_not_trace_back() -> None:
     assert b"No such option" in result.stderr
 
 
+def test_a_command_group_given_nothing_shows_its_help() -> None:
+    result = run_cli("models")
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b" models [OPTIONS] COMMAND [ARGS]" in result.stderr and b"Install models" in result.stderr
+
+
 @pytest.mark.parametrize("command", [[], ["clean"], ["segment"]])
 def test_help(command) -> None:
     result = run_cli(*command, "--help")

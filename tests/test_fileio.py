@@ -1,14 +1,20 @@
-"""Crash-safe writes: old or new file, never torn; umask modes; several files as a set."""
+"""Crash-safe writes: old or new file, never torn; umask modes; several files as a set.
+And the system's primitives: file kinds, the folder lock, the atomic swap, liveness."""
 
 from __future__ import annotations
 
 import os
+import socket
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from filelock import Timeout
 
-from workbench.fileio import WriteError, atomic_write, write_set
+from workbench.fileio import WriteError, alive, atomic_write, exchange, file_kind, folder_lock, write_set
 
 
 def test_read_only_folder_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
@@ -111,3 +117,77 @@ def test_a_folder_in_the_way_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "out.jsonl").mkdir()
     with pytest.raises(WriteError, match="out.jsonl: it is a folder"):
         atomic_write(tmp_path / "out.jsonl", b"x")
+
+
+# -- the system's primitives ------------------------------------------------------------
+
+
+def test_file_kinds_in_words(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"x")
+    os.mkfifo(tmp_path / "pipe")
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(tmp_path / "socket"))
+    try:
+        kinds = {name: file_kind(os.stat(tmp_path / name).st_mode) for name in ("file", "pipe", "socket")}
+    finally:
+        listening.close()
+    assert kinds == {"file": None, "pipe": "a named pipe", "socket": "a socket"}
+    assert file_kind(os.stat(tmp_path).st_mode) == "a directory"
+    assert file_kind(os.stat("/dev/null").st_mode) == "a character device"
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from workbench.fileio import folder_lock
+with folder_lock(Path(sys.argv[1]), 5):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_the_folder_lock_excludes_others_leaves_no_file_and_dies_with_its_holder(tmp_path: Path) -> None:
+    with folder_lock(tmp_path, 1):
+        started = time.monotonic()
+        with pytest.raises(Timeout), folder_lock(tmp_path, 0.2):
+            pass  # another open of the folder, as another process would take it
+        assert time.monotonic() - started >= 0.2
+    with folder_lock(tmp_path, 0):  # released on leaving
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(Timeout), folder_lock(tmp_path, 0.1):
+            pass
+    finally:
+        holder.kill()  # SIGKILL: no cleanup of its own runs
+        holder.wait(10)
+    with folder_lock(tmp_path, 5):  # the system released it
+        pass
+    assert list(tmp_path.iterdir()) == []  # no lock file, ever
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
+    old, new = tmp_path / "installed", tmp_path / "staged"
+    for folder, text in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "model.bin").write_text(text, encoding="utf-8")
+    if sys.platform != "linux":
+        assert exchange(new, old) is False  # no renameat2: the caller falls back to two renames
+        return
+    assert exchange(new, old) is True
+    assert (old / "model.bin").read_text(encoding="utf-8") == "new"
+    assert (new / "model.bin").read_text(encoding="utf-8") == "old"
+    with pytest.raises(FileNotFoundError):
+        exchange(tmp_path / "missing", old)  # a real failure is an error, not "unsupported"
+    assert (old / "model.bin").read_text(encoding="utf-8") == "new"
+
+
+def test_alive_tells_a_running_process_from_a_finished_one() -> None:
+    assert alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(30)
+    assert not alive(child.pid)  # reaped: the pid names nobody (until reused, which takes a while)
+    assert alive(1)  # init: someone else's process is alive, whether we may signal it or not

@@ -156,6 +156,20 @@ def test_tbx_version(project: Path) -> None:
     assert len(import_tbx(v3.stdout, "v3")) == entity_count(project / "glossaries")
 
 
+def test_a_table_that_is_not_utf8_or_a_format_unknown_is_one_sentence(project: Path) -> None:
+    before = snapshot(project)
+    (project / "latin1.csv").write_bytes("type,en,fr\nperson,Alexei Navalny,Alexeï Navalny\n".encode("latin-1"))
+    one_sentence(run_cli("glossary", "import", "latin1.csv", cwd=project), "workbench: latin1.csv is not UTF-8 text.\n")
+    (project / "people.xlsx").write_bytes(b"PK")
+    one_sentence(
+        run_cli("glossary", "import", "people.xlsx", cwd=project),
+        "people.xlsx: import handles .tbx, .csv or .tsv files (or give --format).",
+    )
+    one_sentence(run_cli("glossary", "export", "out.ods", cwd=project), "out.ods: export handles .tbx")
+    one_sentence(run_cli("glossary", "export", "out.csv", "--format", "ods", cwd=project), "--format ods is not one of csv, tsv, tbx.")
+    assert snapshot(project) == before and not (project / "out.ods").exists()
+
+
 def test_dash_needs_a_format(project: Path) -> None:
     one_sentence(run_cli("glossary", "import", "-", cwd=project), "--format csv, tsv or tbx is needed")
     one_sentence(run_cli("glossary", "export", "-", cwd=project), "--format csv, tsv or tbx is needed")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from workbench.errors import WorkbenchError
 from workbench.glossary import edit
-from workbench.glossary.entries import append_entry, entry_from_table, load, load_folder
+from workbench.glossary.entries import entry_from_table, load, load_folder
 
 HAND_EDITED = """\
 # People we name.   Keep this header.
@@ -59,7 +59,7 @@ def no_temporaries(folder: Path) -> bool:
 
 
 def test_add_keeps_the_comments_and_layout_of_a_hand_edited_file(folder: Path) -> None:
-    path = append_entry(folder, person("Pavel Durov", ru=["Павел Дуров"]), folder / "people.toml")
+    path = edit.add_entry(folder, person("Pavel Durov", ru=["Павел Дуров"]), folder / "people.toml")
     assert path == folder / "people.toml"
     assert path.read_text(encoding="utf-8") == HAND_EDITED + textwrap.dedent("""
 
@@ -73,7 +73,7 @@ def test_add_keeps_the_comments_and_layout_of_a_hand_edited_file(folder: Path) -
 
 
 def test_add_to_the_same_entity_merges_in_place_keeping_comments(folder: Path) -> None:
-    path = append_entry(folder, person("Dmitry Peskov", fr=["Dmitriy Peskov"], ru=["Дмитрий Песков"]))
+    path = edit.add_entry(folder, person("Dmitry Peskov", fr=["Dmitriy Peskov"], ru=["Дмитрий Песков"]))
     assert path == folder / "people.toml"
     assert not (folder / "added.toml").exists()
     expected = HAND_EDITED.replace('    "Peskov",\n]', '    "Peskov",\n    "Dmitriy Peskov",\n]').replace(
@@ -81,7 +81,7 @@ def test_add_to_the_same_entity_merges_in_place_keeping_comments(folder: Path) -
     )
     assert path.read_text(encoding="utf-8") == expected
     # a note and a new key go after the last key, above the comment introducing the next entry
-    append_entry(
+    edit.add_entry(
         folder, person("Sergei Lavrov", ru=["Лавров"], wrong=["Sergey Lavrov"], note="Foreign minister.")
     )
     assert path.read_text(encoding="utf-8") == expected.replace(
@@ -97,19 +97,19 @@ def test_add_refuses_a_form_or_english_form_of_another_entity_naming_it(folder: 
         match=r"cannot add 'Dima Peskov': a fr form 'Peskov' belongs to "
         r"'Dmitry Peskov' \(.*people.toml:3\), a different English form\.$",
     ):
-        append_entry(folder, person("Dima Peskov", fr=["Peskov"]))
+        edit.add_entry(folder, person("Dima Peskov", fr=["Peskov"]))
     with pytest.raises(
         WorkbenchError,
         match=r"cannot add 'DMITRY PESKOV': its id 'dmitry-peskov' belongs to "
         r"'Dmitry Peskov'",
     ):
-        append_entry(folder, person("DMITRY PESKOV", fr=["D. Peskov"]))
+        edit.add_entry(folder, person("DMITRY PESKOV", fr=["D. Peskov"]))
     with pytest.raises(
         WorkbenchError,
         match=r"'Sergei Lavrov' is already in the glossary \(.*people.toml:15\) "
         r"with everything given; nothing was added\.$",
     ):
-        append_entry(folder, person("Sergei Lavrov", ru=["Лавров"]))
+        edit.add_entry(folder, person("Sergei Lavrov", ru=["Лавров"]))
     assert (folder / "people.toml").read_bytes() == before
     assert not (folder / "added.toml").exists()
 
@@ -126,7 +126,7 @@ NASTY = [
 def test_any_note_and_form_round_trips_and_the_file_parses_with_tomllib(folder: Path, note: str) -> None:
     form = note.replace("\n", " ").strip() or "x"
     entry = person("Odd Name", fr=[form, 'Peskov\'s "twin" \\'], note=note)
-    path = append_entry(folder, entry, folder / "people.toml")
+    path = edit.add_entry(folder, entry, folder / "people.toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["entity"][-1]["note"] == note
     again = load_folder(folder)
@@ -138,14 +138,14 @@ def test_any_note_and_form_round_trips_and_the_file_parses_with_tomllib(folder: 
 def test_a_string_that_is_not_unicode_is_one_sentence_and_nothing_is_written(folder: Path) -> None:
     before = (folder / "people.toml").read_bytes()
     with pytest.raises(WorkbenchError, match="the note holds a character that is not valid Unicode"):
-        append_entry(folder, person("Odd Name", fr=["Odd"], note="bad \udcff byte"), folder / "people.toml")
+        edit.add_entry(folder, person("Odd Name", fr=["Odd"], note="bad \udcff byte"), folder / "people.toml")
     assert (folder / "people.toml").read_bytes() == before and no_temporaries(folder)
 
 
 def test_an_entry_the_reader_rejects_is_kept_byte_for_byte_beside_a_new_one(folder: Path) -> None:
     broken = folder / "zz.toml"
     broken.write_text('# mine\n[[entity]]\nen = "Broken\n', encoding="utf-8")
-    append_entry(folder, person("New One", fr=["Nouveau"]), broken)
+    edit.add_entry(folder, person("New One", fr=["Nouveau"]), broken)
     assert broken.read_text(encoding="utf-8") == textwrap.dedent("""\
         # mine
         [[entity]]
@@ -164,11 +164,12 @@ def test_an_entry_the_reader_rejects_is_kept_byte_for_byte_beside_a_new_one(fold
 ADDER = """
 import sys
 from pathlib import Path
-from workbench.glossary.entries import append_entry, entry_from_table
+from workbench.glossary.edit import add_entry
+from workbench.glossary.entries import entry_from_table
 folder, name = Path(sys.argv[1]), sys.argv[2]
 for i in range(20):
     entry = entry_from_table({"en": f"{name} {i}", "type": "other", "forms": [f"{name}-{i}"]}, "test")
-    append_entry(folder, entry, folder / "people.toml")
+    add_entry(folder, entry, folder / "people.toml")
 """
 
 
@@ -193,7 +194,7 @@ def test_two_processes_adding_twenty_entries_each_lose_none(folder: Path) -> Non
 def test_a_glossaries_path_that_is_a_file_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "glossaries").write_text("not a folder", encoding="utf-8")
     with pytest.raises(WorkbenchError, match=r"glossaries is a file, not a folder; nothing was written\.$"):
-        append_entry(tmp_path / "glossaries", person("New One", fr=["Nouveau"]))
+        edit.add_entry(tmp_path / "glossaries", person("New One", fr=["Nouveau"]))
     assert (tmp_path / "glossaries").read_text(encoding="utf-8") == "not a folder"
 
 
@@ -202,7 +203,7 @@ def test_a_lock_folder_that_cannot_be_made_is_one_sentence(folder: Path) -> None
     with pytest.raises(
         WorkbenchError, match=r"cannot take the glossary lock .*glossaries.lock \(.*\); nothing"
     ):
-        append_entry(folder, person("New One", fr=["Nouveau"]))
+        edit.add_entry(folder, person("New One", fr=["Nouveau"]))
     assert not (folder / "added.toml").exists()
 
 
@@ -219,7 +220,7 @@ def test_a_read_only_folder_is_one_sentence_and_nothing_is_half_written(
 
             monkeypatch.setattr("workbench.fileio._temporary", refuse)
         with pytest.raises(WorkbenchError, match=r"cannot write .*people.toml: Permission denied\.$"):
-            append_entry(folder, person("New One", fr=["Nouveau"]), folder / "people.toml")
+            edit.add_entry(folder, person("New One", fr=["Nouveau"]), folder / "people.toml")
     finally:
         folder.chmod(0o755)
     assert (folder / "people.toml").read_bytes() == before and no_temporaries(folder)
@@ -276,8 +277,8 @@ def test_crlf_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
     bom = folder / "b.toml"
     bom.write_bytes('\ufeff# BOM\n[[entity]]\nen = "Zoom"\nforms = ["Zoom"]\n'.encode())
     assert [e.en for e in load_folder(folder)] == ["Kremlin", "Zoom"] and load_folder(folder).issues == []
-    append_entry(folder, entry_from_table({"en": "Kremlin", "ru": ["Кремль"]}, "test"))
-    append_entry(folder, entry_from_table({"en": "Zoom", "ru": ["Зум"]}, "test"))
+    edit.add_entry(folder, entry_from_table({"en": "Kremlin", "ru": ["Кремль"]}, "test"))
+    edit.add_entry(folder, entry_from_table({"en": "Zoom", "ru": ["Зум"]}, "test"))
     assert (
         crlf.read_bytes()
         == '# Windows\r\n[[entity]]\r\nen = "Kremlin"\r\nfr = ["Kremlin"]\r\nru = ["Кремль"]\r\n'.encode()
@@ -291,7 +292,7 @@ def test_a_glossary_file_that_cannot_be_read_stops_a_write(folder: Path) -> None
     # its entities could not be checked for a clash, so nothing is written anywhere
     (folder / "latin1.toml").write_bytes('[[entity]]\nen = "Citroën"\nfr = ["Citroën"]\n'.encode("latin-1"))
     with pytest.raises(WorkbenchError, match=r"latin1.toml is not UTF-8 text; nothing was written\.$"):
-        append_entry(folder, person("New One", fr=["Nouveau"]))
+        edit.add_entry(folder, person("New One", fr=["Nouveau"]))
     assert not (folder / "added.toml").exists()
 
 

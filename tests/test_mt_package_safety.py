@@ -34,6 +34,10 @@ from workbench.cli.models import byte_progress
 from workbench.mt import packages
 from workbench.mt.engine import ModelMissing
 from workbench.mt.packages import PackageError, PackageName, install_archive, parse_name
+from workbench.mt.packages import archive as checks
+from workbench.mt.packages import download as downloads
+from workbench.mt.packages import install as installer
+from workbench.mt.packages import stages as staging_folders
 
 TOP = "translate-fr_en-synthetic"
 
@@ -344,7 +348,7 @@ def test_install_stages_beside_the_packages_folder(packages_dir: Path, argos_pac
         return original(folder, name)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(packages, "verify_package", watching)
+        patch.setattr(installer, "verify_package", watching)
         install_archive(argos_package)
     assert seen == [[]]  # nothing in the packages folder while unpacking and verifying
     assert sorted(p.name for p in packages_dir.iterdir()) == [TOP]
@@ -356,9 +360,10 @@ KILL_MID_INSTALL = """
 import os, signal, sys
 from pathlib import Path
 from workbench.mt import packages
+from workbench.mt.packages import install
 def die(folder, name):
     os.kill(os.getpid(), signal.SIGKILL)
-packages.verify_package = die
+install.verify_package = die
 packages.install_archive(Path(sys.argv[1]))
 """
 
@@ -440,8 +445,8 @@ def test_stale_stages_go_live_ones_stay(packages_dir: Path, argos_package: Path)
     }
     for stage in stages.values():
         stage.mkdir(parents=True)
-    (stages["lock left, owner gone"] / packages.OWNER_LOCK).touch()
-    held = FileLock(stages["locked, hours old"] / packages.OWNER_LOCK)
+    (stages["lock left, owner gone"] / staging_folders.OWNER_LOCK).touch()
+    held = FileLock(stages["locked, hours old"] / staging_folders.OWNER_LOCK)
     held.acquire()
     hours_ago = time.time() - 7200
     for key in ("locked, hours old", "another machine, hours old"):
@@ -467,7 +472,7 @@ def test_a_failed_rename_installs_nothing_and_keeps_the_old_package(
         rename(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "rename", failing)
-    monkeypatch.setattr(packages, "_exchange", lambda a, b: False)  # the two-rename fallback
+    monkeypatch.setattr(installer, "exchange", lambda a, b: False)  # the two-rename fallback
     with pytest.raises(PackageError) as info:
         install_archive(argos_package)
     assert str(info.value) == (
@@ -496,7 +501,7 @@ def test_installs_take_turns_at_the_packages_folder(
 ) -> None:
     import fcntl
 
-    monkeypatch.setattr(packages, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(installer, "LOCK_TIMEOUT", 0.05)
     held = os.open(packages_dir, os.O_RDONLY)  # another install, mid-rename
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
@@ -535,7 +540,7 @@ def test_full_or_read_only_disk_while_unpacking(
     def full(*args: object) -> None:
         raise OSError(errno_, os.strerror(errno_))
 
-    monkeypatch.setattr(packages, "_extract", full)
+    monkeypatch.setattr(installer, "_extract", full)
     with pytest.raises(PackageError, match=rf"\({os.strerror(errno_)}\); nothing was installed\.$"):
         install_archive(argos_package)
     assert list(packages_dir.iterdir()) == [] and staged(packages_dir) == []
@@ -592,11 +597,52 @@ def _package_members(top: str) -> list[tuple[str, bytes]]:
 
 
 def test_absurd_member_count_is_refused(packages_dir: Path, tmp_path: Path) -> None:
-    many = [(f"pkg/f/{i}", b"") for i in range(packages.MAX_MEMBERS)]
+    many = [(f"pkg/f/{i}", b"") for i in range(checks.MAX_MEMBERS)]
     bad = _zip(tmp_path / "many.argosmodel", [*_package_members("pkg"), *many])
     with pytest.raises(PackageError, match=r"holds 10,003 members, more than a model package has"):
         install_archive(bad)
     assert list(packages_dir.iterdir()) == []
+
+
+def _declaring(path: Path, entries: int) -> int:
+    """Rewrite the end record of `path` to declare `entries` members, whatever it holds;
+    return the size of its central directory, as the end record gives it."""
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = entries.to_bytes(2, "little") * 2  # on this disk, in total
+    path.write_bytes(data)
+    return int.from_bytes(data[end + 12 : end + 16], "little")
+
+
+def test_a_huge_member_list_is_refused_before_zipfile_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # zipfile.ZipFile reads the whole central directory and builds a ZipInfo per entry
+    # before any check can run: a small file with millions of entries exhausts memory.
+    many = _zip(
+        tmp_path / "many.argosmodel",
+        [*_package_members("pkg"), *((f"pkg/f/{i}", b"") for i in range(checks.MAX_MEMBERS))],
+    )
+    understated = _zip(
+        tmp_path / "understated.argosmodel",
+        [*_package_members("pkg"), *((f"pkg/{'n' * 120}{i}", b"") for i in range(20_000))],
+    )
+    size = _declaring(understated, 3)
+    assert len(zipfile.ZipFile(understated).infolist()) == 20_003  # zipfile reads what is there
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile read the central directory of a hostile archive")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    with pytest.raises(PackageError) as info:
+        packages.check_archive(many)
+    assert str(info.value) == "many.argosmodel is refused: it holds 10,003 members, more than a model package has."
+    with pytest.raises(PackageError) as info:
+        packages.check_archive(understated)
+    assert str(info.value) == (
+        f"understated.argosmodel is refused: its list of members takes {size / 1e6:.1f} MB, "
+        "more than a model package has."
+    )
 
 
 @pytest.mark.parametrize(
@@ -799,12 +845,13 @@ INSTALL_COUNTING_INNER_STAGES = """
 import sys
 from pathlib import Path
 from workbench.mt import packages
+from workbench.mt.packages import install
 used = []
-inner_stage = packages._inner_stage
+inner_stage = install.inner_stage
 def counting(*args):
     used.append(args)
     return inner_stage(*args)
-packages._inner_stage = counting
+install.inner_stage = counting
 packages.install_archive(Path(sys.argv[1]))
 print("inner stages used:", len(used))
 """
@@ -828,7 +875,7 @@ def test_a_packages_folder_that_is_a_mount_point(packages_dir: Path, argos_packa
 def test_a_marked_inner_stage_never_breaks_argostranslate(packages_dir: Path, argos_package: Path) -> None:
     install_archive(argos_package)
     # As a kill in the middle of an install into a mount point leaves it:
-    with packages._inner_stage(
+    with staging_folders.inner_stage(
         packages_dir, packages_dir.parent / f"999999999.x.{socket.gethostname()}"
     ) as inner:
         (inner / "unpacked").mkdir()
@@ -854,7 +901,7 @@ def test_stages_inside_the_packages_folder_when_beside_it_cannot_be_written(
         return original(folder, name)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(packages, "verify_package", watching)
+        patch.setattr(installer, "verify_package", watching)
         install_archive(argos_package)
     assert seen == ["['None-None']"]  # the marked stage: listed as another type, never a failure
     assert sorted(p.name for p in packages_dir.iterdir()) == [TOP]
@@ -900,7 +947,7 @@ def test_an_unreachable_index_does_not_send_the_user_for_a_file_it_lacks(
 def test_an_endless_stream_is_cut_off(
     packages_dir: Path, argos_package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(packages, "MAX_DOWNLOAD_BYTES", 2_500_000)
+    monkeypatch.setattr(installer, "MAX_DOWNLOAD_BYTES", 2_500_000)
     with pytest.raises(PackageError) as info:
         packages.install_stream(io.BytesIO(bytes(3_000_000)))
     assert str(info.value) == "standard input is refused: it is larger than 2.5 MB."
@@ -912,7 +959,7 @@ def test_a_download_larger_than_any_model_is_cut_off(
 ) -> None:
     (server.folder / "a.argosmodel").write_bytes(argos_package.read_bytes())
     url = server.index(("fr", "en", "1.9", ["a.argosmodel"]))
-    monkeypatch.setattr(packages, "MAX_DOWNLOAD_BYTES", 1000)
+    monkeypatch.setattr(downloads, "MAX_DOWNLOAD_BYTES", 1000)
     size = f"{argos_package.stat().st_size / 1000:.1f} kB"  # what the server's Content-Length says
     with pytest.raises(PackageError) as info:
         packages.install_from_index("fr-en", url)

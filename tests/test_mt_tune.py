@@ -110,7 +110,7 @@ def test_sample_prefers_the_projects_prepared_segments(tmp_path: Path) -> None:
 def test_sample_falls_back_to_built_in_sentences_or_refuses(tmp_path: Path) -> None:
     drawn = tune.sample("ru", 40, Project(tmp_path / "empty"))
     assert drawn.origin == "built-in" and len(drawn.sentences) == 40
-    assert set(drawn.sentences) == set(tune.BUILT_IN["ru"])
+    assert set(drawn.sentences) == set(tune.built_in("ru"))
     with pytest.raises(TuneError, match="no sw sentences to time on: run `workbench models tune` in a project"):
         tune.sample("sw", 10, None)
 

@@ -1,20 +1,39 @@
-"""Crash-safe file writes: a reader sees the old file or the new one, never a torn one.
+"""File and folder primitives every part of the workbench may use.
 
-Files are created with the mode the umask gives (as `open()` would), not mkstemp's 0600,
-so exports, glossaries and translations stay readable by colleagues and other tools; a
-file that already exists keeps its mode.
+Crash-safe writes: a reader sees the old file or the new one, never a torn one. Files are
+created with the mode the umask gives (as `open()` would), not mkstemp's 0600, so exports,
+glossaries and translations stay readable by colleagues and other tools; a file that
+already exists keeps its mode.
+
+Beside them, what the system offers and Python does not say plainly: what a non-regular
+file is, an exclusive lock on a folder that leaves no lock file, an atomic swap of two
+paths, and whether a process is alive.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import secrets
 import stat
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from filelock import Timeout
+
 from workbench.errors import WorkbenchError
+
+KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a named pipe",
+}
 
 
 class WriteError(WorkbenchError):
@@ -118,3 +137,59 @@ def write_set(files: Mapping[Path, bytes]) -> None:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}; the previous version is intact.") from None
     for folder in {path.parent for path in files}:
         _sync_folder(folder)
+
+
+# -- what the system offers -------------------------------------------------------------
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words; None for a regular file."""
+    return None if stat.S_ISREG(mode) else KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, timeout: float) -> Iterator[None]:
+    """An exclusive lock on the folder itself (flock on the folder), so that no lock file is
+    left anywhere; the system releases it when the holder dies, however it dies. Raises
+    filelock's Timeout after `timeout` seconds, as a lock file would."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Timeout(str(folder)) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2 RENAME_EXCHANGE); False where the system
+    or the filesystem cannot. Python's os module has no binding for it."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without it
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # the kernel or filesystem lacks it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (signal 0 asks without sending)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True

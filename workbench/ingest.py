@@ -21,6 +21,7 @@ import ftfy
 import regex
 
 from workbench.errors import InputError
+from workbench.fileio import file_kind
 
 # Encodings worth considering for undeclared legacy text. Keeping the list short is what
 # makes detection reliable on short articles: cp1251 and koi8-r never get confused with
@@ -97,20 +98,6 @@ def _too_big(name: str, size: int, limit: int = MAX_BYTES, plural: str = "articl
     return TooBig(
         f"{name} is {size / 1024 / 1024:.1f} MB; Workbench reads {plural} of up to {limit // 1024 // 1024} MB."
     )
-
-
-KINDS = {
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a directory",
-    stat.S_IFIFO: "a named pipe",
-}
-
-
-def file_kind(mode: int) -> str | None:
-    """What a non-regular file is, in words; None for a regular file."""
-    return None if stat.S_ISREG(mode) else KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def _read_limited(

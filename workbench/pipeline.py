@@ -11,7 +11,8 @@ from typing import cast
 from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
-from workbench.ingest import MAX_BYTES, TooBig, file_kind, ingest_bytes, read_source
+from workbench.fileio import file_kind
+from workbench.ingest import MAX_BYTES, TooBig, ingest_bytes, read_source
 from workbench.model import Article, Block, BlockKind, Removal
 from workbench.segment import IdMaker, segment_block
 from workbench.web.html import MAX_HTML_BYTES, extract_html

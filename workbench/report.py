@@ -47,7 +47,15 @@ class Report:
 
 class _Metrics:
     """TER and chrF statistics computed once per segment, summed per article and for the
-    corpus: the same scores as sacrebleu's corpus_score, at half the cost."""
+    corpus: the same scores as sacrebleu's corpus_score, at half the cost.
+
+    `_extract_corpus_statistics` and `_compute_score_from_stats` are private in name only:
+    they are the contract of sacrebleu's base Metric class since 2.0.0 ("a new metric
+    implemented this way will automatically support significance testing", CHANGELOG
+    2.0.0, mjpost/sacrebleu#152), and sacrebleu's own significance tests resample
+    statistics through them. The public corpus_score would extract every segment twice,
+    once per article and once for the corpus. test_report_effort_equals_sacrebleus_corpus_scores
+    (tests/test_export.py) checks that the sums give corpus_score's figures."""
 
     def __init__(self) -> None:
         from sacrebleu.metrics.chrf import CHRF

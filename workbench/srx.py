@@ -173,7 +173,7 @@ def rules(language: str | None) -> list[tuple[bool, str, str, str]]:
 def export_srx() -> bytes:
     from lxml import etree
 
-    def element(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
+    def element(parent: etree.Element, tag: str, **attributes: str) -> etree.Element:
         return etree.SubElement(parent, f"{{{SRX_NS}}}{tag}", attributes)
 
     root = etree.Element(f"{{{SRX_NS}}}srx", {"version": "2.0"}, nsmap={None: SRX_NS})

@@ -116,6 +116,11 @@ def _environment_error(exc: BaseException) -> str:
     return f"a database operation failed ({exc})."
 
 
+# typer._click is private, and the only place Click's usage errors can be caught: since
+# 0.26.0 Typer vendors Click (fastapi/typer#1774) and exports none of them, while
+# standalone_mode=False (which keeps our one-sentence errors) lets them reach us. A public
+# usage error was asked for in fastapi/typer#1867, closed without one. pyproject requires
+# typer>=0.26, where the path exists; tests/test_cli_clean.py runs both branches.
 def _usage_error(exc: Exception) -> NoReturn:
     """Click's usage errors (an unknown option, a bad value, a missing argument) as one
     sentence with the way to help; a command group given nothing prints its help."""
@@ -133,7 +138,7 @@ def _usage_error(exc: Exception) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-facing failure becomes one sentence and a non-zero exit."""
-    from typer._click.exceptions import UsageError
+    from typer._click.exceptions import UsageError  # private: see _usage_error
 
     # a closed stdout or stderr (`>&-`) is written to nowhere, not a crash
     for name in ("stdout", "stderr"):

@@ -15,7 +15,7 @@ from workbench.fileio import atomic_write
 from workbench.glossary import edit
 from workbench.glossary import entries as glossary_entries
 from workbench.glossary.entries import TYPES, Glossary, entry_from_table, load_folder
-from workbench.glossary.exchange import export_table, export_tbx, import_table, import_tbx
+from workbench.glossary.exchange import FORMATS, format_of, read, write
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
 from workbench.project import Project
@@ -173,7 +173,6 @@ def add_command(
         typer.echo(f"Added {entry.en} ({entry.type}) to {file or project.glossaries / 'added.toml'}.")
 
 
-FORMATS = ("csv", "tsv", "tbx")
 STDIN_LIMIT = 64 * 1024 * 1024  # a large termbase is a few MB; this bounds memory
 Format = Annotated[
     str | None,
@@ -192,10 +191,10 @@ def _format(name: str, fmt: str | None, verb: str) -> str:
         raise InputError(
             f"--format csv, tsv or tbx is needed to {verb} standard {'input' if verb == 'import' else 'output'}."
         )
-    suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
+    kind = format_of(Path(name))
+    if kind is None:
         raise InputError(f"{Path(name).name}: {verb} handles .tbx, .csv or .tsv files (or give --format).")
-    return suffix
+    return kind
 
 
 def _check_glossary_file(file: Path, project: Project) -> None:
@@ -237,16 +236,6 @@ def _read(source: str) -> bytes:
     return data
 
 
-def _parse(data: bytes, name: str, fmt: str) -> Glossary:
-    if fmt == "tbx":
-        return import_tbx(data, name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text.") from None
-    return import_table(text, name, "\t" if fmt == "tsv" else ",")
-
-
 @app.command("export")
 def export_command(
     output: Annotated[
@@ -265,11 +254,7 @@ def export_command(
     project = Project.here()
     glossary = _glossary(project)
     entries = list(glossary)
-    data = (
-        export_tbx(entries, version=tbx_version)
-        if kind == "tbx"
-        else export_table(entries, "\t" if kind == "tsv" else ",").encode("utf-8")
-    )
+    data = write(entries, kind, tbx_version)
     if output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -354,7 +339,7 @@ def import_command(
     kind = _format(source, fmt, "import")
     project = Project.here()
     name = "standard input" if source == "-" else Path(source).name
-    imported = _parse(_read(source), name, kind)
+    imported = read(_read(source), name, kind)
     for issue in imported.issues:
         warn(f"{issue} (skipped)")
     if not len(imported):

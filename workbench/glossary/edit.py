@@ -252,6 +252,9 @@ def _add_key(table: Table, key: str, value: Any) -> None:
     usually introduce the next entry), not below them as tomlkit's append would."""
     keys = [k for k, _ in table.value.body if k is not None]
     if keys:
+        # Container._insert_after is private: tomlkit has no public way to insert at a
+        # position (python-poetry/tomlkit#7, open since 2018, asks to expose it).
+        # test_add_to_the_same_entity_merges_in_place_keeping_comments fails if it changes.
         table.value._insert_after(keys[-1], key, value)
     else:
         table.add(key, value)

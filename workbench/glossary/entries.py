@@ -236,20 +236,3 @@ def glossary_files(folder: Path) -> list[Path]:
 def load_folder(folder: Path) -> Glossary:
     return load(glossary_files(folder))
 
-
-def to_toml(entry: Entry) -> str:
-    """One entry as the text of a TOML file; `edit.to_toml` writes several."""
-    from workbench.glossary.edit import to_toml as entries_to_toml
-
-    return entries_to_toml([entry])
-
-
-def append_entry(folder: Path, entry: Entry, file: Path | None = None) -> Path:
-    """Add `entry` to the glossary under its lock (default file: added.toml), or merge it into
-    the same entity; refused with one sentence when another entity claims its forms.
-
-    Returns the file that holds the entity. See `edit.add_entry`.
-    """
-    from workbench.glossary.edit import add_entry
-
-    return add_entry(folder, entry, file)

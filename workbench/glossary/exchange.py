@@ -80,7 +80,7 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
     def tag(name: str) -> str:
         return f"{{{TBX3_NS}}}{name}" if v3 else name
 
-    def sub(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
+    def sub(parent: etree.Element, name: str, text: str | None = None, **attributes: str) -> etree.Element:
         element = etree.SubElement(parent, tag(name), attributes)
         if text is not None:
             element.text = text
@@ -105,7 +105,7 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
             sub(concept, "descrip", entry.note, type="definition")
         sub(concept, "note", NOTE_PREFIX + json.dumps(_extra(entry), ensure_ascii=False))
 
-        def term(language_section: etree._Element, text: str, *notes: tuple[str, str]) -> None:
+        def term(language_section: etree.Element, text: str, *notes: tuple[str, str]) -> None:
             group = sub(language_section, "termSec" if v3 else "tig")
             sub(group, "term", text)
             for kind, value in notes:
@@ -282,13 +282,33 @@ def _import_table(text: str, name: str, delimiter: str) -> Glossary:
     return glossary
 
 
-def export(entries: Iterable[Entry], path: Path, tbx_version: int = 2) -> bytes:
-    suffix = path.suffix.lower()
-    if suffix == ".tbx":
+# The formats a glossary travels in, by the name `--format` takes and a file's suffix gives.
+FORMATS = ("csv", "tsv", "tbx")
+_DELIMITERS = {"csv": ",", "tsv": "\t"}
+
+
+def format_of(path: Path) -> str | None:
+    """The format a file's suffix names, if any."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else None
+
+
+def read(data: bytes, name: str, fmt: str) -> Glossary:
+    """A glossary from the bytes of a file in `fmt`; `name` says where they come from."""
+    if fmt == "tbx":
+        return import_tbx(data, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ExchangeError(f"{name} is not UTF-8 text.") from None
+    return import_table(text, name, _DELIMITERS[fmt])
+
+
+def write(entries: Iterable[Entry], fmt: str, tbx_version: int = 2) -> bytes:
+    """The bytes of a glossary file in `fmt`."""
+    if fmt == "tbx":
         return export_tbx(entries, tbx_version)
-    if suffix in (".csv", ".tsv"):
-        return export_table(entries, "\t" if suffix == ".tsv" else ",").encode("utf-8")
-    raise ExchangeError(f"{path.name}: export writes .tbx, .csv or .tsv files.")
+    return export_table(entries, _DELIMITERS[fmt]).encode("utf-8")
 
 
 def import_file(path: Path) -> Glossary:
@@ -296,13 +316,7 @@ def import_file(path: Path) -> Glossary:
         data = path.read_bytes()
     except OSError as exc:
         raise ExchangeError(f"{path}: cannot be read ({exc.strerror}).") from None
-    suffix = path.suffix.lower()
-    if suffix == ".tbx":
-        return import_tbx(data, path.name)
-    if suffix in (".csv", ".tsv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ExchangeError(f"{path.name} is not UTF-8 text.") from None
-        return import_table(text, path.name, "\t" if suffix == ".tsv" else ",")
-    raise ExchangeError(f"{path.name}: import reads .tbx, .csv or .tsv files.")
+    fmt = format_of(path)
+    if fmt is None:
+        raise ExchangeError(f"{path.name}: import reads .tbx, .csv or .tsv files.")
+    return read(data, path.name, fmt)

@@ -69,7 +69,8 @@ def unaccent(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _morph() -> object:
+def morph() -> object:
+    """pymorphy3's Russian analyser, loaded once and shared by matching and suggestions."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -80,7 +81,7 @@ def lemmas(word: str) -> frozenset[str]:
     """Every dictionary form pymorphy3 proposes for a Cyrillic word (lowercase)."""
     if not CYRILLIC.search(word) or len(word) > MAX_WORD:
         return frozenset()
-    parses = _morph().parse(word)  # type: ignore[attr-defined]
+    parses = morph().parse(word)  # type: ignore[attr-defined]
     return frozenset({word.lower(), *(p.normal_form.replace("ё", "е") for p in parses)})
 
 

@@ -50,7 +50,10 @@ class Update:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class EntryConflict:
+    """An incoming entry that contradicts the glossary, and how (a value of the plan, not
+    an error: `store.Conflict` is the other writer's change to a translation file)."""
+
     entry: Entry
     message: str
 
@@ -60,7 +63,7 @@ class Plan:
     added: list[Entry] = field(default_factory=list)
     updated: list[Update] = field(default_factory=list)
     unchanged: list[tuple[Entry, Entry]] = field(default_factory=list)  # (incoming, existing)
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[EntryConflict] = field(default_factory=list)
 
     @property
     def changes(self) -> bool:
@@ -135,7 +138,7 @@ def _contradictions(new: Entry, old: Entry, how: str) -> list[str]:
     return found
 
 
-def _update(new: Entry, old: Entry, index: _Index) -> Update | Conflict | None:
+def _update(new: Entry, old: Entry, index: _Index) -> Update | EntryConflict | None:
     forms: dict[str, list[str]] = {}
     for language, values in new.forms.items():
         have = set(old.forms.get(language, ())) | set(old.forms.get("*", ()))
@@ -145,7 +148,7 @@ def _update(new: Entry, old: Entry, index: _Index) -> Update | Conflict | None:
             others = [o for o in index.owners(language, form) if o != old.id]
             if others:
                 owner = index.by_id[others[0]]
-                return Conflict(new, f"{_language(language)} {form!r} belongs to {_where(owner)}")
+                return EntryConflict(new, f"{_language(language)} {form!r} belongs to {_where(owner)}")
             forms.setdefault(language, []).append(form)
     wrong = tuple(w for w in dict.fromkeys(new.wrong) if w not in old.wrong)
     note = new.note if new.note.strip() and not old.note.strip() else ""
@@ -182,17 +185,17 @@ def plan(existing: Iterable[Entry], incoming: Iterable[Entry]) -> Plan:
             continue
         if len(claims) > 1:
             named = "; ".join(f"{how} is {_where(index.by_id[owner])}'s" for owner, how in claims.items())
-            result.conflicts.append(Conflict(entry, f"it names {len(claims)} entities: {named}"))
+            result.conflicts.append(EntryConflict(entry, f"it names {len(claims)} entities: {named}"))
             continue
         ((owner, how),) = claims.items()
         old = index.by_id[owner]
         if found := _contradictions(entry, old, how):
-            result.conflicts.append(Conflict(entry, "; ".join(found)))
+            result.conflicts.append(EntryConflict(entry, "; ".join(found)))
             continue
         change = _update(entry, old, index)
         if change is None:
             result.unchanged.append((entry, old))
-        elif isinstance(change, Conflict):
+        elif isinstance(change, EntryConflict):
             result.conflicts.append(change)
         elif owner in added:  # a second row about an entity this plan adds: one entry
             result.added[added[owner]] = change.merged

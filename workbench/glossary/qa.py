@@ -39,7 +39,9 @@ class EntitySummary:
 
 
 @dataclass
-class Report:
+class GlossaryCheck:
+    """What `check` found: every mention, and how each entity is rendered across the corpus."""
+
     mentions: list[Mention]
     entities: dict[str, EntitySummary]
     segments_checked: int = 0
@@ -59,8 +61,8 @@ class Report:
         return len(self.missing) + len(self.inconsistent)
 
 
-def check(articles: Iterable[Article], documents: dict[str, Document], glossary: Glossary) -> Report:
-    report = Report(mentions=[], entities={})
+def check(articles: Iterable[Article], documents: dict[str, Document], glossary: Glossary) -> GlossaryCheck:
+    report = GlossaryCheck(mentions=[], entities={})
     for article in articles:
         matcher = matcher_for(glossary, article.language)
         document = documents.get(article.id)

@@ -18,7 +18,7 @@ from importlib import resources
 import regex
 
 from workbench.glossary.entries import Glossary
-from workbench.glossary.match import CYRILLIC, ELISION, _morph, lemmas, matcher_for
+from workbench.glossary.match import CYRILLIC, ELISION, lemmas, matcher_for, morph
 from workbench.model import Article
 
 CAPITALISED = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-'’]\p{L}[\p{L}\p{M}\p{N}]*)*|\p{Lu}{2,})")
@@ -47,7 +47,7 @@ class Suggestion:
 
 def _tags(word: str) -> set[str]:
     tags: set[str] = set()
-    for parse in _morph().parse(word)[:3]:  # type: ignore[attr-defined]
+    for parse in morph().parse(word)[:3]:  # type: ignore[attr-defined]
         tags |= {t for t in TYPE_BY_TAG if t in parse.tag}
     return tags
 
@@ -65,7 +65,7 @@ def _dictionary_form(words: list[str]) -> str:
         if not CYRILLIC.search(word) or word.isupper():
             out.append(word)
             continue
-        parses = _morph().parse(word)  # type: ignore[attr-defined]
+        parses = morph().parse(word)  # type: ignore[attr-defined]
         if any("nomn" in p.tag for p in parses):
             out.append(word)  # already a dictionary form: do not trade Хан for Хана
             continue
@@ -83,7 +83,7 @@ def _is_common(word: str, lowercase_vocabulary: set[str]) -> bool:
         return True
     if not CYRILLIC.search(word):
         return False
-    if _morph().parse(word)[0].tag.POS in FUNCTION_WORDS:  # type: ignore[attr-defined]
+    if morph().parse(word)[0].tag.POS in FUNCTION_WORDS:  # type: ignore[attr-defined]
         return True  # С, По, Но: prepositions and conjunctions that open a sentence
     return bool(lemmas(word) & _lemmas_of(lowercase_vocabulary))
 

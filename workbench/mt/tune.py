@@ -19,6 +19,8 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,66 +35,6 @@ CACHE_VERSION = 1
 BATCH_TOKENS = (512, 1024, 2048, 4096)
 TUNED_FIELDS = ("inter_threads", "intra_threads", "max_batch_tokens")
 Source = Literal["tuned", "defaults", "flags"]
-
-# For installed users without a project: short news sentences per source language, written
-# for this purpose. Prepared segments of a project are always preferred.
-BUILT_IN: dict[str, tuple[str, ...]] = {
-    "fr": (
-        "Le gouvernement a annoncé mardi un plan de migration vers des logiciels libres.",
-        "La ministre a précisé que les administrations auraient trois ans pour s'adapter.",
-        "Selon le rapport, près de la moitié des serveurs publics dépendent d'un seul fournisseur.",
-        "Les syndicats demandent des garanties pour les agents chargés de la transition.",
-        "« Nous ne pouvons plus confier nos données à des entreprises que nous ne contrôlons pas », a-t-elle déclaré.",
-        "Le coût total du projet est estimé à 120 millions d'euros sur cinq ans.",
-        "Plusieurs régions ont déjà remplacé leur messagerie par une solution hébergée en France.",
-        "L'opposition dénonce un calendrier irréaliste et un manque de concertation.",
-        "Des experts rappellent que la sécurité dépend surtout de la formation des équipes.",
-        "Le texte sera examiné par le Sénat au début du mois de mars.",
-        "Une entreprise lyonnaise a remporté le premier appel d'offres.",
-        "Les hôpitaux seront les derniers concernés, en raison de la complexité de leurs systèmes.",
-        "Le porte-parole du gouvernement n'a pas souhaité commenter ces chiffres.",
-        "À Bruxelles, la Commission européenne suit le dossier avec attention.",
-        "Les collectivités locales réclament un soutien financier de l'État.",
-        "La décision intervient après plusieurs cyberattaques contre des services publics.",
-    ),
-    "ru": (
-        "Правительство во вторник объявило о плане перехода на отечественное программное обеспечение.",
-        "По словам министра, ведомствам дадут три года на замену зарубежных систем.",
-        "Согласно докладу, почти половина государственных серверов зависит от одного поставщика.",
-        "Профсоюзы требуют гарантий для сотрудников, которые займутся переходом.",
-        "«Мы больше не можем доверять наши данные компаниям, которые мы не контролируем», — заявила она.",
-        "Общая стоимость проекта оценивается в 12 миллиардов рублей за пять лет.",
-        "Несколько регионов уже заменили почтовые сервисы на решения, размещённые в России.",
-        "Оппозиция критикует нереалистичные сроки и отсутствие обсуждения.",
-        "Эксперты напоминают, что безопасность зависит прежде всего от подготовки специалистов.",
-        "Законопроект рассмотрят в Государственной думе в начале марта.",
-        "Первый конкурс выиграла компания из Новосибирска.",
-        "Больницы перейдут на новые системы последними из-за их сложности.",
-        "В пресс-службе ведомства отказались комментировать эти цифры.",
-        "Крупные банки заявили, что завершат переход до конца следующего года.",
-        "Региональные власти просят о финансовой поддержке из федерального бюджета.",
-        "Решение принято после нескольких кибератак на государственные сервисы.",
-    ),
-    "en": (
-        "The government announced on Tuesday a plan to move to free software.",
-        "The minister said that public bodies would have three years to adapt.",
-        "According to the report, nearly half of public servers depend on a single supplier.",
-        "Unions are asking for guarantees for the staff in charge of the transition.",
-        "\u201cWe can no longer entrust our data to companies we do not control,\u201d she said.",
-        "The total cost of the project is estimated at 120 million euros over five years.",
-        "Several regions have already replaced their email with a service hosted at home.",
-        "The opposition criticises an unrealistic timetable and a lack of consultation.",
-        "Experts point out that security depends above all on the training of staff.",
-        "The bill will be examined by the upper house at the beginning of March.",
-        "A company from Lyon won the first call for tenders.",
-        "Hospitals will be the last to change, because of the complexity of their systems.",
-        "The government spokesman declined to comment on the figures.",
-        "Large banks said they would finish the transition by the end of next year.",
-        "Local authorities are asking the state for financial support.",
-        "The decision follows several cyberattacks on public services.",
-    ),
-}
-
 
 class TuneError(WorkbenchError):
     pass
@@ -189,6 +131,16 @@ def project_sentences(project: Project, language: str) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=8)
+def built_in(language: str) -> tuple[str, ...]:
+    """Sentences written for tuning without a project (workbench/data/tune/); none for a
+    language without a file."""
+    path = resources.files("workbench") / "data" / "tune" / f"{language}.txt"
+    if not language.isalpha() or not path.is_file():
+        return ()
+    return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
 def sample(language: str, size: int, project: Project | None) -> Sample:
     """`size` sentences to time on: the project's own if it has any, else the built-in ones."""
     if size < 1:
@@ -196,7 +148,7 @@ def sample(language: str, size: int, project: Project | None) -> Sample:
     sentences = project_sentences(project, language) if project is not None else []
     origin = "project"
     if not sentences:
-        sentences, origin = list(BUILT_IN.get(language, ())), "built-in"
+        sentences, origin = list(built_in(language)), "built-in"
     if not sentences:
         raise TuneError(
             f"no {language} sentences to time on: run `workbench models tune` in a project whose "
