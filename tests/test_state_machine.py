@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from workbench.errors import WorkbenchError
-from workbench.glossary.entries import Entry, append_entry
+from workbench.glossary.edit import add_entry
+from workbench.glossary.entries import Entry
 from workbench.project import Project
 from workbench.review import journal, recovery
 from workbench.review.changes import Conflict
@@ -215,7 +216,7 @@ class Promise(RuleBasedStateMachine):
     @rule(n=st.integers(0, 1000))
     def add_to_the_glossary(self, n: int) -> None:
         with contextlib.suppress(WorkbenchError):  # already there: refused, nothing written
-            append_entry(
+            add_entry(
                 self.project.glossaries,
                 Entry(id=f"person-{n}", type="person", en=f"Person {n}", forms={"fr": (f"Personne{n}",)}),
             )

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.glossary.entries import Entry, Glossary, append_entry, entry_from_table, load_folder
+from workbench.glossary.edit import add_entry
+from workbench.glossary.entries import Entry, Glossary, entry_from_table, load_folder
 from workbench.glossary.match import Hit, Matcher, contains_english, matcher_for
 from workbench.model import Article
 from workbench.mt.memory import Match, TranslationMemory
@@ -695,7 +696,7 @@ class ReviewSession:
             entry = entry_from_table(table, "review")
         except ValueError as exc:
             raise ReviewError(str(exc)) from None
-        path = append_entry(self.project.glossaries, entry)
+        path = add_entry(self.project.glossaries, entry, locks=self.project.locks)
         self.glossary = load_folder(self.project.glossaries)
         return entry, path
 
