@@ -13,7 +13,8 @@ from lxml import etree
 from schema_check import TMX, XLIFF, errors, xmllint
 from test_tui import make_project
 
-from workbench.export import Row, read_tmx, render, select
+from workbench.export import Row, render, select
+from workbench.export.tmx import read_tmx
 from workbench.export.tsv import read_tsv
 from workbench.glossary.entries import load_folder
 from workbench.mt.memory import TranslationMemory
@@ -69,9 +70,12 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "002_ecbf9be8a91d2e4f",
         "004_946b22bb11cec535",
     ]
-    assert set(records[0]) == {
+    assert list(records[0]) == [
         "article",
         "segment",
+        "position",
+        "paragraph",
+        "kind",
         "source_language",
         "target_language",
         "source",
@@ -81,15 +85,22 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "score",
         "glossary",
         "model",
+        "duplicate",
+        "source_path",
         "title",
         "date",
+        "date_raw",
         "url",
         "site",
         "author",
-    }
+    ]
     # the seeds are plain text: a title and maybe a date, no URL, site or author
     assert records[0]["title"].startswith("L’arrestation du PDG de Telegram prouve que les États-Unis")
-    assert records[0]["date"] == "2024-09"  # the seed's first line: "date 2024-09 L’arrestation…"
+    # the seed's first line: "date 2024-09 L’arrestation…", a month and not a day
+    assert (records[0]["date"], records[0]["date_raw"]) == (None, "2024-09")
+    assert records[0]["source_path"] == "seeds/" + next((ROOT / "seeds").glob("002*")).name
+    assert [(r["position"], r["paragraph"], r["kind"]) for r in records[:2]] == [(0, 0, "title"), (1, 1, "text")]
+    assert [r["duplicate"] for r in records] == [False, False, False]
     assert (records[0]["url"], records[0]["site"], records[0]["author"]) == (None, None, None)
     assert (
         records[2]["source_language"] == "ru"
@@ -102,8 +113,10 @@ def test_tmx_round_trip_and_import(project: Project, tmp_path: Path) -> None:
     rows = select(documents(project), "edited")
     data = render(rows, "tmx")
     assert errors(data, TMX) == []
-    pairs = read_tmx(data, "out.tmx")
+    memory = read_tmx(data, "out.tmx")
+    pairs = [(u.source_language, u.source, u.target_language, u.target) for u in memory.units]
     assert pairs == [(r.source_language, r.segment.source, "en", r.segment.target) for r in rows]
+    assert {u.origin for u in memory.units} == {"human"} and memory.skipped == 0  # edited and reviewed
     tmx = tmp_path / "out.tmx"
     tmx.write_bytes(data)
     memory = tmp_path / "tm.sqlite"
@@ -244,6 +257,9 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
     assert [(f.name, f.type, f.nullable) for f in table.schema] == [
         ("article", string, False),
         ("segment", string, False),
+        ("position", pa.int32(), False),
+        ("paragraph", pa.int32(), False),
+        ("kind", string, False),
         ("source_language", string, False),
         ("target_language", string, False),
         ("source", string, False),
@@ -253,14 +269,19 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
         ("score", pa.float64(), True),
         ("glossary", pa.list_(pa.field("element", string, nullable=False)), False),
         ("model", string, False),
+        ("duplicate", pa.bool_(), False),
+        ("source_path", string, False),
         ("title", string, True),
-        ("date", string, True),
+        ("date", pa.date32(), True),
+        ("date_raw", string, True),
         ("url", string, True),
         ("site", string, True),
         ("author", string, True),
     ]
     jsonl = [json.loads(line) for line in render(rows, "jsonl").decode().splitlines()]
-    assert table.to_pylist() == jsonl
+    # the same values; Parquet's date is a date where JSON has its ISO text
+    assert [{**r, "date": r["date"] and r["date"].isoformat()} for r in table.to_pylist()] == jsonl
+    assert any(r["date"] is not None for r in table.to_pylist())  # the Russian seed's 2021-01-26
     assert [r["segment"] for r in jsonl] == [r.segment.id for r in rows]
 
 

@@ -58,7 +58,7 @@ COMMANDS = {
     "translate": "translate",
     "models": "models",
     "glossary": "glossary",
-    "export": "corpus",
+    "export": "export",
     "qa": "corpus",
     "report": "corpus",
     "tm": "corpus",

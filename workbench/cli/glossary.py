@@ -19,7 +19,7 @@ from workbench.glossary.exchange import export_table, export_tbx, import_table, 
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
 from workbench.project import Project
-from workbench.store import Store
+from workbench.store import Store, StoreError
 
 app = typer.Typer(help="Named-entity glossary: check, suggest, add, import, export.", no_args_is_help=True)
 Paths = Annotated[
@@ -48,7 +48,15 @@ def check_command(paths: Paths = None, json: Json = False) -> None:
     glossary = _glossary(project)
     articles = load_articles(paths or [], project, show=not json)
     store = Store(project)
-    documents = {a.id: d for a in articles if (d := store.read(a.id)) is not None}
+    documents = {}
+    for article in articles:
+        try:
+            document = store.read(article.id)
+        except StoreError as exc:
+            warn(f"{exc.message} (its translations are not checked)")
+            continue
+        if document is not None:
+            documents[article.id] = document
     report = check(articles, documents, glossary)
     if json:
         print_json(
