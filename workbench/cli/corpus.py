@@ -16,7 +16,7 @@ from workbench.export import LEVELS, select
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_documents
-from workbench.report import as_json, summarise
+from workbench.report import TER_MAX_WORDS, as_json, summarise
 
 Status = Annotated[
     str,
@@ -102,6 +102,11 @@ def report_command(json: Json = False) -> None:
         "Changed/PE: reviewed or edited segments whose target differs from the MT, of those with MT. "
         "TER: edits per word needed to turn the MT into the final target (lower: less post-editing)."
     )
+    if corpus.effort.ter_skipped:
+        typer.echo(
+            f"TER leaves out {corpus.effort.ter_skipped} segments of over {TER_MAX_WORDS} words a side "
+            "(too long to score in bounded time); chrF includes them."
+        )
 
 
 tm = typer.Typer(help="The translation memory.", no_args_is_help=True)
