@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli.output import print_json, warn
+from workbench.cli.output import print_json, refuse_project_files, warn
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
@@ -271,6 +271,8 @@ def export_command(
         raise InputError(f"--tbx-version {tbx_version} is not 2 or 3.")
     kind = _format(output, fmt, "export")
     project = Project.here()
+    if output != "-":
+        refuse_project_files(Path(output), project)
     glossary = _glossary(project)
     entries = list(glossary)
     data = (

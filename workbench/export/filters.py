@@ -8,9 +8,10 @@ each to what the ones before it left, and `--report` says how many segments each
   `pass_empty=true` keeps pairs where both are empty.
 - `LengthRatioFilter` (OpusFilter's): the longer side divided by the shorter is below
   `threshold` (3), in `unit`s (`word` or `char`); an empty side makes the ratio infinite.
-- `LanguageIDFilter` (OpusFilter's, with Lingua as the method): the target is in the target
-  language with a confidence of at least `threshold` (0.5) among the languages Workbench
-  detects; a target without letters (numbers, a date) has no language to check and passes.
+- `LanguageIDFilter` (OpusFilter's, with Lingua as the method): the language Lingua finds most
+  likely for the target, among those Workbench detects, is the target language, with a
+  confidence of at least `threshold` (0, as in OpusFilter; confidences sum to 1 over those
+  languages); a target without letters (numbers, a date) has no language and passes.
   Lingua reads a bounded sample of each target, so time stays linear in its length.
 - `remove_duplicates` (OpusFilter's step): a pair whose source and target both appeared
   earlier in the export is removed; `compare=source` removes repeated sources whatever their
@@ -96,7 +97,9 @@ def _language(settings: Parameters, label: str) -> Callable[[Sequence[Row]], lis
             key = (r.target_language, r.segment.target)
             if key not in seen:
                 text = r.segment.target
-                seen[key] = not WORDS.search(text) or confidences(text).get(r.target_language, 0.0) >= threshold
+                scores = confidences(text) if WORDS.search(text) else {}
+                best = max(scores, key=scores.__getitem__) if scores else None
+                seen[key] = best is None or (best == r.target_language and scores[best] >= threshold)
             verdicts.append(seen[key])
         return verdicts
 
@@ -105,8 +108,6 @@ def _language(settings: Parameters, label: str) -> Callable[[Sequence[Row]], lis
 
 def _duplicates(settings: Parameters, label: str) -> Callable[[Sequence[Row]], list[bool]]:
     compare = settings["compare"]
-    if compare not in ("pair", "source"):
-        raise ExportError(f"{label}: compare is pair or source, not {compare!r}.")
 
     def keep(rows: Sequence[Row]) -> list[bool]:
         seen: set[tuple[str, str, str, str]] = set()
@@ -136,12 +137,13 @@ def _human(settings: Parameters, _: str) -> Callable[[Sequence[Row]], list[bool]
 
 
 WORD: Defaults = {"unit": "word"}
+CHOICES = {"unit": ("word", "char"), "compare": ("pair", "source")}
 SPECS = {
     spec.name.lower(): spec
     for spec in (
         Spec("LengthFilter", {"min_length": 1, "max_length": 100, **WORD, "pass_empty": False}, _lengths),
         Spec("LengthRatioFilter", {"threshold": 3.0, **WORD}, _ratio),
-        Spec("LanguageIDFilter", {"threshold": 0.5}, _language),
+        Spec("LanguageIDFilter", {"threshold": 0.0}, _language),
         Spec("remove_duplicates", {"compare": "pair"}, _duplicates),
         Spec("MTScoreFilter", {"threshold": None}, _score),
         Spec("HumanFilter", {}, _human),
@@ -166,8 +168,9 @@ def _value(default: object, text: str, name: str, key: str) -> str | int | float
     except ValueError:
         kind = {bool: "true or false", int: "a whole number"}.get(type(default), "a number")
         raise ExportError(f"--filter {name}: {key} must be {kind}, not {text!r}.") from None
-    if key == "unit" and text not in ("word", "char"):
-        raise ExportError(f"--filter {name}: unit is word or char, not {text!r}.")
+    choices = CHOICES.get(key)
+    if choices and text not in choices:
+        raise ExportError(f"--filter {name}: {key} is {' or '.join(choices)}, not {text!r}.")
     return text
 
 
