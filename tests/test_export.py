@@ -560,3 +560,34 @@ def test_report_effort_equals_sacrebleus_corpus_scores() -> None:
         assert effort.ter == round(TER().corpus_score(hypotheses, references).score, 2)
         assert effort.chrf == round(CHRF().corpus_score(hypotheses, references).score, 2)
     assert corpus.effort.segments == 3 and corpus.effort.changed == 2
+
+
+def test_report_bounds_ter_on_long_targets_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 45,000-character target took 52 s and 927 MB in TER; past 100 words a side TER leaves
+    the pair out (counted) and chrF still scores it."""
+    from workbench.report import TER_MAX_WORDS
+    from workbench.store import Document
+
+    long_mt = " ".join(["the kremlin said zoom"] * 3000)  # 12,000 words, the shape that made TER crawl
+    long_target = " ".join(["zoom said the kremlin"] * 3000)
+    short = ("The Kremlin criticised Zoom.", "The Kremlin criticized Zoom.")
+    records = [
+        SegmentRecord("a", 0, 0, "text", "x", short[0], short[1], "reviewed"),
+        SegmentRecord("b", 1, 0, "text", "y", long_mt, long_target, "reviewed"),
+    ]
+    doc = Document("a", "seeds/a.txt", "fr", "en", "A", None, records)
+    articles, corpus = summarise([doc])
+    assert corpus.effort.segments == 2 and corpus.effort.ter_skipped == 1
+    from sacrebleu.metrics.ter import TER
+
+    assert corpus.effort.ter == round(TER().corpus_score([short[0]], [[short[1]]]).score, 2)
+    assert corpus.effort.chrf is not None and articles[0].effort.ter_skipped == 1
+    project = Project(tmp_path)
+    Store(project).update("a", lambda _: doc)
+    out = run_cli("report", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (
+        f"TER leaves out 1 segments of over {TER_MAX_WORDS} words a side (too long to score in bounded time); "
+        "chrF includes them." in out.stdout.decode()
+    )
+    assert json.loads(run_cli("report", "--json", cwd=tmp_path).stdout)["corpus"]["post_edit"]["ter_skipped"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -371,6 +372,8 @@ def import_command(
         raise InputError(f"{name} holds no usable entries.")
     stem = "imported" if source == "-" else glossary_entries.slug(Path(source).stem)
     target = into or project.glossaries / f"{stem}.toml"
+    if not Path(os.path.realpath(target)).is_relative_to(project.glossaries.resolve()):
+        refuse_project_files(target, project)  # a glossary file is written there; in glossaries/ that is the point
     header = f"Imported from {name}."
     if replace:
         edit.replace_file(project.glossaries, imported, target, header=header, locks=project.locks)
