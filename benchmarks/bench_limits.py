@@ -35,6 +35,11 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, int, str]:
     return seconds, max(peak, before) / 1024, done.returncode, done.stderr.decode().strip()[:160]
 
 
+def figures(result: tuple[float, float, int, str]) -> str:
+    seconds, peak, code, err = result
+    return f"  {seconds:.2f} s, peak {peak:.0f} MB, exit {code}: {err}"
+
+
 def project(folder: Path, segments: list[dict[str, object]]) -> None:
     from workbench.project import Project
     from workbench.store import Document, SegmentRecord, Store
@@ -52,7 +57,7 @@ def main() -> None:
         tbx = b"<martif><text><body>" + b"<termEntry>" * depth + b"</termEntry>" * depth + b"</body></text></martif>"
         (tmp / "deep.tbx").write_bytes(tbx)
         print(f"deep TBX ({len(tbx) / 1e6:.1f} MB, {depth} levels), glossary import --dry-run:")
-        print("  %.2f s, peak %.0f MB, exit %d: %s" % run(["glossary", "import", "deep.tbx", "--dry-run"], tmp))
+        print(figures(run(["glossary", "import", "deep.tbx", "--dry-run"], tmp)))
 
         warc = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/"
         path = tmp / "long.warc.gz"
@@ -63,14 +68,14 @@ def main() -> None:
                 out.write(block)
             out.write(b"\r\n\r\n")
         print(f"WARC with a 1 GiB header line ({path.stat().st_size / 1e6:.1f} MB gzip), clean:")
-        print("  %.2f s, peak %.0f MB, exit %d: %s" % run(["clean", str(path)], tmp))
+        print(figures(run(["clean", str(path)], tmp)))
 
-        target = " ".join(["the kremlin said zoom"] * 2250)  # 45,000 characters
+        target = " ".join(["the kremlin said zoom"] * 2250)  # some 45,000 characters
         mt = " ".join(["zoom said the kremlin"] * 2250)
         segment = {"id": "s", "block": 0, "index": 0, "kind": "text", "source": "x", "mt": mt, "target": target, "status": "reviewed"}
         project(tmp, [segment])
         print(f"report on one {len(target)}-character target:")
-        print("  %.2f s, peak %.0f MB, exit %d: %s" % run(["report", "--json"], tmp))
+        print(figures(run(["report", "--json"], tmp)))
 
         texts = [
             "The Kremlin criticised the American software Zoom on Wednesday.",

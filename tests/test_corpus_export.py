@@ -432,3 +432,14 @@ def test_parquet_rows_read_back_exactly(corpus: Project) -> None:
 
     table = pq.read_table(io.BytesIO(render(rows(corpus), "parquet")))
     assert table.num_rows == 11 and table.column("source").to_pylist()[6] == "Il pleut."
+
+
+def test_tm_import_keeps_its_memory_out_of_the_projects_files(protected: Project, tmp_path: Path, cli) -> None:
+    (tmp_path / "m.tmx").write_bytes(render(rows(protected, "reviewed"), "tmx"))
+    (protected.root / "seeds" / "empty.txt").write_bytes(b"")  # SQLite would make a database of it
+    before = snapshot(protected)
+    for memory in ("translations/tm.sqlite", "seeds/empty.txt", "glossaries/names.toml"):
+        code, _, err = cli("tm", "import", str(tmp_path / "m.tmx"), "--memory", memory)
+        assert code == 1 and err.startswith(f"workbench: {memory} "), err
+    assert snapshot(protected) == before
+    assert cli("tm", "import", str(tmp_path / "m.tmx"), "--memory", ".workbench/other.sqlite")[0] == 0

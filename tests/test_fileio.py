@@ -111,3 +111,20 @@ def test_a_folder_in_the_way_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "out.jsonl").mkdir()
     with pytest.raises(WriteError, match="out.jsonl: it is a folder"):
         atomic_write(tmp_path / "out.jsonl", b"x")
+
+
+def test_a_pipe_named_by_dev_fd_is_written_into(tmp_path: Path) -> None:
+    """`-o >(gzip > x)` hands over /dev/fd/N, a pipe realpath turns into a name that does not exist."""
+    import threading
+
+    read_end, write_end = os.pipe()
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(os.fdopen(read_end, "rb").read()))
+    reader.start()
+    try:
+        atomic_write(Path(f"/dev/fd/{write_end}"), b"corpus\n")
+    finally:
+        os.close(write_end)
+    reader.join(10)
+    assert received == [b"corpus\n"]
+    assert list(tmp_path.iterdir()) == []

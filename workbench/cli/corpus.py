@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli.export import project_documents
-from workbench.cli.output import print_json, warn
+from workbench.cli.output import print_json, refuse_project_files, warn
 from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError
 from workbench.export import LEVELS, select
@@ -122,6 +122,8 @@ def tm_import(
     edited or reviewed, are human translations (they outrank MT); units Workbench exported as
     machine translation stay machine units of their model, reused only by that model."""
     project = Project.here()
+    if memory is not None:
+        refuse_project_files(memory, project, memory=True)
     from workbench.export.tmx import HUMAN, read_tmx
     from workbench.ingest import read_source
 

@@ -24,7 +24,14 @@ FORMAT_HELP = "; ".join(f"{f.name}: {f.about}" for f in FORMATS.values())
 def project_documents(project: Project) -> list[Document]:
     """Every translations file of every target language; one that cannot be read is named
     and left out, so the others stay usable."""
-    documents = list(Store(project, None).documents(skip=lambda problem: warn(f"{problem} (skipped)")))
+    problems: list[str] = []
+    documents = list(Store(project, None).documents(skip=problems.append))
+    if not documents and len(problems) == 1:
+        raise InputError(problems[0])  # the one file there is: nothing to go on with
+    for problem in problems:
+        warn(f"{problem} (skipped)")
+    if not documents and problems:
+        raise InputError(f"none of the {len(problems)} translations files in {project.translations} can be read.")
     if not documents:
         raise InputError(
             f"{project.translations} holds no translations yet; run `workbench translate` first."

@@ -87,12 +87,15 @@ def setup_streams() -> None:
         stream.reconfigure(encoding="utf-8" if encoding == "ascii" else None, errors="workbench")
 
 
-def refuse_project_files(path: Path, project: Project | None = None) -> None:
+def refuse_project_files(path: Path, project: Project | None = None, *, memory: bool = False) -> None:
     """An output file never lands on the project's own data: nothing inside .workbench/ or
     translations/, no existing file of seeds/ or glossaries/, through links, `..` or a hard
-    link to one of them. Devices and pipes (/dev/null, >(gzip)) are outputs like any other."""
+    link to one of them. Devices and pipes (/dev/null, >(gzip)) are outputs like any other.
+    A translation memory (`memory`) may live in .workbench/, where the project keeps its own."""
     project = project or Project.here()
     real = Path(os.path.realpath(path))
+    if memory and real.is_relative_to(project.state.resolve()):
+        return
     for folder in (project.state, project.translations):
         if real.is_relative_to(folder.resolve()):
             raise InputError(
