@@ -13,7 +13,8 @@ from lxml import etree
 from schema_check import TMX, XLIFF, errors, xmllint
 from test_tui import make_project
 
-from workbench.export import Row, read_tmx, render, select
+from workbench.export import Row, render, select
+from workbench.export.tmx import read_tmx
 from workbench.export.tsv import read_tsv
 from workbench.glossary.entries import load_folder
 from workbench.mt.memory import TranslationMemory
@@ -70,9 +71,12 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "002_ecbf9be8a91d2e4f",
         "004_946b22bb11cec535",
     ]
-    assert set(records[0]) == {
+    assert list(records[0]) == [
         "article",
         "segment",
+        "position",
+        "paragraph",
+        "kind",
         "source_language",
         "target_language",
         "source",
@@ -82,15 +86,22 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "score",
         "glossary",
         "model",
+        "duplicate",
+        "source_path",
         "title",
         "date",
+        "date_raw",
         "url",
         "site",
         "author",
-    }
+    ]
     # the seeds are plain text: a title and maybe a date, no URL, site or author
     assert records[0]["title"].startswith("L’arrestation du PDG de Telegram prouve que les États-Unis")
-    assert records[0]["date"] == "2024-09"  # the seed's first line: "date 2024-09 L’arrestation…"
+    # the seed's first line: "date 2024-09 L’arrestation…", a month and not a day
+    assert (records[0]["date"], records[0]["date_raw"]) == (None, "2024-09")
+    assert records[0]["source_path"] == "seeds/" + next((ROOT / "seeds").glob("002*")).name
+    assert [(r["position"], r["paragraph"], r["kind"]) for r in records[:2]] == [(0, 0, "title"), (1, 1, "text")]
+    assert [r["duplicate"] for r in records] == [False, False, False]
     assert (records[0]["url"], records[0]["site"], records[0]["author"]) == (None, None, None)
     assert (
         records[2]["source_language"] == "ru"
@@ -103,8 +114,10 @@ def test_tmx_round_trip_and_import(project: Project, tmp_path: Path) -> None:
     rows = select(documents(project), "edited")
     data = render(rows, "tmx")
     assert errors(data, TMX) == []
-    pairs = read_tmx(data, "out.tmx")
+    memory = read_tmx(data, "out.tmx")
+    pairs = [(u.source_language, u.source, u.target_language, u.target) for u in memory.units]
     assert pairs == [(r.source_language, r.segment.source, "en", r.segment.target) for r in rows]
+    assert {u.origin for u in memory.units} == {"human"} and memory.skipped == 0  # edited and reviewed
     tmx = tmp_path / "out.tmx"
     tmx.write_bytes(data)
     memory = tmp_path / "tm.sqlite"
@@ -245,6 +258,9 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
     assert [(f.name, f.type, f.nullable) for f in table.schema] == [
         ("article", string, False),
         ("segment", string, False),
+        ("position", pa.int32(), False),
+        ("paragraph", pa.int32(), False),
+        ("kind", string, False),
         ("source_language", string, False),
         ("target_language", string, False),
         ("source", string, False),
@@ -254,14 +270,19 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
         ("score", pa.float64(), True),
         ("glossary", pa.list_(pa.field("element", string, nullable=False)), False),
         ("model", string, False),
+        ("duplicate", pa.bool_(), False),
+        ("source_path", string, False),
         ("title", string, True),
-        ("date", string, True),
+        ("date", pa.date32(), True),
+        ("date_raw", string, True),
         ("url", string, True),
         ("site", string, True),
         ("author", string, True),
     ]
     jsonl = [json.loads(line) for line in render(rows, "jsonl").decode().splitlines()]
-    assert table.to_pylist() == jsonl
+    # the same values; Parquet's date is a date where JSON has its ISO text
+    assert [{**r, "date": r["date"] and r["date"].isoformat()} for r in table.to_pylist()] == jsonl
+    assert any(r["date"] is not None for r in table.to_pylist())  # the Russian seed's 2021-01-26
     assert [r["segment"] for r in jsonl] == [r.segment.id for r in rows]
 
 
@@ -540,3 +561,34 @@ def test_report_effort_equals_sacrebleus_corpus_scores() -> None:
         assert effort.ter == round(TER().corpus_score(hypotheses, references).score, 2)
         assert effort.chrf == round(CHRF().corpus_score(hypotheses, references).score, 2)
     assert corpus.effort.segments == 3 and corpus.effort.changed == 2
+
+
+def test_report_bounds_ter_on_long_targets_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 45,000-character target took 52 s and 927 MB in TER; past 100 words a side TER leaves
+    the pair out (counted) and chrF still scores it."""
+    from workbench.report import TER_MAX_WORDS
+    from workbench.store import Document
+
+    long_mt = " ".join(["the kremlin said zoom"] * 3000)  # 12,000 words, the shape that made TER crawl
+    long_target = " ".join(["zoom said the kremlin"] * 3000)
+    short = ("The Kremlin criticised Zoom.", "The Kremlin criticized Zoom.")
+    records = [
+        SegmentRecord("a", 0, 0, "text", "x", short[0], short[1], "reviewed"),
+        SegmentRecord("b", 1, 0, "text", "y", long_mt, long_target, "reviewed"),
+    ]
+    doc = Document("a", "seeds/a.txt", "fr", "en", "A", None, records)
+    articles, corpus = summarise([doc])
+    assert corpus.effort.segments == 2 and corpus.effort.ter_skipped == 1
+    from sacrebleu.metrics.ter import TER
+
+    assert corpus.effort.ter == round(TER().corpus_score([short[0]], [[short[1]]]).score, 2)
+    assert corpus.effort.chrf is not None and articles[0].effort.ter_skipped == 1
+    project = Project(tmp_path)
+    Store(project).update("a", lambda _: doc)
+    out = run_cli("report", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (
+        f"TER leaves out 1 segments of over {TER_MAX_WORDS} words a side (too long to score in bounded time); "
+        "chrF includes them." in out.stdout.decode()
+    )
+    assert json.loads(run_cli("report", "--json", cwd=tmp_path).stdout)["corpus"]["post_edit"]["ter_skipped"] == 1

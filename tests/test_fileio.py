@@ -191,3 +191,20 @@ def test_alive_tells_a_running_process_from_a_finished_one() -> None:
     child.wait(30)
     assert not alive(child.pid)  # reaped: the pid names nobody (until reused, which takes a while)
     assert alive(1)  # init: someone else's process is alive, whether we may signal it or not
+
+
+def test_a_pipe_named_by_dev_fd_is_written_into(tmp_path: Path) -> None:
+    """`-o >(gzip > x)` hands over /dev/fd/N, a pipe realpath turns into a name that does not exist."""
+    import threading
+
+    read_end, write_end = os.pipe()
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(os.fdopen(read_end, "rb").read()))
+    reader.start()
+    try:
+        atomic_write(Path(f"/dev/fd/{write_end}"), b"corpus\n")
+    finally:
+        os.close(write_end)
+    reader.join(10)
+    assert received == [b"corpus\n"]
+    assert list(tmp_path.iterdir()) == []

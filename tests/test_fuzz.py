@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import WorkbenchError
-from workbench.export import read_tmx
+from workbench.export.tmx import read_tmx
 from workbench.glossary.entries import Glossary, parse_file
 from workbench.glossary.exchange import import_table, import_tbx
 from workbench.mt.packages import check_archive
@@ -103,11 +103,11 @@ def test_tbx_import(data: bytes) -> None:
 def test_tmx_import(data: bytes) -> None:
     add("fuzz cases executed")
     try:
-        pairs = read_tmx(data, "fuzz.tmx")
+        memory = read_tmx(data, "fuzz.tmx")
     except WorkbenchError as exc:
         assert str(exc).startswith("fuzz.tmx")
     else:
-        assert all(len(p) == 4 and p[1] and p[3] for p in pairs)
+        assert all(u.source.strip() and u.target.strip() and u.origin for u in memory.units)
 
 
 @SETTINGS

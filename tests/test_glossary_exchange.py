@@ -262,3 +262,44 @@ def test_cli_reports_a_broken_glossary_line_and_goes_on(project: Path) -> None:
     assert result.returncode == 0
     assert "zz.toml:2: not valid TOML" in result.stderr.decode()
     assert b"70 entities" in result.stdout
+
+
+def test_glossaries_saved_decomposed_match_like_composed_ones(project: Path, tmp_path: Path) -> None:
+    """NFD (macOS, some editors) in a TOML file, a CSV import or `glossary add`: stored and
+    matched as the NFC the articles are in."""
+    import unicodedata
+
+    from workbench.glossary.match import Matcher
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    (project / "glossaries" / "nfd.toml").write_text(
+        f'[[entity]]\ntype = "place"\nen = "Elysee Palace"\nfr = ["{nfd("Élysée")}"]\nnote = "{nfd("Palais présidentiel")}"\n',
+        encoding="utf-8",
+    )
+    [entry] = [e for e in load_folder(project / "glossaries") if e.en == "Elysee Palace"]
+    assert entry.forms["fr"] == ("Élysée",) and unicodedata.is_normalized("NFC", entry.note)
+    hits = Matcher(load_folder(project / "glossaries"), "fr").find("Le porte-parole de l’Élysée a parlé.")
+    assert [h.entry.en for h in hits] == ["Elysee Palace"]
+
+    table = import_table(f"en,fr\nSaint Petersburg,{nfd('Saint-Pétersbourg')}\n", "x.csv", ",")
+    assert next(iter(table)).forms["fr"] == ("Saint-Pétersbourg",)
+
+    added = run_cli("glossary", "add", "--en", "Societe Generale", "--fr", nfd("Société Générale"), cwd=project)
+    assert added.returncode == 0, added.stderr
+    text = (project / "glossaries" / "added.toml").read_text(encoding="utf-8")
+    assert "Société Générale" in text and nfd("Société") not in text
+
+
+def test_deep_tbx_is_refused_and_deep_enough_is_read(tmp_path: Path) -> None:
+    from workbench.glossary.exchange import ExchangeError
+
+    def nested(depth: int) -> bytes:
+        entry = b'<termEntry id="x"><langSet xml:lang="en"><tig><term>Zoom</term></tig></langSet>'
+        entry += b'<langSet xml:lang="fr"><tig><term>Zoom</term></tig></langSet></termEntry>'
+        return b"<martif><text><body>" + b"<note>" * depth + entry + b"</note>" * depth + b"</body></text></martif>"
+
+    assert [e.en for e in import_tbx(nested(80), "ok.tbx")] == ["Zoom"]
+    with pytest.raises(ExchangeError, match=r"^deep.tbx is refused: its elements nest more than 100 levels deep\.$"):
+        import_tbx(nested(100_000), "deep.tbx")

@@ -164,3 +164,62 @@ def test_a_file_holding_another_article_is_refused(project: Project) -> None:
     store.path(article.id).rename(store.path("other"))
     with pytest.raises(StoreError, match="holds article"):
         store.read("other")
+
+
+def test_fields_this_version_does_not_know_survive_every_rewrite(project: Project) -> None:
+    """A newer version's fields, or a user's, at the top and in segments (orphans too), stay
+    as they were when a writer that knows nothing of them rewrites the file."""
+    store = Store(project)
+    article, doc = document(project)
+    doc.segments[2].target, doc.segments[2].status = "Edited by hand.", "edited"
+    store.update(article.id, lambda current: doc)
+    raw = json.loads(store.path(article.id).read_text(encoding="utf-8"))
+    raw["reviewers"] = [{"name": "Anna", "since": 2024}]
+    raw["segments"][1]["comment"] = "check the quote"
+    raw["segments"][2]["approved_at"] = None
+    store.path(article.id).write_text(json.dumps(raw), encoding="utf-8")
+
+    # a rewrite that builds a new document from the source, as `translate` does, and drops a sentence
+    lines = seed("001").read_text(encoding="utf-8").split("\n")
+    gone = doc.segments[2].source
+    newer = article_from_bytes("\n".join(line.replace(gone, "") for line in lines).encode(), seed("001"))
+    store.update(article.id, lambda current: merge(newer, current, "en"))
+    again = json.loads(store.path(article.id).read_text(encoding="utf-8"))
+    assert again["reviewers"] == [{"name": "Anna", "since": 2024}]
+    assert [s.get("comment") for s in again["segments"][:2]] == [None, "check the quote"]
+    [orphan] = again["orphans"]
+    assert orphan["target"] == "Edited by hand." and "approved_at" in orphan and orphan["approved_at"] is None
+    assert again["revision"] == 2  # the known fields moved on as usual (the hand edit kept 1)
+
+    # and a change of a known field in place keeps them too
+    def confirm(current):
+        current.segments[1].status = "reviewed"
+        return current
+
+    store.update(article.id, confirm)
+    last = json.loads(store.path(article.id).read_text(encoding="utf-8"))
+    assert (last["segments"][1]["comment"], last["segments"][1]["status"]) == ("check the quote", "reviewed")
+    assert last["reviewers"] == again["reviewers"]
+
+
+def test_a_byte_order_mark_is_read_and_not_written_back(project: Project) -> None:
+    store = Store(project)
+    article, doc = document(project)
+    store.update(article.id, lambda current: doc)
+    path = store.path(article.id)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as a Windows editor saves it
+    assert store.read(article.id).segments == doc.segments
+    store.update(article.id, lambda current: current)
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_documents_can_skip_a_bad_file_and_name_it(project: Project) -> None:
+    store = Store(project)
+    article, doc = document(project)
+    store.update(article.id, lambda current: doc)
+    (project.translations / "zz.en.json").write_text('{"schema": 2, "article_id": 3}', encoding="utf-8")
+    with pytest.raises(StoreError):
+        list(store.documents())
+    problems: list[str] = []
+    assert [d.article_id for d in store.documents(skip=problems.append)] == [article.id]
+    assert problems == [f"{project.translations / 'zz.en.json'}: article_id: Expected `str`, got `int`."]

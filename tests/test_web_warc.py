@@ -190,3 +190,49 @@ def test_truncated_warc_yields_what_is_whole_then_fails(tmp_path: Path) -> None:
 def test_is_warc() -> None:
     assert is_warc(Path("a/CRAWL.WARC.GZ")) and is_warc(Path("x.warc"))
     assert not is_warc(Path("x.warc.txt")) and not is_warc(Path("page.html"))
+
+
+@pytest.mark.parametrize("where", ["warc", "http"])
+def test_a_header_line_that_inflates_is_refused_in_bounded_memory(tmp_path: Path, where: str) -> None:
+    """64 MB of header line in 64 kB of gzip: refused after reading 1 MB of it, not grown."""
+    import tracemalloc
+
+    long = b"a" * (64 * 1024 * 1024)
+    if where == "warc":
+        record = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/" + long + b"\r\n\r\n"
+    else:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Long: " + long + b"\r\n\r\n<p>x</p>"
+        record = (
+            b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/\r\n"
+            b"Content-Type: application/http; msgtype=response\r\n"
+            b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n" + http + b"\r\n\r\n"
+        )
+    path = tmp_path / "long.warc.gz"
+    path.write_bytes(gzip.compress(record))
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"long.warc.gz holds a header line over 1 MB; it is not a WARC file Workbench reads\.$"):
+            list(warc_pages(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 48 * 1024 * 1024  # warcio alone held the whole line, and copies of it
+
+
+def test_web_pages_come_out_in_nfc(tmp_path: Path) -> None:
+    import unicodedata
+
+    from workbench.pipeline import article_from_source, read_sources
+
+    decomposed = unicodedata.normalize("NFD", "Le café de l’Élysée a été fermé mercredi après une décision du préfet.")
+    page = f"<html><head><title>{decomposed}</title></head><body><article><h1>{decomposed}</h1>" + (
+        f"<p>{decomposed} {decomposed}</p>" * 3
+    ) + "</article></body></html>"
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    with (tmp_path / "crawl.warc.gz").open("wb") as handle:
+        add(WARCWriter(handle, gzip=True), "https://x.example/nfd", page.encode())
+    for name in ("page.html", "crawl.warc.gz"):
+        [article] = [article_from_source(s) for s in read_sources([str(tmp_path / name)], print)]
+        texts = [article.title, *(b.text for b in article.blocks)]
+        assert all(unicodedata.is_normalized("NFC", t) for t in texts), name
+        assert "Le café de l’Élysée" in article.blocks[1].text, name

@@ -89,21 +89,21 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _target(path: Path) -> Path | None:
     """Where to write `path`: through a symbolic link to the file it names (the link stays a
     link); None for a device or a pipe (`-o /dev/stdout`, `-o >(gzip > x)`), which is written
-    into, never replaced by a file."""
-    path = Path(os.path.realpath(path))
+    into, never replaced by a file. The kind is asked of `path` itself: the kernel follows
+    /dev/fd/N to a pipe that has no name realpath could give."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return path
+        return Path(os.path.realpath(path))
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}.") from None
     if stat.S_ISDIR(mode):
-        raise WriteError(f"cannot write {path}: it is a folder.")
+        raise WriteError(f"cannot write {os.path.realpath(path)}: it is a folder.")
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return None
     if not stat.S_ISREG(mode):
-        raise WriteError(f"cannot write {path}: it is not a regular file.")
-    return path
+        raise WriteError(f"cannot write {os.path.realpath(path)}: it is not a regular file.")
+    return Path(os.path.realpath(path))
 
 
 def _stream(path: Path, data: bytes) -> None:

@@ -6,6 +6,11 @@ fsync the folder. A crash at any instant leaves the old or the new file, never a
 one; two writers never lose each other's work, because each applies its change to the
 other's result. A writer that wants to change a segment that someone else changed
 meanwhile gets a Conflict, not a silent overwrite.
+
+Fields this version does not know (written by a newer version, or added by hand), at the
+top of a file and in its segments, are carried through every rewrite unchanged: `update`
+reads them from the file it replaces and writes them back, each segment's with the segment
+of the same id, so no writer needs to know of them.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 from filelock import FileLock, Timeout
@@ -180,9 +185,55 @@ def _problem(error: msgspec.ValidationError) -> str:
     return f"{field}: {message}" if field else message
 
 
+BOM = b"\xef\xbb\xbf"
+SEGMENT_LISTS = ("segments", "orphans")
+
+
+@dataclass
+class Unknown:
+    """The fields of a file that Document and SegmentRecord do not have, as raw JSON."""
+
+    top: dict[str, msgspec.Raw] = field(default_factory=dict)
+    segments: dict[str, dict[str, msgspec.Raw]] = field(default_factory=dict)  # segment id → fields
+
+    def __bool__(self) -> bool:
+        return bool(self.top or self.segments)
+
+
+def unknown_fields(data: bytes) -> Unknown:
+    """What `serialize` must write back for `data`, a file `parse` accepted."""
+    known = {f.name for f in fields(Document)} | {"schema"}
+    known_segment = {f.name for f in fields(SegmentRecord)}
+    top = msgspec.json.decode(data.removeprefix(BOM), type=dict[str, msgspec.Raw])
+    unknown = Unknown({key: value for key, value in top.items() if key not in known})
+    for name in SEGMENT_LISTS:
+        if name not in top:
+            continue
+        for record in msgspec.json.decode(top[name], type=list[dict[str, msgspec.Raw]]):
+            extra = {key: value for key, value in record.items() if key not in known_segment}
+            if extra:
+                unknown.segments[msgspec.json.decode(record["id"], type=str)] = extra
+    return unknown
+
+
+def serialize(document: Document, unknown: Unknown | None = None) -> bytes:
+    """The file's bytes: the document, with the fields of `unknown` put back where they were."""
+    if not unknown:
+        return document.to_bytes()
+    data: dict[str, Any] = {"schema": SCHEMA, **msgspec.to_builtins(document)}
+    for name in SEGMENT_LISTS:
+        for record in data.get(name, []):
+            for key, value in unknown.segments.get(record["id"], {}).items():
+                record.setdefault(key, value)
+    for key, value in unknown.top.items():
+        data.setdefault(key, value)
+    return msgspec.json.format(msgspec.json.encode(data), indent=1) + b"\n"
+
+
 def parse(data: bytes, where: str) -> Document:
     """A translations file, validated against the schema; each problem is one sentence
     naming the file and the field."""
+    data = data.removeprefix(BOM)  # an editor's byte-order mark is not a reason to refuse the file
     head = SCHEMA_FIELD.match(data[:200])
     if head is None:  # not as Workbench writes it: look at the whole file
         try:
@@ -265,7 +316,10 @@ class Store:
         return (stat.st_mtime_ns, stat.st_size)
 
     def read(self, article_id: str) -> Document | None:
-        document = self.read_path(self.path(article_id))
+        return self._document(article_id, self._bytes(self.path(article_id)))
+
+    def _document(self, article_id: str, data: bytes | None) -> Document | None:
+        document = None if data is None else parse(data, str(self.path(article_id)))
         if document is not None and document.article_id != article_id:
             raise StoreError(
                 f"{self.path(article_id)} holds article {document.article_id!r}, not {article_id!r}."
@@ -274,13 +328,17 @@ class Store:
 
     @staticmethod
     def read_path(path: Path) -> Document | None:
+        data = Store._bytes(path)
+        return None if data is None else parse(data, str(path))
+
+    @staticmethod
+    def _bytes(path: Path) -> bytes | None:
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-        return parse(data, str(path))
 
     def paths(self) -> list[Path]:
         if not self.folder.is_dir():
@@ -288,9 +346,17 @@ class Store:
         pattern = f"*.{self.target}.json" if self.target else "*.*.json"
         return sorted(p for p in self.folder.glob(pattern) if not p.name.startswith("."))
 
-    def documents(self) -> Iterator[Document]:
+    def documents(self, skip: Callable[[str], None] | None = None) -> Iterator[Document]:
+        """Every document; with `skip`, a file that cannot be read is reported to it (one
+        sentence naming the file) and the others are still read."""
         for path in self.paths():
-            document = self.read_path(path)
+            try:
+                document = self.read_path(path)
+            except StoreError as exc:
+                if skip is None:
+                    raise
+                skip(exc.message)
+                continue
             if document is not None:
                 yield document
 
@@ -307,7 +373,8 @@ class Store:
         """
         try:
             with self.lock(article_id, timeout):
-                current = self.read(article_id)
+                data = self._bytes(self.path(article_id))
+                current = self._document(article_id, data)
                 revision = current.revision if current else 0
                 result = change(current)
                 if result is None:
@@ -320,7 +387,8 @@ class Store:
                     )
                 result.revision = revision + 1
                 result.updated = now()
-                atomic_write(self.path(article_id), result.to_bytes())
+                unknown = unknown_fields(data) if data is not None else None
+                atomic_write(self.path(article_id), serialize(result, unknown))
                 self.stamp = self._stamp(article_id)
                 return result, True
         except Timeout:

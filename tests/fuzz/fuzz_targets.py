@@ -20,7 +20,7 @@ import atheris
 
 with atheris.instrument_imports():
     from workbench.errors import WorkbenchError
-    from workbench.export import read_tmx
+    from workbench.export.tmx import read_tmx
     from workbench.glossary.entries import Glossary, parse_file
     from workbench.glossary.exchange import import_tbx
     from workbench.mt.packages import check_archive

@@ -58,7 +58,7 @@ COMMANDS = {
     "translate": "translate",
     "models": "models",
     "glossary": "glossary",
-    "export": "corpus",
+    "export": "export",
     "qa": "corpus",
     "report": "corpus",
     "tm": "corpus",
@@ -116,6 +116,24 @@ def _environment_error(exc: BaseException) -> str:
     return f"a database operation failed ({exc})."
 
 
+def _home_hint(message: str) -> str:
+    """A failure under a HOME that is no usable folder says so: models, tuned settings and
+    caches live below it, and the path alone does not tell why it failed."""
+    home = os.environ.get("HOME", "")
+    if not home or home.rstrip("/") not in message:
+        return message
+    if not os.path.isdir(home):
+        problem = "is not a folder" if os.path.exists(home) else "does not exist"
+    elif not os.access(home, os.W_OK):
+        problem = "is not writable"
+    else:
+        return message
+    return (
+        f"{message.rstrip('.')}; HOME ({home}) {problem}: set HOME to your home folder, or "
+        "ARGOS_PACKAGES_DIR and XDG_CACHE_HOME to folders Workbench may write."
+    )
+
+
 # typer._click is private, and the only place Click's usage errors can be caught: since
 # 0.26.0 Typer vendors Click (fastapi/typer#1774) and exports none of them, while
 # standalone_mode=False (which keeps our one-sentence errors) lets them reach us. A public
@@ -144,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    from workbench.cli.output import setup_streams
+
+    setup_streams()
     _register(sys.argv[1:] if argv is None else argv)
     try:
         code = app(args=argv, standalone_mode=False)
@@ -151,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     except UsageError as exc:
         _usage_error(exc)
     except WorkbenchError as exc:
-        print(f"workbench: {exc.message}", file=sys.stderr)
+        print(f"workbench: {_home_hint(exc.message)}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("workbench: interrupted.", file=sys.stderr)
@@ -159,5 +180,5 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _closed_pipe()
     except (OSError, sqlite3.Error) as exc:
-        print(f"workbench: {_environment_error(exc)}", file=sys.stderr)
+        print(f"workbench: {_home_hint(_environment_error(exc))}", file=sys.stderr)
         sys.exit(1)

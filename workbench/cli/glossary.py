@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from workbench.cli.output import print_json, warn
+from workbench.cli.output import print_json, refuse_project_files, warn
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
@@ -19,7 +20,7 @@ from workbench.glossary.exchange import FORMATS, format_of, read, write
 from workbench.glossary.qa import check
 from workbench.glossary.suggest import suggest
 from workbench.project import Project
-from workbench.store import Store
+from workbench.store import Store, StoreError
 
 app = typer.Typer(help="Named-entity glossary: check, suggest, add, import, export.", no_args_is_help=True)
 Paths = Annotated[
@@ -48,7 +49,15 @@ def check_command(paths: Paths = None, json: Json = False) -> None:
     glossary = _glossary(project)
     articles = load_articles(paths or [], project, show=not json)
     store = Store(project)
-    documents = {a.id: d for a in articles if (d := store.read(a.id)) is not None}
+    documents = {}
+    for article in articles:
+        try:
+            document = store.read(article.id)
+        except StoreError as exc:
+            warn(f"{exc.message} (its translations are not checked)")
+            continue
+        if document is not None:
+            documents[article.id] = document
     report = check(articles, documents, glossary)
     if json:
         print_json(
@@ -252,6 +261,8 @@ def export_command(
         raise InputError(f"--tbx-version {tbx_version} is not 2 or 3.")
     kind = _format(output, fmt, "export")
     project = Project.here()
+    if output != "-":
+        refuse_project_files(Path(output), project)
     glossary = _glossary(project)
     entries = list(glossary)
     data = write(entries, kind, tbx_version)
@@ -346,6 +357,8 @@ def import_command(
         raise InputError(f"{name} holds no usable entries.")
     stem = "imported" if source == "-" else glossary_entries.slug(Path(source).stem)
     target = into or project.glossaries / f"{stem}.toml"
+    if not Path(os.path.realpath(target)).is_relative_to(project.glossaries.resolve()):
+        refuse_project_files(target, project)  # a glossary file is written there; in glossaries/ that is the point
     header = f"Imported from {name}."
     if replace:
         edit.replace_file(project.glossaries, imported, target, header=header, locks=project.locks)

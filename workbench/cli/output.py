@@ -1,13 +1,21 @@
-"""Rendering articles for people and for machines."""
+"""What the CLI writes: articles for people and for machines, warnings, the terminal's
+encoding, and where an output file may go."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
+import os
+import stat
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
+from workbench.errors import InputError
 from workbench.model import Article
+from workbench.project import Project
 
 
 def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any]:
@@ -44,9 +52,76 @@ def article_json(article: Article, *, with_blocks: bool = True) -> dict[str, Any
     return data
 
 
+def _utf(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    return codecs.lookup(encoding).name.startswith("utf")
+
+
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    # where the output cannot hold every character, \u escapes keep JSON exact
+    json.dump(data, sys.stdout, ensure_ascii=not _utf(sys.stdout), indent=2)
     sys.stdout.write("\n")
+
+
+def _unencodable(error: UnicodeError) -> tuple[str | bytes, int]:
+    """A name's bytes that are not UTF-8 (held as surrogates) go out as they came in; any other
+    character the output's encoding lacks becomes ?."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    if all(0xDC80 <= ord(c) <= 0xDCFF for c in chunk):
+        return bytes(ord(c) - 0xDC00 for c in chunk), error.end
+    return "?" * len(chunk), error.end
+
+
+def setup_streams() -> None:
+    """No output is ever a traceback for want of an encoding. An output that declares ASCII
+    (LANG=C, PYTHONIOENCODING=ascii) gets UTF-8, as Python's UTF-8 mode and Click give it;
+    another (a Latin-1 terminal) gets ? for what it cannot show, and --json stays exact."""
+    codecs.register_error("workbench", _unencodable)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not hasattr(stream, "reconfigure"):
+            continue
+        encoding = codecs.lookup(getattr(stream, "encoding", None) or "ascii").name
+        stream.reconfigure(encoding="utf-8" if encoding == "ascii" else None, errors="workbench")
+
+
+def refuse_project_files(path: Path, project: Project | None = None, *, memory: bool = False) -> None:
+    """An output file never lands on the project's own data: nothing inside .workbench/ or
+    translations/, no existing file of seeds/ or glossaries/, through links, `..` or a hard
+    link to one of them. Devices and pipes (/dev/null, >(gzip)) are outputs like any other.
+    A translation memory (`memory`) may live in .workbench/, where the project keeps its own."""
+    project = project or Project.here()
+    real = Path(os.path.realpath(path))
+    if memory and real.is_relative_to(project.state.resolve()):
+        return
+    for folder in (project.state, project.translations):
+        if real.is_relative_to(folder.resolve()):
+            raise InputError(
+                f"{path} is inside {folder}, where Workbench keeps the project's own data; write it elsewhere."
+            )
+    try:
+        status = os.stat(real)
+    except OSError:
+        return  # a new file, or one the writer will name in its own sentence
+    if not stat.S_ISREG(status.st_mode):
+        return
+    for folder in (project.seeds, project.glossaries):
+        if real.is_relative_to(folder.resolve()):
+            raise InputError(f"{path} is {real.name} of {folder}; it would be overwritten, so write it elsewhere.")
+    if status.st_nlink > 1:
+        for folder in (project.state, project.translations, project.seeds, project.glossaries):
+            for root, _, files in os.walk(folder):
+                for name in files:
+                    twin = Path(root) / name
+                    with contextlib.suppress(OSError):  # a file that vanished is not the output
+                        other = os.stat(twin, follow_symlinks=False)
+                        if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+                            raise InputError(
+                                f"{path} is a hard link to {twin}, the project's own data; write it elsewhere."
+                            )
+
 
 
 def warn(message: str) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import regex
 
 if TYPE_CHECKING:
-    from workbench.export import Row
+    from workbench.export.rows import Row
+    from workbench.export.xmltext import Notices
 
 COLUMNS = ("article", "segment", "source_language", "target_language", "status", "source", "target")
 ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -31,7 +32,7 @@ def unescape(field: str) -> str:
     return str(ESCAPED.sub(lambda m: UNESCAPES.get(m.group(1), m.group(1)), field))
 
 
-def to_tsv(rows: Sequence[Row]) -> bytes:
+def to_tsv(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
     lines = ["\t".join(COLUMNS)]
     for r in rows:
         cells = [r.article, r.segment.id, r.source_language, r.target_language, r.segment.status]

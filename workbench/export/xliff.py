@@ -11,7 +11,8 @@ whose id is the segment id, with one `<segment>`. Statuses map to XLIFF states:
 segment without a target is `initial` whatever its status, as XLIFF requires a target from
 `translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model` and one `glossary`
 note per glossary entry applied. Characters XML cannot hold become `<cp hex="…"/>` in
-sources and targets.
+sources and targets; in ids, file names and notes, which have no markup, U+FFFD, counted
+(`xmltext.py`).
 """
 
 from __future__ import annotations
@@ -19,62 +20,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workbench.export import article_facts
+from workbench.export.rows import Row, article_facts
+from workbench.export.xmltext import Notices, fill
 
 if TYPE_CHECKING:
     from lxml import etree
 
-    from workbench.export import Row
-
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF_STATE = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
-
-
-def _xml_char(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    )
 
 
 def _tag(name: str) -> str:
     return f"{{{XLIFF_NS}}}{name}"
 
 
-def _fill(element: etree._Element, text: str) -> None:
-    """Set mixed content: text, with `<cp>` for each character XML 1.0 forbids."""
+def _cp(parent: etree._Element, char: str) -> etree._Element:
     from lxml import etree
 
-    last: etree._Element | None = None
-    run: list[str] = []
-
-    def flush() -> None:
-        chunk = "".join(run)
-        run.clear()
-        if last is None:
-            element.text = (element.text or "") + chunk
-        else:
-            last.tail = (last.tail or "") + chunk
-
-    for char in text:
-        if _xml_char(ord(char)):
-            run.append(char)
-            continue
-        flush()
-        last = etree.SubElement(element, _tag("cp"), hex=f"{ord(char):04X}")
-    flush()
+    return etree.SubElement(parent, _tag("cp"), hex=f"{ord(char):04X}")
 
 
 def pair(row: Row) -> str:
     return f"{row.source_language}-{row.target_language}"
 
 
-def to_xliff(rows: Sequence[Row]) -> bytes:
+def to_xliff(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
     """One XLIFF document for rows of one language pair."""
     from lxml import etree
 
+    notices = notices if notices is not None else Notices()
     pairs = sorted({pair(r) for r in rows})
     if len(pairs) > 1:
         raise ValueError(f"one XLIFF document holds one language pair, not {', '.join(pairs)}")
@@ -85,31 +59,30 @@ def to_xliff(rows: Sequence[Row]) -> bytes:
     )
     files: dict[str, etree._Element] = {}
     texts: list[tuple[etree._Element, str]] = []  # filled after indenting, which would pad mixed content
+
+    def notes(parent: etree._Element, facts: list[tuple[str, str]], where: str) -> None:
+        element = etree.SubElement(parent, _tag("notes"))
+        for category, text in facts:
+            etree.SubElement(element, _tag("note"), category=category).text = notices.plain(text, where)
+
     for r in rows:
         file = files.get(r.article)
         if file is None:
             file = files[r.article] = etree.SubElement(
-                root, _tag("file"), id=f"f{len(files) + 1}", original=r.article
+                root, _tag("file"), id=f"f{len(files) + 1}", original=notices.plain(r.article, "article ids")
             )
             metadata = article_facts(r.document)
             if metadata:
-                file_notes = etree.SubElement(file, _tag("notes"))
-                for category, text in metadata:
-                    note = etree.SubElement(file_notes, _tag("note"), category=category)
-                    note.text = "".join(c if _xml_char(ord(c)) else "\ufffd" for c in text)
+                notes(file, metadata, "article notes")
         s = r.segment
-        unit = etree.SubElement(file, _tag("unit"), id=s.id)
-        notes = etree.SubElement(unit, _tag("notes"))
+        unit = etree.SubElement(file, _tag("unit"), id=notices.plain(s.id, "segment ids"))
         facts: list[tuple[str, str]] = [("status", s.status)]
         if s.score is not None:
             facts.append(("mt-score", repr(s.score)))
         if s.model:
             facts.append(("mt-model", s.model))
         facts += [("glossary", entry) for entry in s.glossary]
-        for category, text in facts:
-            # A note holds plain text only, no <cp>: a forbidden character becomes U+FFFD.
-            note = etree.SubElement(notes, _tag("note"), category=category)
-            note.text = "".join(c if _xml_char(ord(c)) else "\ufffd" for c in text)
+        notes(unit, facts, "segment notes")
         has_target = bool(s.target)
         state = XLIFF_STATE[s.status] if has_target else "initial"
         segment = etree.SubElement(unit, _tag("segment"), state=state)
@@ -123,13 +96,13 @@ def to_xliff(rows: Sequence[Row]) -> bytes:
         raise ValueError("an XLIFF document needs at least one segment")
     etree.indent(root, space="  ")
     for element, text in texts:
-        _fill(element, text)
+        fill(element, text, _cp)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
 
 
-def to_xliff_files(rows: Sequence[Row]) -> dict[str, bytes]:
+def to_xliff_files(rows: Sequence[Row], notices: Notices | None = None) -> dict[str, bytes]:
     """`fr-en.xlf` → document, one per language pair, in pair order."""
     groups: dict[str, list[Row]] = {}
     for r in rows:
         groups.setdefault(pair(r), []).append(r)
-    return {f"{key}.xlf": to_xliff(group) for key, group in sorted(groups.items())}
+    return {f"{key}.xlf": to_xliff(group, notices) for key, group in sorted(groups.items())}

@@ -24,6 +24,7 @@ decides what an added or imported entry changes.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,20 @@ def _as_forms(value: object, key: str) -> tuple[str, ...]:
     return tuple(" ".join(v.split()) for v in value)
 
 
+def _nfc(value: object) -> object:
+    """Every string of a table in NFC, the form sources are in: a glossary saved decomposed
+    (NFD, as macOS names and some editors write it) matches the same mentions."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
 def entry_from_table(table: dict[str, object], origin: str) -> Entry:
-    """Build an Entry from one parsed table; ValueError says what is wrong."""
+    """Build an Entry from one parsed table (TOML, CSV, TBX or `glossary add`: every entry
+    comes through here); ValueError says what is wrong."""
+    table = {key: _nfc(value) for key, value in table.items()}
     en = table.get("en")
     if not isinstance(en, str) or not en.strip():
         raise ValueError("the entry has no English form (en)")

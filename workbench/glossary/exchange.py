@@ -15,7 +15,7 @@ language has its forms; the note is a definition. What TBX-Basic has no field fo
 entity type, forms shared by every language, the matching options) travels in a concept
 `<note>` that starts with `workbench: ` followed by JSON, which other tools show as a note.
 Import reads both versions, and TBX from other tools, with defusedxml: no entity expansion,
-no external references.
+no external references, and no nesting deeper than any termbase has (`workbench.xmlread`).
 """
 
 from __future__ import annotations
@@ -125,24 +125,16 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8")) + b"\n"
 
 
-def check_xml(data: bytes, name: str) -> None:
-    _parse_xml(data, name)
-
-
 def _parse_xml(data: bytes, name: str) -> Any:
-    import defusedxml.ElementTree as safe
-    from defusedxml import DefusedXmlException
+    from workbench.xmlread import parse_xml
 
-    try:
-        return safe.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise ExchangeError(f"{name} is refused: it declares XML entities ({type(exc).__name__}).") from None
-    except Exception as exc:  # ParseError and friends
-        raise ExchangeError(f"{name} is not well-formed XML ({exc}).") from None
+    return parse_xml(data, name, ExchangeError)
 
 
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    from workbench.xmlread import local
+
+    return local(tag)
 
 
 def _text(element: Any) -> str:

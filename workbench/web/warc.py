@@ -2,7 +2,9 @@
 
 warcio reads record by record from the stream (gzip members or plain), so a crawl of any
 size is read in constant memory; each payload is read up to MAX_PAYLOAD_BYTES and a
-record over it is reported, not loaded. Requests, metadata, revisits, redirects, errors
+record over it is reported, not loaded; a header line is read up to MAX_HEADER_LINE (warcio
+would grow it without bound, copying it at each block, so a line that inflates to a gigabyte
+cost minutes and gigabytes). Requests, metadata, revisits, redirects, errors
 and non-HTML responses (images, scripts, JSON) are skipped.
 """
 
@@ -24,6 +26,7 @@ from workbench.errors import InputError
 from workbench.web.html import MAX_HTML_BYTES
 
 MAX_PAYLOAD_BYTES = MAX_HTML_BYTES
+MAX_HEADER_LINE = 1024 * 1024  # WARC and HTTP header lines are a few kB; long URLs, cookies a few tens
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 SLUG = regex.compile(r"[^\p{L}\p{N}]+")
@@ -91,6 +94,7 @@ def warc_pages(path: Path, skipped: list[WarcSkip] | None = None) -> Iterator[Wa
     with handle:
         _check_start(handle, path)
         records = ArchiveIterator(handle, arc2warc=True)
+        records.reader = _bounded_reader(records.fh)  # read lazily: nothing was read through the old one
         try:
             for record in records:
                 page = _page(record, skipped)
@@ -106,6 +110,41 @@ def warc_pages(path: Path, skipped: list[WarcSkip] | None = None) -> Iterator[Wa
             raise InputError(f"{path} holds a malformed WARC record ({type(exc).__name__}: {exc}).") from None
         except _Truncated as exc:
             raise InputError(f"{path} is cut short: the record of {exc} is incomplete.") from None
+        except _LongLine:
+            raise InputError(
+                f"{path} holds a header line over {MAX_HEADER_LINE // 1024 // 1024} MB; it is not a WARC file "
+                "Workbench reads."
+            ) from None
+
+
+class _LongLine(Exception):
+    pass
+
+
+def _bounded_reader(stream: BinaryIO) -> object:
+    """warcio's reader, with lines read in linear time and refused past MAX_HEADER_LINE."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class Bounded(DecompressingBufferedReader):  # type: ignore[misc]
+        def readline(self, length: int | None = None) -> bytes:
+            if length == 0:
+                return b""
+            parts: list[bytes] = []
+            size = 0
+            while True:
+                self._fillbuff()
+                if self.empty():
+                    break
+                part = self.buff.readline(None if length is None else length - size)
+                parts.append(part)
+                size += len(part)
+                if part.endswith(b"\n") or (length is not None and size >= length):
+                    break
+                if size > MAX_HEADER_LINE:
+                    raise _LongLine
+            return b"".join(parts)
+
+    return Bounded(stream)
 
 
 class _Truncated(Exception):
