@@ -123,7 +123,7 @@ def throughput(count: int) -> None:
     for n, data in enumerate(pages):
         article = extract_html(data, f"page{n}.html")
         blocks += len(article.blocks)
-        dropped += len(article.dropped)
+        dropped += len(article.removed)
     elapsed = time.perf_counter() - start
     size = sum(len(p) for p in pages) / 1024 / 1024
     print(
@@ -158,7 +158,7 @@ def run(label: str, data: bytes) -> Any:
     start = time.perf_counter()
     try:
         article = extract_html(data, label)
-        outcome = f"{len(article.blocks)} blocks kept, {len(article.dropped)} dropped"
+        outcome = f"{len(article.blocks)} blocks kept, {len(article.removed)} dropped"
     except Exception as exc:  # the figure to report is how it fails
         article = None
         outcome = f"{type(exc).__name__}: {exc}"

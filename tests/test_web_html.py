@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from workbench.errors import InputError
-from workbench.web import extract_html
+from workbench.pipeline import restore
+from workbench.web import MAX_HTML_BYTES, extract_html
+from workbench.web.blocks import page_blocks
 from workbench.web.charset import declared_charset, decode_html
-from workbench.web.html import MAX_HTML_BYTES, page_blocks, parse_html, restore
+from workbench.web.parse import parse_html
 
 PAGES = Path(__file__).parent / "data" / "web"
 EXPECTED: list[dict[str, Any]] = tomllib.loads((PAGES / "pages.toml").read_text(encoding="utf-8"))["page"]
@@ -35,9 +37,9 @@ def test_page_metadata(page: dict[str, Any], extracted: dict[str, Any]) -> None:
     assert article.encoding.replace("_", "-") == page["encoding"].replace("_", "-")
     assert (article.declared_language or "") == page["declared"]
     assert article.date == page["date"]
-    for field in ("author", "sitename"):
+    for field, attribute in (("author", "author"), ("sitename", "site")):
         if field in page:
-            assert getattr(article, field) == page[field]
+            assert getattr(article, attribute) == page[field]
 
 
 @pytest.mark.parametrize("page", EXPECTED, ids=[p["file"] for p in EXPECTED])
@@ -53,7 +55,7 @@ def test_page_drops_furniture_with_its_reason(page: dict[str, Any], extracted: d
     text = kept_text(article)
     for expected in page["drop"]:
         assert expected["text"] not in text, expected
-        records = [d for d in article.dropped if expected["text"] in d.text]
+        records = [d for d in article.removed if expected["text"] in d.text]
         assert records, f"{expected['text']!r} is gone without a record"
         if expected["reason"] != "*":
             assert records[0].reason == expected["reason"], (expected, records[0])
@@ -66,8 +68,8 @@ def test_every_visible_block_is_kept_or_recorded(page: dict[str, Any], extracted
     text, _ = decode_html(data, page["file"])
     positions = {b.position for b in page_blocks(parse_html(text, page["file"]))}
     article = extracted[page["file"]]
-    kept = {b.position for b in article.blocks}
-    dropped = [d.position for d in article.dropped]
+    kept = {b.line for b in article.blocks}
+    dropped = [d.line for d in article.removed]
     assert len(dropped) == len(set(dropped))
     assert not kept & set(dropped)
     assert kept | set(dropped) == positions
@@ -81,7 +83,7 @@ def test_structure_survives(extracted: dict[str, Any]) -> None:
     assert kinds[
         "Nous ne pouvons plus confier nos données à des entreprises qui obéissent d’abord à une loi étrangère."
     ] == "quote"
-    positions = [b.position for b in blocks[1:]]
+    positions = [b.line for b in blocks[1:]]
     assert positions == sorted(positions)
     # A bold-only paragraph of an old CMS is a subheading.
     regional = {b.text: b.kind for b in extracted["fr-regional.html"].blocks}
@@ -90,14 +92,14 @@ def test_structure_survives(extracted: dict[str, Any]) -> None:
 
 def test_restore_puts_a_block_back_in_place(extracted: dict[str, Any]) -> None:
     article = extracted["fr-quotidien.html"]
-    teaser = next(d for d in article.dropped if "Cloud souverain" in d.text)
-    restored = restore(article, teaser.position)
+    teaser = next(d for d in article.removed if "Cloud souverain" in d.text)
+    restored = restore(article, teaser.line)
     texts = [b.text for b in restored.blocks]
     at = texts.index(teaser.text)
     assert texts[at - 1].startswith("Porté par la commission des lois")
-    assert teaser not in restored.dropped
-    with pytest.raises(InputError, match="was not dropped"):
-        restore(restored, teaser.position)
+    assert teaser not in restored.removed
+    with pytest.raises(InputError, match="was not removed"):
+        restore(restored, teaser.line)
 
 
 # --- encodings -------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def test_entities_are_not_expanded_and_scripts_are_not_text(tmp_path: Path) -> N
         '<img src="http://127.0.0.2/tracker.gif"><iframe src="http://example.invalid/"></iframe></body></html>'
     ).encode()
     article = extract_html(data, "xxe.html")
-    everything = kept_text(article) + "\n".join(d.text for d in article.dropped)
+    everything = kept_text(article) + "\n".join(d.text for d in article.removed)
     assert "TOPSECRET" not in everything
     assert "SCRIPT" not in everything and "color:red" not in everything
     assert "Activez JavaScript" not in everything
@@ -201,7 +203,7 @@ def test_malformed_html_keeps_its_text() -> None:
         "pour compter comme du texte d'article de presse.</table>"
     ).encode()
     article = extract_html(data, "bad.html")
-    everything = kept_text(article) + "\n".join(d.text for d in article.dropped)
+    everything = kept_text(article) + "\n".join(d.text for d in article.removed)
     for piece in ("Un premier paragraphe non fermé qui continue", "et se mélange", "Un dernier paragraphe"):
         assert piece in everything
 
@@ -328,7 +330,7 @@ def test_long_text_in_a_premium_box_is_article_text() -> None:
     for n in range(6):
         assert f"{n}. Le conseil municipal" in text
     assert "Réservé aux abonnés" not in text
-    assert any(d.text == "Réservé aux abonnés" and d.reason == "paywall" for d in article.dropped)
+    assert any(d.text == "Réservé aux abonnés" and d.reason == "paywall" for d in article.removed)
 
 
 def test_br_separated_paragraphs_are_blocks() -> None:
@@ -342,4 +344,30 @@ def test_br_separated_paragraphs_are_blocks() -> None:
     assert "Premier paragraphe, assez long pour être du texte d'article." in texts
     assert "Second paragraphe, lui aussi assez long pour compter." in texts
     assert "Une ligne et sa suite dans le même paragraphe, qui reste un seul bloc de texte." in texts
-    assert [d.reason for d in article.dropped if d.text == "Lire aussi : un autre article"] == ["teaser"]
+    assert [d.reason for d in article.removed if d.text == "Lire aussi : un autre article"] == ["teaser"]
+
+
+# --- the package's layout and its data ----------------------------------------------------
+
+
+def test_every_web_module_is_part_of_the_prepared_key() -> None:
+    """A stage module left out of prepare.STAGES would change articles without re-preparing them."""
+    from workbench.prepare import STAGES
+
+    modules = {f"web/{p.stem}" for p in (Path(__file__).parents[1] / "workbench" / "web").glob("*.py")}
+    assert modules - {"web/__init__"} <= set(STAGES)
+
+
+def test_furniture_vocabulary_is_data_and_bad_data_is_one_sentence() -> None:
+    from workbench.errors import WorkbenchError
+    from workbench.web.furniture import parse_vocabulary, vocabulary
+
+    words = vocabulary()
+    assert words.tags["nav"] == "navigation" and words.roles["contentinfo"] == "footer"
+    assert [reason for reason, _ in words.classes][:3] == ["cookie", "comments", "navigation"]
+    custom = parse_vocabulary('[[class]]\nreason = "ad"\nnames = ["ad", "pub"]\n', "custom.toml")
+    assert custom.classes[0][1].fullmatch("pub") and not custom.classes[0][1].fullmatch("public")
+    with pytest.raises(WorkbenchError, match=r"^custom.toml class 1: bad name pattern"):
+        parse_vocabulary('[[class]]\nreason = "ad"\nnames = ["(ad"]\n', "custom.toml")
+    with pytest.raises(WorkbenchError, match=r"^custom.toml: not valid TOML"):
+        parse_vocabulary("[[class]\n", "custom.toml")

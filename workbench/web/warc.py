@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import regex
 
 from workbench.errors import InputError
-from workbench.web.html import MAX_HTML_BYTES
+from workbench.web.extract import MAX_HTML_BYTES
 
 MAX_PAYLOAD_BYTES = MAX_HTML_BYTES
 HTML_TYPES = ("text/html", "application/xhtml+xml")

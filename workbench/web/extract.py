@@ -1,0 +1,269 @@
+"""HTML page → article: trafilatura finds the main text, our rules clean it, nothing goes unrecorded.
+
+Every visible text block of the page is listed in document order (`web.blocks`).
+trafilatura decides which blocks are the article (`web.align`); the page's own blocks,
+not trafilatura's re-serialisation, become the article text, so that each block is either
+kept or recorded as a `Removal` with a reason read from its containers (`web.furniture`)
+and can be put back in place. The cruft rules of `data/cruft/` then run over the kept
+blocks: they catch what extractors keep inside the article (read-also teasers, photo
+credits, paywall prompts, bylines).
+
+The result is a `model.Article` whose blocks and removals carry the block's page position
+as their `line`; its id, source and languages are the pipeline's to fill in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import lxml.etree as etree
+
+from workbench.clean import Ruleset, default_rules, dominant_script, is_foreign_ui
+from workbench.errors import InputError
+from workbench.model import Article, Block, Removal
+from workbench.web.align import SHORT_BLOCK, extracted_keys, kept_positions, key
+from workbench.web.blocks import HEADINGS, SPACE, PageBlock, page_blocks, repair
+from workbench.web.charset import decode_html
+from workbench.web.furniture import is_lead_class, reason
+from workbench.web.metadata import declared_language, description, page_metadata
+from workbench.web.parse import parse_html
+
+# Markup weighs 5-20 times its text: a long live blog saved from a browser reaches 10 MB,
+# so HTML gets four times the 4 MB limit of plain-text articles.
+MAX_HTML_BYTES = 16 * 1024 * 1024
+# Past this size, trafilatura's second opinion (its readability and jusText comparison)
+# and htmldate's extensive search cost more than they bring: a page this big is a live
+# blog or an archive page whose main text is not in doubt. Measured in bench_html.py.
+LARGE_PAGE = 1024 * 1024
+# Reasons strong enough to drop a block trafilatura kept, when the class sits on a
+# container inside the article (an inline "read also" box, a caption, a paywall prompt).
+# Past this length a block inside the article is text, whatever its container is named:
+# a subscriber's saved page keeps the article's second half in a "premium" or "paywall"
+# box, and prompts, captions, credits and bylines are short.
+INSIDE_ARTICLE_MAX = 300
+INSIDE_ARTICLE_REASONS = frozenset(
+    ["cookie", "comments", "share", "paywall", "subscribe", "related", "ad", "tags", "caption", "credit", "byline", "feedback"]
+)
+# Blocks trafilatura sometimes leaves out between two kept paragraphs: a subheading, a
+# list. Inside the article's container, between kept text and in no furniture
+# container, they are article text; the cruft rules still run over them.
+GAP_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"])
+
+
+def _trafilatura_body(
+    root: etree._Element, url: str | None, precision: bool, large: bool
+) -> etree._Element | None:
+    from trafilatura import bare_extraction
+
+    # trafilatura logs every page it finds short or empty; those are results, not warnings.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    document = bare_extraction(
+        root,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_precision=precision,
+        fast=large,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    if document is None:
+        return None
+    body: etree._Element | None = getattr(document, "body", None)
+    return body
+
+
+def _within(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _is_lead(block: PageBlock, page_description: str) -> bool:
+    """The standfirst under the headline, which templates often put in the header that
+    extractors skip: named so by its class, or the page's own description."""
+    if len(block.text) < SHORT_BLOCK:
+        return False
+    if page_description and key(block.text) == key(page_description):
+        return True
+    return is_lead_class(block.element)
+
+
+def _recover_gaps(
+    blocks: list[PageBlock], kept: set[int], container: etree._Element | None, page_description: str = ""
+) -> set[int]:
+    if container is None or not kept:
+        return set()
+    first, last = min(kept), max(kept)
+    recovered = set()
+    for block in blocks:
+        if block.position < first and block.position not in kept and _is_lead(block, page_description):
+            recovered.add(block.position)
+            continue
+        if not first < block.position < last or block.position in kept:
+            continue
+        if block.tag not in GAP_TAGS or not _within(block.element, container):
+            continue
+        if reason(block.element, stop=container) is None:
+            recovered.add(block.position)
+    return recovered
+
+
+def _main_container(blocks: list[PageBlock]) -> etree._Element | None:
+    """The deepest element holding most (80 %) of the kept text: the article, without the
+    footer line or the sidebar snippet an extractor sometimes keeps too."""
+    if not blocks:
+        return None
+    elements: dict[int, tuple[etree._Element, int]] = {}
+    held: dict[int, int] = {}
+    for block in blocks:
+        chain = [block.element, *block.element.iterancestors()]
+        for depth, element in enumerate(reversed(chain)):
+            elements[id(element)] = (element, depth)
+            held[id(element)] = held.get(id(element), 0) + len(block.text)
+    total = sum(len(b.text) for b in blocks)
+    candidates = [elements[k] for k, size in held.items() if size >= 0.8 * total]
+    return max(candidates, key=lambda pair: pair[1])[0]
+
+
+def _removal(block: PageBlock, why: str, rule: str) -> Removal:
+    return Removal(block.position, block.text, why, rule, block.kind)
+
+
+def extract_html(
+    data: bytes,
+    name: str,
+    *,
+    url: str | None = None,
+    fetched: str | None = None,
+    charset: str | None = None,
+    rules: Ruleset | None = None,
+    precision: bool = False,
+) -> Article:
+    """Extract a web page's article; raise InputError (one sentence) when there is none."""
+    if len(data) > MAX_HTML_BYTES:
+        raise InputError(
+            f"{name} is {len(data) / 1024 / 1024:.1f} MB; Workbench reads web pages of up to "
+            f"{MAX_HTML_BYTES // 1024 // 1024} MB."
+        )
+    text, encoding = decode_html(data, name, charset)
+    root = parse_html(text, name)
+    blocks = page_blocks(root)
+    if not blocks:
+        raise InputError(f"{name} has no visible text.")
+    blocks, repairs = repair(blocks)
+    large = len(data) > LARGE_PAGE
+    meta = page_metadata(root, url, fetched, large)
+
+    body = _trafilatura_body(root, url, precision, large)
+    if body is not None:
+        kept = kept_positions(blocks, extracted_keys(body))
+        main_rule = "trafilatura left it out of the main text"
+    else:  # no main text found: keep what no furniture container holds, and say so
+        kept = {b.position for b in blocks if reason(b.element) is None}
+        main_rule = "no main text found; outside-the-article containers dropped"
+    long_kept = [b for b in blocks if b.position in kept and len(b.text) >= SHORT_BLOCK]
+    container = _main_container(long_kept or [b for b in blocks if b.position in kept])
+    recovered = _recover_gaps(blocks, kept, container, description(root))
+
+    dropped: list[Removal] = []
+    survivors: list[PageBlock] = []
+    for block in blocks:
+        inside = container is not None and _within(block.element, container)
+        if block.position not in kept and block.position not in recovered:
+            found = reason(block.element)
+            why, where = found if found else ("outside-main", "")
+            dropped.append(_removal(block, why, main_rule + (f" (inside {where})" if where else "")))
+            continue
+        if not inside and len(block.text) < SHORT_BLOCK and long_kept:
+            # A short string trafilatura kept far from the article: a menu entry or a
+            # slogan that happens to read like the section name above the headline.
+            found = reason(block.element)
+            why, where = found if found else ("outside-main", "")
+            rule = "short text outside the article's container" + (f" (inside {where})" if where else "")
+            dropped.append(_removal(block, why, rule))
+            continue
+        inner = reason(block.element, stop=container) if container is not None else None
+        if inner and inner[0] in INSIDE_ARTICLE_REASONS and (
+            len(block.text) < INSIDE_ARTICLE_MAX or inner[0] in ("comments", "related", "ad", "cookie")
+        ):
+            dropped.append(_removal(block, inner[0], f"inside the article, in {inner[1]}"))
+            continue
+        survivors.append(block)
+
+    title_text = SPACE.sub(" ", meta.title or "").strip()
+    title_block = _title_block(blocks, title_text, kept)
+    if title_block is not None:
+        title_text = title_block.text
+        survivors = [b for b in survivors if b is not title_block]
+        dropped = [d for d in dropped if d.line != title_block.position]
+        kickers = [
+            b for b in survivors
+            if b.position < title_block.position and len(b.text) < SHORT_BLOCK and b.kind != "quote"
+        ]
+        dropped.extend(_removal(b, "kicker", "section label above the headline") for b in kickers)
+        survivors = [b for b in survivors if b not in kickers]
+    content, more = _apply_rules(survivors, rules or default_rules())
+    dropped.extend(more)
+    if not title_text and content:
+        title_block, content = content[0], content[1:]
+        title_text = title_block.text
+    if not title_text:
+        raise InputError(f"{name} has no article text.")
+    title_position = title_block.position if title_block is not None else 0
+    result = [Block("title", title_text, title_position)]
+    result.extend(Block(b.kind, b.text, b.position) for b in content)
+    dropped.sort(key=lambda d: d.line)
+    return Article(
+        id="",
+        source=name,
+        language=None,
+        date=meta.date,
+        blocks=tuple(result),
+        removed=tuple(dropped),
+        encoding=encoding,
+        repairs=tuple(repairs),
+        url=url or meta.url,
+        author=meta.author,
+        site=meta.site,
+        declared_language=declared_language(root),
+    )
+
+
+def _title_block(blocks: list[PageBlock], title: str, kept: set[int]) -> PageBlock | None:
+    """The page's visible headline: the heading that carries the metadata title."""
+    headings = [b for b in blocks if b.tag in HEADINGS]
+    if title:
+        title_key = key(title)
+        for block in headings:
+            block_key = key(block.text)
+            if block_key == title_key or (len(block_key) >= 10 and (block_key in title_key or title_key in block_key)):
+                return block
+    for block in headings:
+        if block.tag == "h1" and (not kept or block.position <= max(kept)):
+            return block
+    return None
+
+
+def _apply_rules(blocks: Iterable[PageBlock], rules: Ruleset) -> tuple[list[PageBlock], list[Removal]]:
+    """The cruft rules over the kept blocks: what extractors keep inside the article."""
+    kept: list[PageBlock] = []
+    dropped: list[Removal] = []
+    for block in blocks:
+        if block.tag in ("figcaption", "caption"):
+            dropped.append(_removal(block, "caption", "a figure's caption"))
+            continue
+        rule = rules.match(block.text)
+        if rule:
+            dropped.append(_removal(block, rule.reason, rule.description))
+        else:
+            kept.append(block)
+    script = dominant_script(" ".join(b.text for b in kept))
+    content = []
+    for block in kept:
+        if block.kind != "quote" and is_foreign_ui(block.text, script):
+            dropped.append(_removal(block, "foreign-ui", "short UI string in another script"))
+        else:
+            content.append(block)
+    return content, dropped
