@@ -191,9 +191,24 @@ def test_entities_are_not_expanded_and_scripts_are_not_text(tmp_path: Path) -> N
     everything = kept_text(article) + "\n".join(d.text for d in article.removed)
     assert "TOPSECRET" not in everything
     assert "SCRIPT" not in everything and "color:red" not in everything
-    assert "Activez JavaScript" not in everything
+    # <noscript> is shown by a browser without scripts, as we read pages: a prompt there is
+    # recorded furniture, never article text
+    assert "Activez JavaScript" not in kept_text(article)
+    assert any(r.text == "Activez JavaScript" for r in article.removed)
     assert "ENTITY" not in everything and "]>" not in everything
     assert "une phrase de test assez longue" in kept_text(article)
+
+
+def test_an_article_held_in_noscript_is_read() -> None:
+    """Blogger builds the post from a script template and keeps it in <noscript> too."""
+    post = "".join(f"<p>{n}. Le conseil municipal a voté la migration des postes vers des logiciels libres.</p>" for n in range(5))
+    data = (
+        f"<html><body><h1>Un titre</h1><div class='post-body'><script type='text/template'>{post}</script>"
+        f"<noscript>{post}</noscript></div></body></html>"
+    ).encode()
+    text = kept_text(extract_html(data, "blog.html"))
+    assert all(f"{n}. Le conseil municipal" in text for n in range(5))
+    assert text.count("0. Le conseil") == 1
 
 
 def test_malformed_html_keeps_its_text() -> None:
@@ -371,3 +386,81 @@ def test_furniture_vocabulary_is_data_and_bad_data_is_one_sentence() -> None:
         parse_vocabulary('[[class]]\nreason = "ad"\nnames = ["(ad"]\n', "custom.toml")
     with pytest.raises(WorkbenchError, match=r"^custom.toml: not valid TOML"):
         parse_vocabulary("[[class]\n", "custom.toml")
+
+
+# --- article text trafilatura drops, furniture it keeps ------------------------------------
+
+LONG = "Le conseil municipal a voté mardi la migration de tous les postes de la ville vers des logiciels libres, un chantier de trois ans. "
+
+
+def test_a_results_table_is_kept_row_by_row() -> None:
+    """A data table is article text: each row one block, its cells apart, none dropped as a counter."""
+    rows = "".join(f"<tr><td>{n}</td><td>Équipe {n}</td><td>{100 - n}</td><td></td></tr>" for n in range(1, 9))
+    body = (
+        f"<article><h1>Un titre</h1><p>{LONG * 2}</p>"
+        f"<table><tr><th>Pos.</th><th>Équipe</th><th>Points</th><th>Bonus</th></tr>{rows}</table>"
+        f"<p>{LONG}</p></article>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    texts = [b.text for b in article.blocks]
+    assert "Pos. | Équipe | Points | Bonus" in texts
+    assert "3 | Équipe 3 | 97 |" in texts
+    assert all(b.kind == "item" for b in article.blocks if " | " in b.text)
+    assert [r.text for r in article.removed] == ["Un titre"]  # the headline, twice on the page
+    # A layout table's cells hold blocks of their own and stay apart.
+    layout = f"<table><tr><td><p>{LONG}</p><p>{LONG * 2}</p></td><td><p>Publicité</p></td></tr></table>"
+    article = extract_html(page('<meta charset="utf-8">', f"<h1>Un titre</h1>{layout}").encode(), "page.html")
+    assert not any(" | " in b.text for b in article.blocks)
+
+
+def test_a_theme_class_on_body_is_not_furniture() -> None:
+    """<body class="navigation-thin has-sidebar"> names the theme; the article inside is not navigation."""
+    paragraphs = "".join(f"<p>{n}. {LONG * 2}</p>" for n in range(6))
+    data = (
+        "<html><head><title>Un titre</title></head><body class='navigation-border-thin has-sidebar'>"
+        f"<article><h1>Un titre</h1>{paragraphs}</article><nav><a href='/'>Accueil</a></nav>"
+        "<div><p>Une ligne hors de l'article</p></div></body></html>"
+    ).encode()
+    article = extract_html(data, "page.html")
+    reasons = {r.text: r.reason for r in article.removed}
+    assert reasons["Accueil"] == "navigation"
+    assert reasons["Une ligne hors de l'article"] == "outside-main"
+
+
+def test_paragraphs_of_the_article_trafilatura_leaves_out_come_back() -> None:
+    """The article's later chunks, past an inline figure and a newsletter box, are its text."""
+    first = "".join(f"<p>{n}. {LONG * 2}</p>" for n in range(4))
+    later = "".join(f"<p>Suite {n}. {LONG}</p>" for n in range(3))
+    body = (
+        f"<article><h1>Un titre</h1><div class='chunk'>{first}</div>"
+        "<figure><img src='x.jpg'><figcaption>Le maire, mardi.</figcaption></figure>"
+        "<div class='newsletter-box'><p>Recevez notre lettre chaque matin, inscrivez-vous dès aujourd'hui "
+        "pour ne rien manquer de l'actualité de votre ville et de votre région.</p></div>"
+        f"<div class='chunk'>{later}</div></article>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    text = kept_text(article)
+    for n in range(3):
+        assert f"Suite {n}. Le conseil" in text
+    assert "Recevez notre lettre" not in text and "Le maire, mardi." not in text
+    # trafilatura keeping only the first chunk, as it does on some templates
+    from workbench.web.extract import _main_container, _recover_prose
+
+    blocks = page_blocks(parse_html(page("", body), "page.html"))
+    kept = {b.position for b in blocks if b.text[:1].isdigit()}
+    container = _main_container([b for b in blocks if b.position in kept])
+    recovered = {b.text[:7] for b in blocks if b.position in _recover_prose(blocks, kept, container)}
+    assert recovered == {"Suite 0", "Suite 1", "Suite 2"}
+
+
+def test_a_list_of_links_inside_the_article_is_related_not_text() -> None:
+    links = "".join(f"<p><a href='/a/{n}'>Un autre article numéro {n} sur la ville</a></p>" for n in range(4))
+    body = (
+        f"<article><h1>Un titre</h1><p>{LONG * 2}</p><p>Plus :</p>{links}<p>{LONG * 2}</p>"
+        "<p>Selon <a href='/rapport'>le rapport publié mardi</a>, la ville économisera deux millions d'euros.</p></article>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    text = kept_text(article)
+    assert "Un autre article" not in text
+    assert {r.reason for r in article.removed if "Un autre article" in r.text} == {"related"}
+    assert "Selon le rapport publié mardi, la ville économisera" in text  # one link in a sentence is text

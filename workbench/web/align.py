@@ -13,8 +13,9 @@ import regex
 
 from workbench.web.blocks import PageBlock
 
-# trafilatura's inline elements (its own names and HTML ones it leaves in place).
-INLINE_OUTPUT = frozenset(["hi", "ref", "lb", "b", "i", "em", "strong", "span", "a", "u", "s", "del", "sub", "sup", "small", "mark", "abbr", "font", "code"])
+# trafilatura's inline elements (its own names and HTML ones it leaves in place); a
+# table's cells are too, since a data row is one page block.
+INLINE_OUTPUT = frozenset(["cell", "hi", "ref", "lb", "b", "i", "em", "strong", "span", "a", "u", "s", "del", "sub", "sup", "small", "mark", "abbr", "font", "code"])
 # A matched block shorter than this must also end where an extracted element ends, so
 # that a menu entry "Économie" is not taken for the first word of a kept paragraph.
 SHORT_BLOCK = 40
@@ -23,7 +24,7 @@ SHORT_BLOCK = 40
 # trafilatura moved it). Both bound the alignment to linear time on huge pages.
 WINDOW = 5000
 GLOBAL_SEARCH_MAX = 500_000
-WHITESPACE = regex.compile(r"\s+")
+WHITESPACE = regex.compile(r"[\s\x1f]+")  # \x1f: between the cells of a table row
 
 
 def key(text: str) -> str:

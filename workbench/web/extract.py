@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import lxml.etree as etree
 
-from workbench.clean import Ruleset, default_rules, dominant_script, is_foreign_ui
+from workbench.clean import Ruleset, default_rules, dominant_script, ends_sentence, is_foreign_ui
 from workbench.errors import InputError
 from workbench.model import Article, Block, Removal
 from workbench.web.align import SHORT_BLOCK, extracted_keys, kept_positions, key
@@ -38,9 +38,10 @@ MAX_HTML_BYTES = 16 * 1024 * 1024
 LARGE_PAGE = 1024 * 1024
 # Reasons strong enough to drop a block trafilatura kept, when the class sits on a
 # container inside the article (an inline "read also" box, a caption, a paywall prompt).
-# Past this length a block inside the article is text, whatever its container is named:
-# a subscriber's saved page keeps the article's second half in a "premium" or "paywall"
-# box, and prompts, captions, credits and bylines are short.
+# Past this length a paragraph of running text inside the article is text, whatever its
+# container is named (comments apart): a subscriber's saved page keeps the article's
+# second half in a "premium" or "paywall" box, templates wrap the body in a "widget" or a
+# "sidebar" column, and prompts, captions, credits, bylines and teasers are short.
 INSIDE_ARTICLE_MAX = 300
 INSIDE_ARTICLE_REASONS = frozenset(
     ["cookie", "comments", "share", "paywall", "subscribe", "related", "ad", "tags", "caption", "credit", "byline", "feedback"]
@@ -49,6 +50,12 @@ INSIDE_ARTICLE_REASONS = frozenset(
 # list. Inside the article's container, between kept text and in no furniture
 # container, they are article text; the cruft rules still run over them.
 GAP_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"])
+# Running text: at least this long, ending a sentence, under this share of link text.
+PROSE_MIN = 120
+PROSE_MAX_LINKS = 0.3
+# A block this short and this much link is an entry of a list of other pages.
+LINK_ITEM_MAX = 150
+LINKED = 0.9
 
 
 def _trafilatura_body(
@@ -110,6 +117,58 @@ def _recover_gaps(
     return recovered
 
 
+def _article_scope(container: etree._Element) -> etree._Element:
+    """The element the page itself names as the article around the kept text (<article>,
+    <main>, role="main", itemprop="articleBody"), else the container: trafilatura often
+    keeps only the first of an article's chunks, or stops at an inline figure."""
+    for element in (container, *container.iterancestors()):
+        if element.tag in ("body", "html"):
+            break
+        if element.tag in ("article", "main") or element.get("role") == "main" or element.get("itemprop") == "articleBody":
+            return element
+    return container
+
+
+def _is_prose(block: PageBlock) -> bool:
+    """A paragraph of running text: long, ending a sentence, hardly any of it links."""
+    return (
+        block.kind in ("text", "quote")
+        and len(block.text) >= PROSE_MIN
+        and ends_sentence(block.text)
+        and block.link_share < PROSE_MAX_LINKS
+    )
+
+
+def _recover_prose(blocks: list[PageBlock], kept: set[int], container: etree._Element | None) -> set[int]:
+    """Paragraphs of running text the extractor dropped inside the article's own element,
+    in no furniture container there: the article's later chunks, the paragraph after a figure."""
+    if container is None or not kept:
+        return set()
+    scope = _article_scope(container)
+    return {
+        b.position
+        for b in blocks
+        if b.position not in kept and _is_prose(b) and _within(b.element, scope) and reason(b.element, stop=scope) is None
+    }
+
+
+def _link_lists(blocks: list[PageBlock]) -> list[PageBlock]:
+    """Runs of short blocks that are each one link, one after the other: the list of other
+    articles that templates put inside the article ("More:", "Related"), not its text."""
+    found: list[PageBlock] = []
+    run: list[PageBlock] = []
+    for block in [*blocks, None]:
+        if block is not None and len(block.text) < LINK_ITEM_MAX and block.link_share >= LINKED and block.kind != "quote":
+            if run and block.position != run[-1].position + 1:
+                found.extend(run if len(run) >= 2 else [])
+                run = []
+            run.append(block)
+            continue
+        found.extend(run if len(run) >= 2 else [])
+        run = []
+    return found
+
+
 def _main_container(blocks: list[PageBlock]) -> etree._Element | None:
     """The deepest element holding most (80 %) of the kept text: the article, without the
     footer line or the sidebar snippet an extractor sometimes keeps too."""
@@ -165,7 +224,7 @@ def extract_html(
         main_rule = "no main text found; outside-the-article containers dropped"
     long_kept = [b for b in blocks if b.position in kept and len(b.text) >= SHORT_BLOCK]
     container = _main_container(long_kept or [b for b in blocks if b.position in kept])
-    recovered = _recover_gaps(blocks, kept, container, description(root))
+    recovered = _recover_gaps(blocks, kept, container, description(root)) | _recover_prose(blocks, kept, container)
 
     dropped: list[Removal] = []
     survivors: list[PageBlock] = []
@@ -176,21 +235,28 @@ def extract_html(
             why, where = found if found else ("outside-main", "")
             dropped.append(_removal(block, why, main_rule + (f" (inside {where})" if where else "")))
             continue
-        if not inside and len(block.text) < SHORT_BLOCK and long_kept:
-            # A short string trafilatura kept far from the article: a menu entry or a
-            # slogan that happens to read like the section name above the headline.
-            found = reason(block.element)
+        found = reason(block.element) if not inside and len(block.text) < SHORT_BLOCK and long_kept else None
+        if found or (
+            not inside and len(block.text) < SHORT_BLOCK and long_kept
+            and (block.position < long_kept[0].position or block.link_share >= LINKED)
+        ):
+            # A short string trafilatura kept far from the article: a menu entry, or a
+            # slogan above the headline that happens to read like the section's name.
+            # Further down, short plain text is the article's own (a recipe's ingredients).
             why, where = found if found else ("outside-main", "")
             rule = "short text outside the article's container" + (f" (inside {where})" if where else "")
             dropped.append(_removal(block, why, rule))
             continue
         inner = reason(block.element, stop=container) if container is not None else None
         if inner and inner[0] in INSIDE_ARTICLE_REASONS and (
-            len(block.text) < INSIDE_ARTICLE_MAX or inner[0] in ("comments", "related", "ad", "cookie")
+            len(block.text) < INSIDE_ARTICLE_MAX or inner[0] == "comments" or not _is_prose(block)
         ):
             dropped.append(_removal(block, inner[0], f"inside the article, in {inner[1]}"))
             continue
         survivors.append(block)
+    links = _link_lists(survivors)
+    dropped.extend(_removal(b, "related", "a list of links to other pages inside the article") for b in links)
+    survivors = [b for b in survivors if b not in links]
 
     title_text = SPACE.sub(" ", meta.title or "").strip()
     title_block = _title_block(blocks, title_text, kept)

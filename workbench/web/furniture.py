@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 
 Reason = tuple[str, str]  # (reason, where: 'class="share"', "<nav>", 'role="banner"')
 SPLIT = regex.compile(r"[-_]+")
+PAGE_TAGS = frozenset(["body", "html"])
 
 
 @dataclass
@@ -102,9 +103,12 @@ def element_reason(element: etree._Element) -> Reason | None:
 
 
 def reason(element: etree._Element, stop: etree._Element | None = None) -> Reason | None:
-    """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded)."""
+    """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded).
+
+    The page's <body> and <html> are never furniture: their classes name the page's theme
+    ("navigation-border-thin", "has-sidebar"), not what a block inside them is."""
     for candidate in (element, *element.iterancestors()):
-        if candidate is stop:
+        if candidate is stop or candidate.tag in PAGE_TAGS:
             return None
         found = element_reason(candidate)
         if found:
