@@ -8,6 +8,8 @@ document order and in time linear in the page's size.
 
 from __future__ import annotations
 
+import bisect
+
 import lxml.etree as etree
 import regex
 
@@ -53,6 +55,7 @@ def kept_positions(blocks: list[PageBlock], extracted: str) -> set[int]:
     used: set[int] = set()
     kept: set[int] = set()
     cursor = 0
+    across = _Across(extracted)
     keys = [key(b.raw or b.text) for b in blocks]
     for n, (block, block_key) in enumerate(zip(blocks, keys, strict=True)):
         if not block_key:
@@ -67,10 +70,34 @@ def kept_positions(blocks: list[PageBlock], extracted: str) -> set[int]:
             found = _find_aligned(extracted, block_key, following, cursor, cursor + len(block_key) + WINDOW)
             if found is None and len(block_key) >= SHORT_BLOCK and len(extracted) <= GLOBAL_SEARCH_MAX:
                 found = _find_aligned(extracted, block_key, following, 0, len(extracted))
+            if found is None and len(block_key) >= SHORT_BLOCK:
+                found = across.find(block_key, cursor)
         if found is not None:
             kept.add(block.position)
             cursor = found + len(block_key)
     return kept
+
+
+class _Across:
+    """The extracted text without its element boundaries, for a long page block that the
+    extractor split in two (a heading's first line as heading, the rest as a paragraph)."""
+
+    def __init__(self, extracted: str) -> None:
+        self.extracted = extracted
+        self._flat: str | None = None
+        self._zeros: list[int] = []
+
+    def find(self, block_key: str, cursor: int) -> int | None:
+        if self._flat is None:  # built only when a block needs it
+            self._flat = self.extracted.replace("\x00", "")
+            zeros = [n for n, c in enumerate(self.extracted) if c == "\x00"]
+            self._zeros = [z - k for k, z in enumerate(zeros)]  # their places in the flat text
+        start = max(0, cursor - bisect.bisect_right(self._zeros, cursor))
+        limit = len(self._flat) if len(self._flat) <= GLOBAL_SEARCH_MAX else start + len(block_key) + WINDOW
+        at = self._flat.find(block_key, 0 if len(self._flat) <= GLOBAL_SEARCH_MAX else start, limit)
+        if at < 0:
+            return None
+        return at + bisect.bisect_right(self._zeros, at)  # back to a place in the extracted text
 
 
 def _find_aligned(extracted: str, block_key: str, following: str, cursor: int, end: int) -> int | None:

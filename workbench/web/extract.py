@@ -25,7 +25,7 @@ from workbench.model import Article, Block, Removal
 from workbench.web.align import SHORT_BLOCK, extracted_keys, kept_positions, key
 from workbench.web.blocks import HEADINGS, SPACE, PageBlock, page_blocks, repair
 from workbench.web.charset import decode_html
-from workbench.web.furniture import is_lead_class, reason
+from workbench.web.furniture import furniture_of, is_lead_class, reason
 from workbench.web.metadata import declared_language, description, page_metadata
 from workbench.web.parse import parse_html
 
@@ -46,6 +46,8 @@ INSIDE_ARTICLE_MAX = 300
 INSIDE_ARTICLE_REASONS = frozenset(
     ["cookie", "comments", "share", "paywall", "subscribe", "related", "ad", "tags", "caption", "credit", "byline", "feedback"]
 )
+# A furniture name inside the article over this share of its text is the article's structure.
+STRUCTURE_SHARE = 0.4
 # Blocks trafilatura sometimes leaves out between two kept paragraphs: a subheading, a
 # list. Inside the article's container, between kept text and in no furniture
 # container, they are article text; the cruft rules still run over them.
@@ -169,6 +171,27 @@ def _link_lists(blocks: list[PageBlock]) -> list[PageBlock]:
     return found
 
 
+def _inside_reasons(
+    blocks: list[PageBlock], kept: set[int], container: etree._Element | None
+) -> dict[int, tuple[str, str]]:
+    """Furniture containers inside the article, by kept block. A container named like
+    furniture that holds a large share of the article is the article's own structure: a
+    live blog's entries in "comment" boxes, a blog post in a "widget", a "teaser" column."""
+    if container is None:
+        return {}
+    found: dict[int, tuple[tuple[str, str], etree._Element]] = {}
+    for block in blocks:
+        if block.position in kept and (hit := furniture_of(block.element, stop=container)):
+            if hit[0][0] in INSIDE_ARTICLE_REASONS:
+                found[block.position] = hit
+    total = sum(len(b.text) for b in blocks if b.position in kept)
+    held: dict[tuple[str, str], int] = {}
+    length = {b.position: len(b.text) for b in blocks}
+    for position, (why, _) in found.items():
+        held[why] = held.get(why, 0) + length[position]
+    return {p: why for p, (why, _) in found.items() if held[why] < STRUCTURE_SHARE * total}
+
+
 def _main_container(blocks: list[PageBlock]) -> etree._Element | None:
     """The deepest element holding most (80 %) of the kept text: the article, without the
     footer line or the sidebar snippet an extractor sometimes keeps too."""
@@ -226,6 +249,7 @@ def extract_html(
     container = _main_container(long_kept or [b for b in blocks if b.position in kept])
     recovered = _recover_gaps(blocks, kept, container, description(root)) | _recover_prose(blocks, kept, container)
 
+    inside_reasons = _inside_reasons(blocks, kept | recovered, container)
     dropped: list[Removal] = []
     survivors: list[PageBlock] = []
     for block in blocks:
@@ -247,10 +271,8 @@ def extract_html(
             rule = "short text outside the article's container" + (f" (inside {where})" if where else "")
             dropped.append(_removal(block, why, rule))
             continue
-        inner = reason(block.element, stop=container) if container is not None else None
-        if inner and inner[0] in INSIDE_ARTICLE_REASONS and (
-            len(block.text) < INSIDE_ARTICLE_MAX or inner[0] == "comments" or not _is_prose(block)
-        ):
+        inner = inside_reasons.get(block.position)
+        if inner and (len(block.text) < INSIDE_ARTICLE_MAX or inner[0] == "comments" or not _is_prose(block)):
             dropped.append(_removal(block, inner[0], f"inside the article, in {inner[1]}"))
             continue
         survivors.append(block)

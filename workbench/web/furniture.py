@@ -103,7 +103,13 @@ def element_reason(element: etree._Element) -> Reason | None:
 
 
 def reason(element: etree._Element, stop: etree._Element | None = None) -> Reason | None:
-    """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded).
+    """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded)."""
+    found = furniture_of(element, stop)
+    return found[0] if found else None
+
+
+def furniture_of(element: etree._Element, stop: etree._Element | None = None) -> tuple[Reason, etree._Element] | None:
+    """The reason and the furniture element it was read from (itself or an ancestor).
 
     The page's <body> and <html> are never furniture: their classes name the page's theme
     ("navigation-border-thin", "has-sidebar"), not what a block inside them is."""
@@ -112,7 +118,7 @@ def reason(element: etree._Element, stop: etree._Element | None = None) -> Reaso
             return None
         found = element_reason(candidate)
         if found:
-            return found
+            return found, candidate
     return None
 
 
