@@ -181,9 +181,9 @@ def _inside_reasons(
         return {}
     found: dict[int, tuple[tuple[str, str], etree._Element]] = {}
     for block in blocks:
-        if block.position in kept and (hit := furniture_of(block.element, stop=container)):
-            if hit[0][0] in INSIDE_ARTICLE_REASONS:
-                found[block.position] = hit
+        hit = furniture_of(block.element, stop=container) if block.position in kept else None
+        if hit is not None and hit[0][0] in INSIDE_ARTICLE_REASONS:
+            found[block.position] = hit
     total = sum(len(b.text) for b in blocks if b.position in kept)
     held: dict[tuple[str, str], int] = {}
     length = {b.position: len(b.text) for b in blocks}
