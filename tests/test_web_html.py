@@ -444,12 +444,14 @@ def test_paragraphs_of_the_article_trafilatura_leaves_out_come_back() -> None:
         assert f"Suite {n}. Le conseil" in text
     assert "Recevez notre lettre" not in text and "Le maire, mardi." not in text
     # trafilatura keeping only the first chunk, as it does on some templates
-    from workbench.web.extract import _main_container, _recover_prose
+    from workbench.web.extract import _recover_prose
+    from workbench.web.furniture import PageFurniture
+    from workbench.web.main_text import main_container
 
     blocks = page_blocks(parse_html(page("", body), "page.html"))
     kept = {b.position for b in blocks if b.text[:1].isdigit()}
-    container = _main_container([b for b in blocks if b.position in kept])
-    recovered = {b.text[:7] for b in blocks if b.position in _recover_prose(blocks, kept, container)}
+    container = main_container([b for b in blocks if b.position in kept])
+    recovered = {b.text[:7] for b in blocks if b.position in _recover_prose(PageFurniture(), blocks, kept, container)}
     assert recovered == {"Suite 0", "Suite 1", "Suite 2"}
 
 

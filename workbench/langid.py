@@ -38,6 +38,7 @@ SPAN_MAX_HOME_CONFIDENCE = 0.15
 # Lingua's cost grows with the text; a few thousand characters decide a language as well
 # as a whole book, so detection reads a bounded sample and time stays linear in input size.
 SAMPLE_CHARS = 3000
+BLOCK_SAMPLE_CHARS = 600  # a paragraph's language is plain from a few sentences of it
 SPAN_MAX_CHARS = 300  # a longer "span" is a block of its own, judged by block_language
 SPANS_PER_BLOCK = 40
 
@@ -138,7 +139,7 @@ def block_language(text: str, article_language: str | None) -> str | None:
     words = WORDS.findall(text)
     if not words or (article_language and sum(not w[0].isupper() for w in words) < PROBE_MIN_WORDS):
         return article_language  # names and a word or two: nothing to tell a language by
-    scores = confidences(text, article_language)
+    scores = confidences(sample(text, BLOCK_SAMPLE_CHARS), article_language)
     if not scores:
         return article_language
     if article_language and scores.get(article_language, 0.0) >= BLOCK_MIN_HOME_CONFIDENCE:

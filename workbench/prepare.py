@@ -35,7 +35,7 @@ from workbench.store import Document, Store, merge
 # The modules whose code decides what an article becomes; their source is part of the key.
 STAGES = (
     "ingest", "clean", "langid", "segment", "pipeline", "model",
-    "web/parse", "web/blocks", "web/furniture", "web/align", "web/metadata", "web/extract", "web/charset", "web/warc",
+    "web/parse", "web/blocks", "web/furniture", "web/align", "web/main_text", "web/metadata", "web/extract", "web/charset", "web/warc",
 )
 # The data those stages read besides the cruft rules (which key themselves).
 STAGE_DATA = ("abbreviations", "furniture")

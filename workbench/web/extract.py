@@ -14,7 +14,6 @@ as their `line`; its id, source and languages are the pipeline's to fill in.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import lxml.etree as etree
@@ -22,20 +21,17 @@ import lxml.etree as etree
 from workbench.clean import Ruleset, default_rules, dominant_script, ends_sentence, is_foreign_ui
 from workbench.errors import InputError
 from workbench.model import Article, Block, Removal
-from workbench.web.align import SHORT_BLOCK, extracted_keys, kept_positions, key
+from workbench.web.align import SHORT_BLOCK, key
 from workbench.web.blocks import HEADINGS, SPACE, PageBlock, page_blocks, repair
 from workbench.web.charset import decode_html
-from workbench.web.furniture import furniture_of, is_lead_class, reason
+from workbench.web.furniture import PageFurniture, is_lead_class
+from workbench.web.main_text import LARGE_PAGE, main_container, main_text, within
 from workbench.web.metadata import declared_language, description, page_metadata
 from workbench.web.parse import parse_html
 
 # Markup weighs 5-20 times its text: a long live blog saved from a browser reaches 10 MB,
 # so HTML gets four times the 4 MB limit of plain-text articles.
 MAX_HTML_BYTES = 16 * 1024 * 1024
-# Past this size, trafilatura's second opinion (its readability and jusText comparison)
-# and htmldate's extensive search cost more than they bring: a page this big is a live
-# blog or an archive page whose main text is not in doubt. Measured in bench_html.py.
-LARGE_PAGE = 1024 * 1024
 # Reasons strong enough to drop a block trafilatura kept, when the class sits on a
 # container inside the article (an inline "read also" box, a caption, a paywall prompt).
 # Past this length a paragraph of running text inside the article is text, whatever its
@@ -60,35 +56,6 @@ LINK_ITEM_MAX = 150
 LINKED = 0.9
 
 
-def _trafilatura_body(
-    root: etree._Element, url: str | None, precision: bool, large: bool
-) -> etree._Element | None:
-    from trafilatura import bare_extraction
-
-    # trafilatura logs every page it finds short or empty; those are results, not warnings.
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    document = bare_extraction(
-        root,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_precision=precision,
-        fast=large,
-        with_metadata=False,
-        deduplicate=False,
-    )
-    if document is None:
-        return None
-    body: etree._Element | None = getattr(document, "body", None)
-    return body
-
-
-def _within(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
-
-
 def _is_lead(block: PageBlock, page_description: str) -> bool:
     """The standfirst under the headline, which templates often put in the header that
     extractors skip: named so by its class, or the page's own description."""
@@ -100,7 +67,7 @@ def _is_lead(block: PageBlock, page_description: str) -> bool:
 
 
 def _recover_gaps(
-    blocks: list[PageBlock], kept: set[int], container: etree._Element | None, page_description: str = ""
+    furniture: PageFurniture, blocks: list[PageBlock], kept: set[int], container: etree._Element | None, page_description: str = ""
 ) -> set[int]:
     if container is None or not kept:
         return set()
@@ -112,9 +79,9 @@ def _recover_gaps(
             continue
         if not first < block.position < last or block.position in kept:
             continue
-        if block.tag not in GAP_TAGS or not _within(block.element, container):
+        if block.tag not in GAP_TAGS or not within(block.element, container):
             continue
-        if reason(block.element, stop=container) is None:
+        if furniture.reason(block.element, stop=container) is None:
             recovered.add(block.position)
     return recovered
 
@@ -141,7 +108,9 @@ def _is_prose(block: PageBlock) -> bool:
     )
 
 
-def _recover_prose(blocks: list[PageBlock], kept: set[int], container: etree._Element | None) -> set[int]:
+def _recover_prose(
+    furniture: PageFurniture, blocks: list[PageBlock], kept: set[int], container: etree._Element | None
+) -> set[int]:
     """Paragraphs of running text the extractor dropped inside the article's own element,
     in no furniture container there: the article's later chunks, the paragraph after a figure."""
     if container is None or not kept:
@@ -150,7 +119,7 @@ def _recover_prose(blocks: list[PageBlock], kept: set[int], container: etree._El
     return {
         b.position
         for b in blocks
-        if b.position not in kept and _is_prose(b) and _within(b.element, scope) and reason(b.element, stop=scope) is None
+        if b.position not in kept and _is_prose(b) and within(b.element, scope) and furniture.reason(b.element, stop=scope) is None
     }
 
 
@@ -172,7 +141,7 @@ def _link_lists(blocks: list[PageBlock]) -> list[PageBlock]:
 
 
 def _inside_reasons(
-    blocks: list[PageBlock], kept: set[int], container: etree._Element | None
+    furniture: PageFurniture, blocks: list[PageBlock], kept: set[int], container: etree._Element | None
 ) -> dict[int, tuple[str, str]]:
     """Furniture containers inside the article, by kept block. A container named like
     furniture that holds a large share of the article is the article's own structure: a
@@ -181,7 +150,7 @@ def _inside_reasons(
         return {}
     found: dict[int, tuple[tuple[str, str], etree._Element]] = {}
     for block in blocks:
-        hit = furniture_of(block.element, stop=container) if block.position in kept else None
+        hit = furniture.furniture_of(block.element, stop=container) if block.position in kept else None
         if hit is not None and hit[0][0] in INSIDE_ARTICLE_REASONS:
             found[block.position] = hit
     total = sum(len(b.text) for b in blocks if b.position in kept)
@@ -190,23 +159,6 @@ def _inside_reasons(
     for position, (why, _) in found.items():
         held[why] = held.get(why, 0) + length[position]
     return {p: why for p, (why, _) in found.items() if held[why] < STRUCTURE_SHARE * total}
-
-
-def _main_container(blocks: list[PageBlock]) -> etree._Element | None:
-    """The deepest element holding most (80 %) of the kept text: the article, without the
-    footer line or the sidebar snippet an extractor sometimes keeps too."""
-    if not blocks:
-        return None
-    elements: dict[int, tuple[etree._Element, int]] = {}
-    held: dict[int, int] = {}
-    for block in blocks:
-        chain = [block.element, *block.element.iterancestors()]
-        for depth, element in enumerate(reversed(chain)):
-            elements[id(element)] = (element, depth)
-            held[id(element)] = held.get(id(element), 0) + len(block.text)
-    total = sum(len(b.text) for b in blocks)
-    candidates = [elements[k] for k, size in held.items() if size >= 0.8 * total]
-    return max(candidates, key=lambda pair: pair[1])[0]
 
 
 def _removal(block: PageBlock, why: str, rule: str) -> Removal:
@@ -235,31 +187,25 @@ def extract_html(
     if not blocks:
         raise InputError(f"{name} has no visible text.")
     blocks, repairs = repair(blocks)
-    large = len(data) > LARGE_PAGE
-    meta = page_metadata(root, url, fetched, large)
-
-    body = _trafilatura_body(root, url, precision, large)
-    if body is not None:
-        kept = kept_positions(blocks, extracted_keys(body))
-        main_rule = "trafilatura left it out of the main text"
-    else:  # no main text found: keep what no furniture container holds, and say so
-        kept = {b.position for b in blocks if reason(b.element) is None}
-        main_rule = "no main text found; outside-the-article containers dropped"
+    furniture = PageFurniture()
+    kept, main_rule, head = main_text(root, text, blocks, furniture, url=url, precision=precision)
+    meta = page_metadata(head, url, fetched, len(text) > LARGE_PAGE)
     long_kept = [b for b in blocks if b.position in kept and len(b.text) >= SHORT_BLOCK]
-    container = _main_container(long_kept or [b for b in blocks if b.position in kept])
-    recovered = _recover_gaps(blocks, kept, container, description(root)) | _recover_prose(blocks, kept, container)
+    container = main_container(long_kept or [b for b in blocks if b.position in kept])
+    recovered = _recover_gaps(furniture, blocks, kept, container, description(root))
+    recovered |= _recover_prose(furniture, blocks, kept, container)
 
-    inside_reasons = _inside_reasons(blocks, kept | recovered, container)
+    inside_reasons = _inside_reasons(furniture, blocks, kept | recovered, container)
     dropped: list[Removal] = []
     survivors: list[PageBlock] = []
     for block in blocks:
-        inside = container is not None and _within(block.element, container)
+        inside = container is not None and within(block.element, container)
         if block.position not in kept and block.position not in recovered:
-            found = reason(block.element)
+            found = furniture.reason(block.element)
             why, where = found if found else ("outside-main", "")
             dropped.append(_removal(block, why, main_rule + (f" (inside {where})" if where else "")))
             continue
-        found = reason(block.element) if not inside and len(block.text) < SHORT_BLOCK and long_kept else None
+        found = furniture.reason(block.element) if not inside and len(block.text) < SHORT_BLOCK and long_kept else None
         if found or (
             not inside and len(block.text) < SHORT_BLOCK and long_kept
             and (block.position < long_kept[0].position or block.link_share >= LINKED)

@@ -102,24 +102,34 @@ def element_reason(element: etree._Element) -> Reason | None:
     return words.classes[index][0], f'{attribute}="{part}"'
 
 
-def reason(element: etree._Element, stop: etree._Element | None = None) -> Reason | None:
-    """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded)."""
-    found = furniture_of(element, stop)
-    return found[0] if found else None
+class PageFurniture:
+    """What one page's containers say, each element read once: a page's blocks share their
+    ancestors, and every block is asked about several times during extraction."""
 
+    def __init__(self) -> None:
+        self._memo: dict[etree._Element, Reason | None] = {}  # holds the proxies, so lookups find them
 
-def furniture_of(element: etree._Element, stop: etree._Element | None = None) -> tuple[Reason, etree._Element] | None:
-    """The reason and the furniture element it was read from (itself or an ancestor).
+    def reason(self, element: etree._Element, stop: etree._Element | None = None) -> Reason | None:
+        """The furniture an element belongs to, from itself and its ancestors up to `stop` (excluded)."""
+        found = self.furniture_of(element, stop)
+        return found[0] if found else None
 
-    The page's <body> and <html> are never furniture: their classes name the page's theme
-    ("navigation-border-thin", "has-sidebar"), not what a block inside them is."""
-    for candidate in (element, *element.iterancestors()):
-        if candidate is stop or candidate.tag in PAGE_TAGS:
-            return None
-        found = element_reason(candidate)
-        if found:
-            return found, candidate
-    return None
+    def furniture_of(
+        self, element: etree._Element, stop: etree._Element | None = None
+    ) -> tuple[Reason, etree._Element] | None:
+        """The reason and the furniture element it was read from (itself or an ancestor).
+
+        The page's <body> and <html> are never furniture: their classes name the page's
+        theme ("navigation-border-thin", "has-sidebar"), not what a block inside them is."""
+        for candidate in (element, *element.iterancestors()):
+            if candidate is stop or candidate.tag in PAGE_TAGS:
+                return None
+            if candidate not in self._memo:
+                self._memo[candidate] = element_reason(candidate)
+            found = self._memo[candidate]
+            if found:
+                return found, candidate
+        return None
 
 
 def is_lead_class(element: etree._Element) -> bool:
