@@ -18,7 +18,9 @@ Peak memory is the process's VmHWM (resident high-water mark) from /proc.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import os
 import random
 import subprocess
@@ -29,7 +31,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import extraction_sets as sets
+
 from workbench.clean import Ruleset
+from workbench.errors import InputError
 from workbench.web import extract_html, warc_pages
 
 PAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "web"
@@ -42,7 +47,132 @@ def peak_mb() -> float:
     return float("nan")
 
 
-# --- quality -----------------------------------------------------------------------------
+# --- quality on public annotated sets ---------------------------------------------------------
+
+
+def _readability_text(data: bytes) -> str:
+    import lxml.html
+    from readability import Document
+
+    summary = Document(data).summary(html_partial=True)
+    root = lxml.html.fromstring(summary)
+    for element in root.iter():  # one line per block, as html_text and our output do
+        if isinstance(element.tag, str) and element.tag in BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+    return "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
+
+
+BLOCKS = frozenset(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br", "blockquote", "pre", "section", "article"])
+
+
+def _trafilatura_text(data: bytes) -> str:
+    import trafilatura
+
+    # the settings of trafilatura's own evaluation (tests/eval_common.py)
+    return trafilatura.extract(data, include_comments=False, include_tables=True, include_formatting=False) or ""
+
+
+def _workbench_body(page: Any) -> str:
+    try:
+        article = extract_html(page.html, "page.html", url=page.url)
+    except InputError:
+        return ""
+    return "\n".join(b.text for b in article.paragraphs)  # the body: the title is a field of its own
+
+
+SYSTEMS = {"workbench": _workbench_body, "trafilatura": lambda page: _trafilatura_text(page.html), "readability": lambda page: _readability_text(page.html)}
+
+
+def _version(system: str) -> str:
+    from importlib import metadata
+
+    if system == "workbench":
+        from workbench.clean import default_rules
+        from workbench.prepare import stages_fingerprint
+
+        return stages_fingerprint() + default_rules().fingerprint
+    return metadata.version({"trafilatura": "trafilatura", "readability": "readability-lxml"}[system])
+
+
+def _outputs(system: str, set_pages: list[Any], cache: Path | None) -> tuple[list[str], float]:
+    """Each page's text (cached per system version), and the seconds spent computing them."""
+    path = None
+    stored: dict[str, str] = {}
+    if cache is not None:
+        path = cache / f"{system}-{set_pages[0].set}-{hashlib.blake2b(_version(system).encode(), digest_size=8).hexdigest()}.json"
+        if path.exists():
+            stored = json.loads(path.read_text(encoding="utf-8"))
+    texts, spent = [], 0.0
+    for page in set_pages:
+        if page.id not in stored:
+            start = time.perf_counter()
+            try:
+                stored[page.id] = SYSTEMS[system](page)
+            except Exception:  # a crash costs the page, as in the sets' own evaluations
+                stored[page.id] = ""
+            spent += time.perf_counter() - start
+        texts.append(stored[page.id])
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored), encoding="utf-8")
+    return texts, spent
+
+
+def _language(page: Any) -> str:
+    from workbench import langid
+
+    return langid.detect(sets.reference_text(page)[:2000]) or "?"
+
+
+def public_sets(data: Path, names: list[str], systems: list[str], cache: Path | None, worst: int) -> None:
+    for name in names:
+        why = sets.missing(data, name)
+        if why:
+            print(f"{name}: skipped, {why}")
+            continue
+        set_pages = list(sets.pages(data, name))
+        scoring = sets.SCORING[name]
+        measures: dict[str, list[Any]] = {}
+        print(f"\n{name}: {len(set_pages)} pages ({sum(p.held_out for p in set_pages)} held out)")
+        for system in systems:
+            texts, spent = _outputs(system, set_pages, cache)
+            measures[system] = [scoring.measure(page, text) for page, text in zip(set_pages, texts, strict=True)]
+            timing = f"{spent / len(set_pages) * 1000:.0f} ms/page" if spent else "cached"
+            print(f"  {system:<12} {_figures(scoring, measures[system], set_pages)}  ({timing})")
+        if "workbench" in measures and "trafilatura" in measures:
+            _compare(name, scoring, set_pages, measures, worst)
+
+
+def _figures(scoring: Any, measured: list[Any], set_pages: list[Any]) -> str:
+    parts = []
+    for label, keep in (("all", lambda p: True), ("tuning", lambda p: not p.held_out), ("held-out", lambda p: p.held_out)):
+        chosen = [m for m, p in zip(measured, set_pages, strict=True) if keep(p)]
+        figures = scoring.aggregate(chosen)
+        parts.append(f"{label} F1 {figures['f1']:.3f} (P {figures['precision']:.3f} R {figures['recall']:.3f})")
+    return "; ".join(parts)
+
+
+def _compare(name: str, scoring: Any, set_pages: list[Any], measures: dict[str, list[Any]], worst: int) -> None:
+    ours = [scoring.page_f1(m) for m in measures["workbench"]]
+    theirs = [scoring.page_f1(m) for m in measures["trafilatura"]]
+    languages = [_language(p) for p in set_pages]
+    for language in sorted(set(languages), key=lambda lang: -languages.count(lang)):
+        chosen = [n for n, lang in enumerate(languages) if lang == language]
+        if len(chosen) < 3 and language not in ("fr", "ru"):
+            continue
+        ours_f1 = scoring.aggregate([measures["workbench"][n] for n in chosen])["f1"]
+        theirs_f1 = scoring.aggregate([measures["trafilatura"][n] for n in chosen])["f1"]
+        print(f"    {language}: {len(chosen)} pages, workbench {ours_f1:.3f}, trafilatura {theirs_f1:.3f}")
+    below = sorted((o - t, n) for n, (o, t) in enumerate(zip(ours, theirs, strict=True)) if o < t - 0.05)
+    better = sum(o > t + 0.005 for o, t in zip(ours, theirs, strict=True))
+    worse = sum(o < t - 0.005 for o, t in zip(ours, theirs, strict=True))
+    print(f"    per page: better than trafilatura on {better}, worse on {worse}, more than 0.05 below on {len(below)}")
+    for diff, n in below[:worst]:
+        page = set_pages[n]
+        print(f"      {diff:+.3f} {page.id[:70]} ({'held out' if page.held_out else 'tuning'}) {ours[n]:.3f} vs {theirs[n]:.3f}")
+
+
+# --- quality on our own pages ----------------------------------------------------------------
 
 
 def score(text: str, page: dict[str, Any]) -> tuple[int, int]:
@@ -65,7 +195,7 @@ def quality() -> None:
     }
     keep_total = sum(len(p["keep"]) for p in expected)
     drop_total = sum(len(p["drop"]) for p in expected)
-    print(f"quality on {len(expected)} pages: {keep_total} strings to keep, {drop_total} to drop")
+    print(f"quality on {len(expected)} pages of tests/data/web: {keep_total} strings to keep, {drop_total} to drop")
     print(f"  {'system':<24} {'kept':>10} {'dropped':>10} {'total':>10}")
     for name, run in systems.items():
         kept = dropped = 0
@@ -123,7 +253,7 @@ def throughput(count: int) -> None:
     for n, data in enumerate(pages):
         article = extract_html(data, f"page{n}.html")
         blocks += len(article.blocks)
-        dropped += len(article.dropped)
+        dropped += len(article.removed)
     elapsed = time.perf_counter() - start
     size = sum(len(p) for p in pages) / 1024 / 1024
     print(
@@ -158,7 +288,7 @@ def run(label: str, data: bytes) -> Any:
     start = time.perf_counter()
     try:
         article = extract_html(data, label)
-        outcome = f"{len(article.blocks)} blocks kept, {len(article.dropped)} dropped"
+        outcome = f"{len(article.blocks)} blocks kept, {len(article.removed)} dropped"
     except Exception as exc:  # the figure to report is how it fails
         article = None
         outcome = f"{type(exc).__name__}: {exc}"
@@ -223,12 +353,22 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--warc-mb", type=int, default=200)
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--data", type=Path, help="folder holding the public sets (see extraction_sets.py)")
+    parser.add_argument("--sets", default="scrapinghub,trafilatura,wcxb")
+    parser.add_argument("--systems", default="workbench,trafilatura,readability")
+    parser.add_argument("--cache", type=Path, help="keep each system's outputs here, per version")
+    parser.add_argument("--worst", type=int, default=10, help="pages listed where workbench is below trafilatura")
+    parser.add_argument("--only-sets", action="store_true", help="only the public sets")
     parser.add_argument("--only-warc", action="store_true", help="only the WARC figure (for the 2 GB run)")
     parser.add_argument("--warc-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.warc_child:
         warc_child(args.warc_child)
         return
+    if args.data:
+        public_sets(args.data, args.sets.split(","), args.systems.split(","), args.cache, args.worst)
+        if args.only_sets:
+            return
     if not args.only_warc:
         if not args.skip_quality:
             quality()

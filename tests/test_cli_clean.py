@@ -110,3 +110,32 @@ def test_help(command) -> None:
     result = run_cli(*command, "--help")
     assert result.returncode == 0
     assert b"Usage:" in result.stdout
+
+
+def test_top_level_help_is_the_full_help_without_loading_the_commands() -> None:
+    """`workbench --help` reads each command's summary from its module's source; what it
+    prints is what the fully registered app prints, and no domain module is imported."""
+    import subprocess
+    import sys
+
+    fast = run_cli("--help")
+    assert fast.returncode == 0, fast.stderr
+    full_script = (
+        "import importlib; from workbench import cli\n"
+        "for module in dict.fromkeys(cli.COMMANDS.values()):\n"
+        "    importlib.import_module(f'workbench.cli.{module}').register(cli.app)\n"
+        "cli.app(args=['--help'])\n"
+    )
+    full = subprocess.run([sys.executable, "-c", full_script], capture_output=True, timeout=120)
+    assert full.returncode == 0, full.stderr
+    assert fast.stdout.split(b"\n")[1:] == full.stdout.split(b"\n")[1:]  # the usage line names the program
+    for command in ("review", "clean", "translate", "export", "models", "glossary", "tm"):
+        assert f"\n  {command} ".encode() in fast.stdout
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from workbench import cli; cli._register(['--help']); "
+         "print(sorted(m for m in sys.modules if m.startswith('workbench.') and m != 'workbench.errors'))"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert loaded.stdout.strip() == "['workbench.cli']"
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.decode().startswith("workbench ")

@@ -76,3 +76,27 @@ def test_one_matcher_per_glossary_and_language() -> None:
     glossary.add(Entry(id="kremlin", type="organisation", en="Kremlin", forms={"fr": ("Kremlin",)}))
     again = matcher_for(glossary, "fr")
     assert again is not first and [h.entry.id for h in again.find("Le Kremlin et Zoom")] == ["kremlin", "zoom"]
+
+
+def test_short_text_loads_the_accurate_models_only_when_it_may_be_foreign(monkeypatch) -> None:
+    """A heading clearly in the article's language is read by the fast models (its names left
+    out); a short gloss that may be in another language is decided by the accurate ones."""
+    built: list[bool] = []
+    real = langid._detector
+
+    def spy(accurate: bool = True):  # type: ignore[no-untyped-def]
+        built.append(accurate)
+        return real(accurate)
+
+    monkeypatch.setattr(langid, "_detector", spy)
+    assert langid.block_language("Microsoft ne vend plus en Russie", "fr") == "fr"
+    assert langid.foreign_spans("Le président a déclaré « nous ne céderons rien » mardi soir.", "fr") == ()
+    assert True not in built
+    spans = langid.foreign_spans("Il était « trop lent [to react to] ou n’a pas écouté », il a dit.", "fr")
+    assert [(s.text, s.language) for s in spans] == [("to react to", "en")]
+    assert True in built
+
+
+def test_names_and_a_word_or_two_keep_the_article_language() -> None:
+    for text in ("Brad Smith", "Sony", "Commentaire de Zoom", "OPPO Reno"):
+        assert langid.block_language(text, "fr") == "fr"

@@ -30,6 +30,8 @@ NON_WORD = regex.compile(r"[^\p{L}\p{N}']+")
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.]*")
 HEADING_MAX_WORDS = 14
 FOREIGN_UI_MAX_WORDS = 8
+SEEN_MAX = 100_000  # distinct short lines remembered per rule set
+SEEN_LINE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,20 @@ class Ruleset:
             ).encode(),
             digest_size=16,
         ).hexdigest()
+        self._seen: dict[str, Rule | None] = {}
 
     def match(self, line: str) -> Rule | None:
+        """The first rule that removes this line, if any. Pages repeat their furniture (a
+        live blog's share bar under each of its thousands of posts): each distinct line is
+        matched once."""
+        if line in self._seen:
+            return self._seen[line]
+        found = self._match(line)
+        if len(self._seen) < SEEN_MAX and len(line) <= SEEN_LINE_MAX:
+            self._seen[line] = found
+        return found
+
+    def _match(self, line: str) -> Rule | None:
         key = label_key(line)
         words = word_count(line)
         quoted = line[:1] in OPENING_QUOTES

@@ -38,6 +38,7 @@ SPAN_MAX_HOME_CONFIDENCE = 0.15
 # Lingua's cost grows with the text; a few thousand characters decide a language as well
 # as a whole book, so detection reads a bounded sample and time stays linear in input size.
 SAMPLE_CHARS = 3000
+BLOCK_SAMPLE_CHARS = 600  # a paragraph's language is plain from a few sentences of it
 SPAN_MAX_CHARS = 300  # a longer "span" is a block of its own, judged by block_language
 SPANS_PER_BLOCK = 40
 
@@ -58,12 +59,26 @@ SCRIPT_RUNS = {
 WORDS = regex.compile(r"\p{L}[\p{L}'’\-]*")
 
 
+# Lingua's high-accuracy models (n-grams of one to five letters) take seconds to load; its
+# low-accuracy ones (trigrams) a fraction of that, and they are as reliable on text of a
+# sentence or more. Short text is first read by the fast models without its capitalised
+# words (names carry no language, and a "Microsoft" makes a short French line German to
+# trigrams, and the whole of "scramble for Africa" French); only when that does not read
+# clearly in the expected language do the accurate models load and decide on the whole text. Measured against the
+# accurate models alone on 2,626 blocks of French, Russian and other pages: the same
+# languages and foreign spans (benchmarks/bench_startup.py).
+LOW_ACCURACY_MIN = 120
+CLEARLY_HOME = 0.7
+PROBE_MIN_WORDS = 2
+
+
 @cache
-def _detector() -> Any:
+def _detector(accurate: bool = True) -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in LANGUAGE_NAMES.values()]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder if accurate else builder.with_low_accuracy_mode()).build()
 
 
 @cache
@@ -87,17 +102,31 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     return " … ".join((head, body, tail))
 
 
-def confidences(text: str) -> dict[str, float]:
-    """Confidence per language code, highest first."""
-    values = _detector().compute_language_confidence_values(sample(text))
+def confidences(text: str, home: str | None = None) -> dict[str, float]:
+    """Confidence per language code, highest first; short text that the fast models find
+    clearly in `home` gets those models' answer, anything else short the accurate models'."""
+    taken = sample(text)
+    if len(taken) >= LOW_ACCURACY_MIN:
+        return _scores(_detector(False), taken)
+    if home is not None:
+        probe = [w for w in WORDS.findall(taken) if not w[0].isupper()]
+        if len(probe) >= PROBE_MIN_WORDS:
+            fast = _scores(_detector(False), " ".join(probe))
+            if fast.get(home, 0.0) >= CLEARLY_HOME:
+                return fast
+    return _scores(_detector(True), taken)
+
+
+def _scores(detector: Any, text: str) -> dict[str, float]:
     codes = _codes()
-    return {codes[v.language]: v.value for v in values}
+    return {codes[v.language]: v.value for v in detector.compute_language_confidence_values(text)}
 
 
 def detect(text: str) -> str | None:
     if not WORDS.search(text):
         return None
-    language = _detector().detect_language_of(sample(text))
+    taken = sample(text)
+    language = _detector(len(taken) < LOW_ACCURACY_MIN).detect_language_of(taken)
     return _codes().get(language) if language is not None else None
 
 
@@ -107,8 +136,11 @@ def block_language(text: str, article_language: str | None) -> str | None:
     Headings and name-heavy lines are too short for a confident guess of their own; only a
     block that barely resembles the article's language gets a language of its own.
     """
-    scores = confidences(text)
-    if not scores or not WORDS.search(text):
+    words = WORDS.findall(text)
+    if not words or (article_language and sum(not w[0].isupper() for w in words) < PROBE_MIN_WORDS):
+        return article_language  # names and a word or two: nothing to tell a language by
+    scores = confidences(sample(text, BLOCK_SAMPLE_CHARS), article_language)
+    if not scores:
         return article_language
     if article_language and scores.get(article_language, 0.0) >= BLOCK_MIN_HOME_CONFIDENCE:
         return article_language
@@ -149,7 +181,7 @@ def foreign_spans(text: str, language: str | None) -> tuple[LanguageSpan, ...]:
         tried += 1
         if tried > SPANS_PER_BLOCK:
             break
-        scores = confidences(fragment)
+        scores = confidences(fragment, language)
         best = max(scores, key=scores.__getitem__)
         if (
             best != language

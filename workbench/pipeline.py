@@ -6,16 +6,15 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
 
 from workbench import langid
 from workbench.clean import Line, Ruleset, block_kind, clean
 from workbench.errors import InputError
 from workbench.fileio import file_kind
 from workbench.ingest import MAX_BYTES, TooBig, ingest_bytes, read_source
-from workbench.model import Article, Block, BlockKind, Removal
+from workbench.model import Article, Block
 from workbench.segment import IdMaker, segment_block
-from workbench.web.html import MAX_HTML_BYTES, extract_html
+from workbench.web.extract import MAX_HTML_BYTES, extract_html
 from workbench.web.warc import WarcSkip, is_warc, warc_pages
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -191,25 +190,19 @@ def _article_from_web(source: Source, rules: Ruleset | None) -> Article:
     if source.url and source.name != "-":
         name = f"{source.url} ({source.name})"
     web = extract_html(source.data, name, url=source.url, fetched=source.fetched, charset=source.charset, rules=rules)
-    lines = [Line(b.position, b.text, cast(BlockKind, b.kind)) for b in web.blocks]
+    lines = [Line(b.line, b.text, b.kind) for b in web.blocks]
     language = langid.detect("\n".join(b.text for b in web.blocks))
     repairs = web.repairs
     declared = (web.declared_language or "").split("-")[0].split("_")[0].lower() or None
     if declared and language and declared != language:
         repairs += (f"the page declares {web.declared_language}, its text reads as {language}",)
-    return Article(
+    return replace(
+        web,
         id=source.id,
         source=source.name,
         language=language,
-        date=web.date,
         blocks=build_blocks(lines, language),
-        removed=tuple(Removal(d.position, d.text, d.reason, d.rule, cast(BlockKind, d.kind)) for d in web.dropped),
-        encoding=web.encoding,
         repairs=repairs,
-        url=web.url,
-        author=web.author,
-        site=web.sitename,
-        declared_language=web.declared_language,
     )
 
 

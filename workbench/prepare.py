@@ -33,7 +33,12 @@ from workbench.pipeline import Source, article_from_source, restore_lines, split
 from workbench.store import Document, Store, merge
 
 # The modules whose code decides what an article becomes; their source is part of the key.
-STAGES = ("ingest", "clean", "langid", "segment", "pipeline", "model", "web/html", "web/charset", "web/warc")
+STAGES = (
+    "ingest", "clean", "langid", "segment", "pipeline", "model",
+    "web/parse", "web/blocks", "web/furniture", "web/align", "web/main_text", "web/metadata", "web/extract", "web/charset", "web/warc",
+)
+# The data those stages read besides the cruft rules (which key themselves).
+STAGE_DATA = ("abbreviations", "furniture")
 
 
 @cache
@@ -42,9 +47,10 @@ def stages_fingerprint() -> str:
     package = resources.files("workbench")
     for name in STAGES:
         digest.update((package / f"{name}.py").read_bytes())
-    for entry in sorted((package / "data" / "abbreviations").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".txt"):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    for folder in STAGE_DATA:
+        for entry in sorted((package / "data" / folder).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".txt", ".toml")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     for library in ("lingua-language-detector", "ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{library}={metadata.version(library)}".encode())

@@ -25,6 +25,7 @@ TERMINATORS = ".!?…"
 CLOSERS = "»”\"’')]›"
 OPENERS = '«“„"‘‹([—–-'
 GAP = regex.compile(r"\s+")
+ENDINGS = frozenset(TERMINATORS + CLOSERS)  # what a sentence's last character can be
 LAST_TOKEN = regex.compile(r"\S+$")
 INITIAL = regex.compile(r"\p{Lu}")
 LANGUAGES = ("fr", "ru", "en")
@@ -81,6 +82,8 @@ def split_sentences(text: str, language: str | None = None) -> Iterator[tuple[in
     """Yield (start, end) character spans of the sentences in `text`."""
     start = 0
     for gap in GAP.finditer(text):
+        if text[gap.start() - 1] not in ENDINGS:
+            continue  # no terminal punctuation or closing quote before it: most gaps, at once
         # Only the last word before a gap and the first after it decide; bounded windows keep
         # a long paragraph linear (a whole-text slice per gap made it quadratic).
         left = text[max(start, gap.start() - WINDOW) : gap.start()]

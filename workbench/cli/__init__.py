@@ -66,13 +66,65 @@ COMMANDS = {
 
 
 def _register(args: list[str]) -> None:
+    """The invoked command's module; for anything else (`--help`, `--version`, no command,
+    an unknown one) only each command's name and summary, read from the modules' source
+    without running them: importing them all costs half a second of domain imports."""
     import importlib
 
     name = next((a for a in args if not a.startswith("-")), None)
-    modules = [COMMANDS[name]] if name in COMMANDS else dict.fromkeys(COMMANDS.values())
-    for module in modules:
-        importlib.import_module(f"workbench.cli.{module}").register(app)
-    _guard_commands(app)
+    if name in COMMANDS:
+        importlib.import_module(f"workbench.cli.{COMMANDS[name]}").register(app)
+        _guard_commands(app)
+        return
+    for module in dict.fromkeys(COMMANDS.values()):
+        for command, summary, group in _summaries(module):
+            if group:
+                app.add_typer(typer.Typer(help=summary), name=command)
+            else:
+                app.command(command, help=summary)(_placeholder)
+
+
+def _placeholder() -> None:  # pragma: no cover - a summary only: a named command loads its module
+    raise AssertionError("a command summary was invoked")
+
+
+def _summaries(module: str) -> list[tuple[str, str, bool]]:
+    """(name, help, is a group) of each command a CLI module's register() adds, from its
+    source: `X.command("name")(function)` takes the function's docstring, and
+    `X.add_typer(var, name="name")` the help of `var = typer.Typer(help=...)`."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"workbench.cli.{module}")
+    assert spec is not None and spec.origin is not None
+    with open(spec.origin, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    docstrings: dict[str, str] = {}
+    helps: dict[str, str] = {}
+    register: ast.FunctionDef | None = None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            docstrings[node.name] = ast.get_docstring(node) or ""
+            register = node if node.name == "register" else register
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.targets[0], ast.Name):
+            for keyword in node.value.keywords:
+                if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                    helps[node.targets[0].id] = str(keyword.value.value)
+    found: list[tuple[str, str, bool]] = []
+    for call in ast.walk(register) if register is not None else ():
+        if not isinstance(call, ast.Call):
+            continue
+        inner = call.func
+        if (  # X.command("name")(function)
+            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "command"
+            and inner.args and isinstance(inner.args[0], ast.Constant) and call.args and isinstance(call.args[0], ast.Name)
+        ):
+            found.append((str(inner.args[0].value), docstrings.get(call.args[0].id, ""), False))
+        elif isinstance(inner, ast.Attribute) and inner.attr == "add_typer" and call.args and isinstance(call.args[0], ast.Name):
+            named = next((k.value for k in call.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)), None)
+            if named is not None:
+                found.append((str(named.value), helps.get(call.args[0].id, ""), True))
+    return found
 
 
 def _guard_commands(root: typer.Typer) -> None:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import regex
 
 from workbench.errors import InputError
-from workbench.web.html import MAX_HTML_BYTES
+from workbench.web.extract import MAX_HTML_BYTES
 
 MAX_PAYLOAD_BYTES = MAX_HTML_BYTES
 MAX_HEADER_LINE = 1024 * 1024  # WARC and HTTP header lines are a few kB; long URLs, cookies a few tens
