@@ -130,9 +130,11 @@ def sync(
     preparer: Preparer,
     sources: Iterable[Source],
     progress: Callable[[int, int | None], None] | None = None,
+    written: set[str] | None = None,
 ) -> list[Document]:
     """Each source's saved document, made current: created when new, merged again when the
-    source or a stage changed, and left as it is (never re-prepared) otherwise.
+    source or a stage changed, and left as it is (never re-prepared) otherwise. The ids of
+    the files it wrote go into `written`.
 
     Article identity is one-to-one with files: two sources that would share an article id
     (hence a translations file) are refused, in one run or across runs.
@@ -161,7 +163,7 @@ def sync(
         _check_owner(current, label, root)
         if current is None or current.prepared != key or current.source_path != label:
             prepared = preparer.prepare(source)
-            current = save_article(store, prepared.article, prepared.key, owner=(label, root))
+            current = save_article(store, prepared.article, prepared.key, owner=(label, root), written=written)
         documents.append(current)
         if progress:
             progress(n, None)
@@ -169,7 +171,11 @@ def sync(
 
 
 def save_article(
-    store: Store, article: Article, key: str = "", owner: tuple[str, Path] | None = None
+    store: Store,
+    article: Article,
+    key: str = "",
+    owner: tuple[str, Path] | None = None,
+    written: set[str] | None = None,
 ) -> Document:
     """The article's document, created or merged again under the lock (another process
     may have saved it meanwhile); lines a reviewer restored stay restored."""
@@ -180,8 +186,10 @@ def save_article(
         merged = rebuild(article, current, store.require_target(), key)
         return None if current is not None and current == merged else merged
 
-    document, _ = store.update(article.id, change)
+    document, wrote = store.update(article.id, change)
     assert document is not None
+    if wrote and written is not None:
+        written.add(article.id)
     return document
 
 

@@ -108,7 +108,7 @@ class _Run:
         self.store = store
         self.fills: dict[str, dict[str, SegmentRecord]] = {d.article_id: {} for d in documents}
         self.saved: set[str] = set()
-        self.files_written = 0
+        self.written: set[str] = set()
 
     def record_fill(self, article_id: str, record: SegmentRecord) -> None:
         self.fills[article_id][record.id] = record
@@ -130,7 +130,8 @@ class _Run:
             return current if changed else None
 
         _, written = self.store.update(article_id, change)
-        self.files_written += written
+        if written:
+            self.written.add(article_id)
         self.saved.add(article_id)
 
 
@@ -144,9 +145,11 @@ def translate_documents(
     cancel: threading.Event | None = None,
     glossary: Glossary | None = None,
     enforcement: Strategy | None = None,
+    written: set[str] | None = None,
 ) -> TranslateSummary:
     """Translate every pending segment of the saved `documents` (all into `store`'s target),
-    enforcing `glossary` if given."""
+    enforcing `glossary` if given. `written` holds the ids of the files this command already
+    wrote (preparing them): the summary counts each file written once, whoever wrote it."""
     enforcement = enforcement or Inject()
     started = time.perf_counter()
     engines = engines or engine_factory(EngineSettings())
@@ -253,6 +256,6 @@ def translate_documents(
         if document.article_id not in run.saved:
             model_id = model_of.get(document.source_language or "", "")
             run.save(document.article_id, functools.partial(_stale, model_id=model_id))
-    summary.files_written = run.files_written
+    summary.files_written = len(run.written | (written or set()))
     summary.seconds = time.perf_counter() - started
     return summary

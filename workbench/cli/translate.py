@@ -98,9 +98,6 @@ def translate_command(
         int | None,
         typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch [default: tuned, else 1024]."),
     ] = None,
-    chunk_tokens: Annotated[
-        int, typer.Option("--chunk-tokens", min=64, help="Tokens decoded between two saves of progress.")
-    ] = 32768,
     max_length: Annotated[
         int, typer.Option("--max-length", min=1, help="Longest translation, in tokens.")
     ] = 256,
@@ -127,8 +124,9 @@ def translate_command(
     store = Store(project, to)
     prepare = preparer(project)
     sources = project_sources(paths or [], project)
+    written: set[str] = set()
     with progress_bar("Preparing", not json) as update:
-        documents = sync(store, prepare, sources, update)
+        documents = sync(store, prepare, sources, update, written)
     flags = {"inter_threads": inter_threads, "intra_threads": intra_threads, "max_batch_tokens": batch_tokens}
     defaults = EngineSettings()
     settings = EngineSettings(
@@ -138,7 +136,6 @@ def translate_command(
         inter_threads=inter_threads or default_workers(),
         intra_threads=defaults.intra_threads if intra_threads is None else intra_threads,
         max_batch_tokens=batch_tokens or defaults.max_batch_tokens,
-        chunk_tokens=chunk_tokens,
         max_decoding_length=max_length,
         pivot=pivot,
     )
@@ -157,6 +154,7 @@ def translate_command(
             progress=update,
             glossary=terms,
             enforcement=enforcement,
+            written=written,
         )
     if json:
         print_json(
