@@ -240,11 +240,51 @@ def test_pivot_names_the_missing_leg(installed) -> None:
 
 
 def test_bad_device_is_one_sentence(installed) -> None:
-    engine = load_engine("fr", "en", EngineSettings(device="nonsense"))
     from workbench.errors import WorkbenchError
 
-    with pytest.raises(WorkbenchError, match="cannot load the fr-en model on nonsense"):
+    engine = load_engine("fr", "en", EngineSettings(device="nonsense"))
+    with pytest.raises(WorkbenchError, match="--device 'nonsense' is not one of auto, cpu, cuda."):
         flat(engine.translate(["Bonjour."]))
+
+
+def test_device_auto_decodes_on_the_cpu_here_and_says_so(installed) -> None:
+    """No GPU on this machine: auto falls back to the CPU with int8, and every translation
+    carries the device and compute type it was decoded with; the model id does not change."""
+    import ctranslate2
+
+    assert ctranslate2.get_cuda_device_count() == 0
+    engine = load_engine("fr", "en", EngineSettings(max_decoding_length=8))
+    results = flat(engine.translate(french_sentences(3)))
+    assert {(t.device, t.compute_type) for t in results} == {("cpu", "int8")}
+    assert engine.model_id == installed.identity()
+    other = load_engine("fr", "en", EngineSettings(max_decoding_length=8, compute_type="float32"))
+    assert {(t.device, t.compute_type) for t in flat(other.translate(french_sentences(3)))} == {("cpu", "float32")}
+    assert other.model_id == engine.model_id  # one memory across devices and precisions
+
+
+def test_cuda_without_a_gpu_is_one_sentence(installed) -> None:
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match=r"^--device cuda: CTranslate2 sees no CUDA device here"):
+        flat(load_engine("fr", "en", EngineSettings(device="cuda")).translate(["Bonjour."]))
+    with pytest.raises(WorkbenchError, match=r"^--compute-type float16 is not supported on cpu here \(supported: "):
+        flat(load_engine("fr", "en", EngineSettings(compute_type="float16")).translate(["Bonjour."]))
+
+
+def test_compute_type_follows_the_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a GPU (simulated: none here) int8_float16 where supported, else float16."""
+    import ctranslate2
+
+    from workbench.mt.engine import resolve_device
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    types = {"cuda": {"float32", "float16", "int8_float16", "int8"}, "cpu": {"int8", "float32"}}
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types", lambda device: types[device])
+    assert resolve_device("auto", None) == ("cuda", "int8_float16")
+    assert resolve_device("cuda", "float16") == ("cuda", "float16")
+    assert resolve_device("cpu", None) == ("cpu", "int8")
+    types["cuda"] = {"float32", "float16"}  # an older GPU: no int8 kernels
+    assert resolve_device("cuda", None) == ("cuda", "float16")
 
 
 class Spy:

@@ -60,6 +60,8 @@ class SegmentRecord:
     score: float | None = None
     model: str = ""
     origin: str = ""  # engine, memory, memory-human, identity, human
+    device: str = ""  # where the engine decoded it (cpu, cuda); empty when not decoded by this run
+    compute_type: str = ""  # the engine's precision there (int8, int8_float16…)
     glossary: list[str] = field(default_factory=list)
     updated: str = ""
 

@@ -75,11 +75,14 @@ def _fill(
     model: str,
     origin: str,
     glossary: Sequence[str] = (),
+    device: str = "",
+    compute_type: str = "",
 ) -> None:
     record.mt = record.target = text
     record.score = score
     record.model = model
     record.origin = origin
+    record.device, record.compute_type = device, compute_type
     record.glossary = list(glossary)
     record.status = "machine"
     record.updated = now()
@@ -98,9 +101,11 @@ class _Terms:
     def prepare(self, source: str) -> str:
         return self.enforcement.prepare(source, self.hits(source))
 
-    def fill(self, record: SegmentRecord, raw: str, score: float | None, model: str, origin: str) -> None:
+    def fill(
+        self, record: SegmentRecord, raw: str, score: float | None, model: str, origin: str, device: str = "", compute_type: str = ""
+    ) -> None:
         repaired = self.enforcement.repair(raw, self.hits(record.source))
-        _fill(record, repaired.text, score, model, origin, repaired.applied)
+        _fill(record, repaired.text, score, model, origin, repaired.applied, device, compute_type)
 
 
 class _Run:
@@ -125,7 +130,9 @@ class _Run:
             for record in current.segments:  # just read under the lock: ours to change
                 fill = fills.get(record.id)
                 if fill is not None and record.source == fill.source and stale(record):
-                    _fill(record, fill.target, fill.score, fill.model, fill.origin, fill.glossary)
+                    _fill(
+                        record, fill.target, fill.score, fill.model, fill.origin, fill.glossary, fill.device, fill.compute_type
+                    )
                     changed = True
             return current if changed else None
 
@@ -233,7 +240,15 @@ def translate_documents(
                 key = keys[position]
                 units.append((inputs[key], translation.text, translation.score))
                 for article_id, record in groups[key]:
-                    terms.fill(record, translation.text, translation.score, engine.model_id, "engine")
+                    terms.fill(
+                        record,
+                        translation.text,
+                        translation.score,
+                        engine.model_id,
+                        "engine",
+                        translation.device,
+                        translation.compute_type,
+                    )
                     run.record_fill(article_id, record)
                     waiting[article_id] -= 1
                     if waiting[article_id] == 0:
