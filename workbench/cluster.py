@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -186,6 +187,10 @@ def _sentence(exc: BaseException) -> WorkbenchError:
             return current
         cause = getattr(current, "cause", None)
         current = cause if isinstance(cause, BaseException) else current.__cause__
+    # an actor that failed to start comes back as text only (Ray's ActorDiedError)
+    raised_there = re.findall(r"workbench\.[\w.]*(?:Error|Missing): (.+)", str(exc))
+    if raised_there:
+        return ClusterError(raised_there[-1].strip())
     return ClusterError(f"the cluster failed ({_first_line(exc)}).")
 
 
@@ -391,6 +396,7 @@ class ClusterEngines:
     workers: int | None = None
     worker_cpus: float = 1.0
     worker_gpus: float = 0.0
+    decoder: type[Decoder] = Decoder
     used: dict[str, dict[str, Any]] = field(default_factory=dict)
     _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
 
@@ -426,7 +432,7 @@ class ClusterEngines:
             if report["problem"] and report.get("cpus", 0) >= self.worker_cpus:
                 raise ClusterError(f"not starting on the cluster: {report['problem']}")
         assert self.workers is not None
-        engine = ClusterEngine(model, self.settings, self.workers, self.worker_cpus, self.worker_gpus)
+        engine = ClusterEngine(model, self.settings, self.workers, self.worker_cpus, self.worker_gpus, self.decoder)
         self.used[model.pair] = self.to_json()
         return engine
 
