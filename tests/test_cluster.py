@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GUARD, ROOT, run_cli, seed_texts
+from conftest import GUARD, run_cli, seed_texts
 
+from workbench import cluster as wbcluster
 from workbench.mt.engine import EngineSettings
 from workbench.mt.memory import TranslationMemory
 from workbench.pipeline import expand_sources, load_article, read_sources
@@ -28,8 +29,6 @@ from workbench.prepare import Preparer, save_article, sync
 from workbench.project import Project
 from workbench.store import Store
 from workbench.translate import engine_factory, translate_documents
-
-from workbench import cluster as wbcluster
 
 # read when ray is imported: loopback only, and nothing reported anywhere (as Connection(local))
 os.environ |= {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
@@ -364,3 +363,110 @@ def test_preparing_on_the_cluster_gives_the_same_documents(project: Project, con
     (project.translations).rename(project.root / "gone")
     sync(Store(project), again, read_sources([project.seeds]))
     assert again.reused == 5 and again.prepared == 0
+
+
+@pytest.fixture(scope="module")
+def head(nodes):  # type: ignore[no-untyped-def]
+    """A cluster as users start one: `ray start --head` in its own process, on 127.0.0.1."""
+    import tempfile
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    temp = tempfile.mkdtemp(prefix="wbray", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(nodes.packages), "PYTHONPATH": str(GUARD)}
+    ray_cli = Path(sys.executable).with_name("ray")
+    command = [str(ray_cli), "start", "--head", "--block", "--node-ip-address=127.0.0.1", f"--port={port}",
+               "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}",
+               f"--object-store-memory={80 * 2**20}"]  # fmt: skip
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        assert proc.poll() is None, "ray start --head failed"
+        time.sleep(0.2)
+    yield f"127.0.0.1:{port}"
+    proc.terminate()  # --block: ends the head's processes with it
+    proc.wait(60)
+
+
+def cli_env(nodes) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"ARGOS_PACKAGES_DIR": str(nodes.packages)}
+
+
+def test_cli_against_ray_start_head_gives_the_single_process_output(project: Project, head, nodes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")  # another tool's cluster: never picked up
+    result = run_cli("translate", "--cluster", head, "--json", "--max-length", "10", cwd=project.root)
+    assert result.returncode == 1, result.stderr  # the Russian article has no model here
+    assert result.stderr.decode().startswith("workbench: no ru→en model is installed")
+    summary = json.loads(result.stdout)
+    assert summary["decoded"] == 86 and summary["prepared"] == 5 and summary["files_written"] == 5
+    block = summary["cluster"]
+    assert block["address"] == head and len(block["nodes"]) == 1 and block["nodes"][0]["cpus"] == 2
+    assert block["workers"] == 2 and block["tasks_in_flight"] == 4 and block["startup_seconds"] > 0
+    assert block["settings"]["inter_threads"] == 1 and block["settings"]["intra_threads"] == 1
+    alone = copy_project(project, "alone")
+    assert run_cli("translate", "--max-length", "10", cwd=alone.root).returncode == 1
+    assert targets(project) == targets(alone)
+    # the same through WORKBENCH_CLUSTER, on an unchanged corpus: nothing to prepare or decode
+    monkeypatch.setenv("WORKBENCH_CLUSTER", head)
+    again = json.loads(run_cli("translate", "--json", "--max-length", "10", cwd=project.root).stdout)
+    assert again["decoded"] == 0 and again["current"] == 86 and again["cluster"]["address"] == head
+
+
+def test_cluster_check_decodes_on_every_node(head, nodes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
+    result = run_cli("cluster", "check", nodes.address)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len([line for line in lines if "1 cores, 0 GPUs, Workbench 0.1.0, models: fr-en" in line]) == 2
+    assert len([line for line in lines if line.startswith("  fr-en: decoded on cpu in ")]) == 2
+    assert lines[-1].startswith(f"2 nodes at {nodes.address}, connected in ") and lines[-1].endswith("; ready.")
+    report = json.loads(run_cli("cluster", "check", head, "--json").stdout)
+    (node,) = report["nodes"]
+    assert node["cores"] >= 1 and node["gpus"] == 0 and node["pairs"]["fr-en"]["problem"] is None
+
+
+def test_cluster_errors_are_one_sentence(project: Project, nodes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    cases = [
+        (["translate", "--workers", "2"], "workbench: --workers, --worker-cpus and --worker-gpus need --cluster (or WORKBENCH_CLUSTER).\n"),
+        (["translate", "--device", "tpu"], "workbench: --device 'tpu' is not one of auto, cpu, cuda.\n"),
+        (["translate", "--device", "cuda"], "workbench: --device cuda: CTranslate2 sees no CUDA device here"),
+        (["translate", "--cluster", nodes.address, "--worker-gpus", "1"], "workbench: the cluster has 0 GPUs; 1 workers of 1 GPU each cannot start"),
+        (["translate", "--cluster", nodes.address, "--workers", "3", "--worker-cpus", "1"], "workbench: the cluster has 2 CPUs; 3 workers of 1 CPU each cannot start"),
+        (["translate", "--cluster", f"127.0.0.1:{closed}"], f"workbench: cannot reach the Ray cluster at 127.0.0.1:{closed}"),
+    ]
+    for args, expected in cases:
+        result = run_cli(*args, cwd=project.root)
+        assert result.returncode != 0 and result.stderr.decode().startswith(expected), (args, result.stderr)
+        assert b"Traceback" not in result.stderr and not result.stdout
+
+
+def test_ctrl_c_stops_the_run_cleanly_and_the_next_resumes(tmp_path: Path, head, nodes) -> None:  # type: ignore[no-untyped-def]
+    project = big_corpus(tmp_path / "big", articles=12)
+    env = {**os.environ, "PYTHONPATH": str(GUARD), "ARGOS_PACKAGES_DIR": str(nodes.packages)}
+    args = [sys.executable, "-m", "workbench", "translate", "--cluster", head, "--json", "--max-length", "16", "--batch-tokens", "128"]
+    proc = subprocess.Popen(args, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and committed(project.memory) < 20:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.decode().endswith("workbench: interrupted.\n") and b"Traceback" not in stderr
+    assert time.monotonic() - interrupted < 30
+    kept = committed(project.memory)
+    for path in project.translations.glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # nothing torn
+    result = run_cli("translate", "--json", "--max-length", "16", "--batch-tokens", "128", cwd=project.root)
+    summary = json.loads(result.stdout)
+    unique = len({s.text for a in prepared(project) for s in a.segments})
+    assert summary["from_memory"] + summary["current"] >= kept and summary["decoded"] == unique - kept

@@ -50,7 +50,6 @@ LOCAL = "local"
 ENVIRONMENT = "WORKBENCH_CLUSTER"
 TASKS_PER_WORKER = 2  # one decoding, one waiting behind it: no worker idles while the driver commits
 LOCAL_OBJECT_STORE = 256 * 2**20  # sentences and articles are small; a local run must not take RAM from the decoders
-PROBE = "Le gouvernement a annoncé mardi un plan de migration vers des logiciels libres."
 
 
 class ClusterError(WorkbenchError):
@@ -216,14 +215,17 @@ def node_report(pair: tuple[str, str] | None, identity: str | None, decode: bool
         problem = _mismatch(model, pair, identity, report["host"])
         report["problem"] = problem
         if decode and problem is None and model is not None:
+            from workbench.mt.tune import BUILT_IN
+
+            probe = BUILT_IN.get(pair[0], BUILT_IN["en"])[0]
             engine = ArgosEngine(model, EngineSettings(inter_threads=1, intra_threads=1))
             started = time.perf_counter()
             try:
-                (translation,) = [t for finished in engine.translate([PROBE]) for _, t in finished]
+                (translation,) = [t for finished in engine.translate([probe]) for _, t in finished]
             except WorkbenchError as exc:
                 report["problem"] = str(exc)
             else:
-                report |= {"decoded": translation.text, "device": translation.device}
+                report |= {"source": probe, "decoded": translation.text, "device": translation.device}
                 report["decode_seconds"] = round(time.perf_counter() - started, 3)
     return report
 
@@ -410,6 +412,14 @@ class ClusterEngines:
             self.workers = default_workers(self.connection.nodes, self.worker_cpus, self.worker_gpus)
         elif self.workers < 1:
             raise ClusterError("--workers must be at least 1.")
+        # Ray would wait for ever for resources no node has: say so instead
+        for name, each in (("CPU", self.worker_cpus), ("GPU", self.worker_gpus)):
+            have = sum(n.cpus if name == "CPU" else n.gpus for n in self.connection.nodes)
+            if each and self.workers * each > have + 1e-9:
+                raise ClusterError(
+                    f"the cluster has {have:g} {name}s; {self.workers} workers of {each:g} {name} each cannot start"
+                    f" (lower --workers or --worker-{name.lower()}s, or add nodes)."
+                )
 
     def __call__(self, source: str, target: str) -> Engine:
         key = (source, target)
