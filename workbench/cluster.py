@@ -118,6 +118,7 @@ class Connection:
             target = "local"
         else:
             target = self.address
+            _reachable(self.address)
         try:
             with _stderr_silenced():  # Ray's C++ core announces its log level on standard error
                 ray.init(address=target, **options)
@@ -137,6 +138,17 @@ class Connection:
             "nodes": [asdict(n) for n in self.nodes],
             "startup_seconds": round(self.startup_seconds, 3),
         }
+
+
+def _reachable(address: str) -> None:
+    """Ray retries an unreachable head for minutes; a closed port is one sentence at once."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(f"--cluster {address!r} is not an address (head:6379) or local.")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the Ray cluster at {address} ({exc.strerror or exc}).") from None
 
 
 @contextlib.contextmanager
