@@ -431,7 +431,8 @@ def test_cluster_errors_are_one_sentence(project: Project, nodes, monkeypatch) -
         assert b"Traceback" not in result.stderr and not result.stdout
 
 
-def test_ctrl_c_stops_the_run_cleanly_and_the_next_resumes(tmp_path: Path, head, nodes) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_the_run_cleanly_and_the_next_resumes(tmp_path: Path, head, nodes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
     project = big_corpus(tmp_path / "big", articles=12)
     env = {**os.environ, "PYTHONPATH": str(GUARD), "ARGOS_PACKAGES_DIR": str(nodes.packages)}
     args = [sys.executable, "-m", "workbench", "translate", "--cluster", head, "--json", "--max-length", "16", "--batch-tokens", "128"]
