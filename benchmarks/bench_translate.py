@@ -244,7 +244,7 @@ def chosen_settings(args: argparse.Namespace) -> tuple[dict[str, int], str]:
                      f"ARGOS_PACKAGES_DIR={CACHE / 'packages'} workbench models tune fr-en first.")
         chosen, source = asdict(tuned), "tuned"
     flags = {"inter_threads": args.inter_threads, "intra_threads": args.intra_threads,
-             "max_batch_tokens": args.batch_tokens, "chunk_tokens": args.chunk_tokens}
+             "max_batch_tokens": args.batch_tokens}
     given = {k: v for k, v in flags.items() if v is not None}
     if given:
         chosen, source = {**chosen, **given}, "flags" if source == "defaults" else f"{source} + flags"
@@ -267,7 +267,6 @@ def main() -> None:
     parser.add_argument("--inter-threads", type=int)
     parser.add_argument("--intra-threads", type=int)
     parser.add_argument("--batch-tokens", type=int)
-    parser.add_argument("--chunk-tokens", type=int, help="tokens per translate_batch call of the stage")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:

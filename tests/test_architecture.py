@@ -77,6 +77,8 @@ def test_the_contracts_hold() -> None:
             "def _late():\n    from workbench import report",
             "No cycles between sibling packages or modules, at any depth BROKEN",
         ),
+        ("translate.py", "import ray.data", "Only workbench.cluster imports Ray BROKEN"),
+        ("cli/translate.py", "import ray", "Only workbench.cluster imports Ray BROKEN"),
     ],
 )
 def test_a_domain_module_importing_the_ui_breaks_a_contract(
@@ -97,7 +99,7 @@ import importlib, pkgutil, sys, workbench
 for info in pkgutil.walk_packages(workbench.__path__, "workbench."):
     if not info.name.startswith(("workbench.cli", "workbench.tui", "workbench.__main__")):
         importlib.import_module(info.name)
-heavy = ("textual", "rich", "lingua", "ctranslate2", "argostranslate", "sentencepiece", "pyarrow")
+heavy = ("textual", "rich", "lingua", "ctranslate2", "argostranslate", "sentencepiece", "pyarrow", "ray")
 print(" ".join(sorted(name for name in heavy if name in sys.modules)) or "none")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

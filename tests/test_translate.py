@@ -198,7 +198,7 @@ def test_cli_translate_offline(project: Project, installed, packages_dir: Path) 
     assert result.returncode == 1  # the Russian article has no model here
     summary = json.loads(result.stdout)
     assert summary["articles"] == 5 and summary["decoded"] == 86 and summary["prepared"] == 5
-    assert summary["files_written"] == 4  # the Russian article was saved as prepared, untranslated
+    assert summary["files_written"] == 5  # the Russian article too, saved as prepared, untranslated
     assert result.stderr.decode() == (
         "workbench: no ru→en model is installed; run `workbench models install ru-en` "
         "(or `workbench models install FILE.argosmodel` offline).\n"
@@ -209,6 +209,60 @@ def test_cli_translate_offline(project: Project, installed, packages_dir: Path) 
     text = run_cli("translate", "seeds/001_82dc057f0c50e8de.txt", cwd=project.root)
     assert text.returncode == 0
     assert b"15 segments: 0 translated by the model" in text.stdout
+
+
+def test_files_written_counts_the_files_preparing_wrote(project: Project, packages_dir: Path) -> None:
+    """No model installed: nothing is translated, yet every article is written as prepared."""
+    result = run_cli("translate", "--json", cwd=project.root)
+    assert result.returncode == 1
+    summary = json.loads(result.stdout)
+    assert summary["decoded"] == 0 and summary["files_written"] == 5 == len(list(project.translations.glob("*.json")))
+    text = run_cli("translate", cwd=project.root)
+    assert b"0 files written" in text.stdout  # now truly none: all five are current
+    (project.seeds / "001_82dc057f0c50e8de.txt").write_text("Un titre\n\nUne phrase nouvelle.\n", encoding="utf-8")
+    assert b" 1 files written" in run_cli("translate", cwd=project.root).stdout
+
+
+def test_every_batch_is_committed_before_more_work_is_submitted(project: Project, installed) -> None:
+    """The kill bound at the stage: when the engine submits a batch, every batch it handed
+    back before is in the memory, so a kill then redoes at most the window in flight."""
+    import sqlite3
+
+    from test_mt_engine import Gated
+
+    from workbench.mt.engine import ArgosEngine
+
+    articles = [a for a in seeds_of(project) if a.language == "fr"]
+    engine = ArgosEngine(installed, EngineSettings(inter_threads=2, max_batch_tokens=64))
+    window = engine.settings.in_flight
+    handed_back: list[int] = []  # sizes of the batches the stage has taken
+    checked = []
+
+    class Checking(Gated):
+        def translate_batch(self, batch, **options):  # type: ignore[no-untyped-def]
+            if project.memory.exists():
+                with sqlite3.connect(project.memory) as db:
+                    units = db.execute("SELECT count(*) FROM units").fetchone()[0]
+                assert units >= sum(handed_back)
+                checked.append(units)
+            assert len(self.calls) - len(handed_back) < window  # never more than the window out
+            results = super().translate_batch(batch, **options)
+            self.gates[-1].set()  # finished at once: only the caller's pace holds batches back
+            return results
+
+    class Watched:
+        source, target, model_id = engine.source, engine.target, engine.model_id
+
+        def translate(self, sentences):  # type: ignore[no-untyped-def]
+            for finished in engine.translate(sentences):
+                handed_back.append(len(finished))
+                yield finished
+
+    engine._translator = Checking()
+    summary = run(project, articles, Watched())
+    unique = len({s.text for a in articles for s in a.segments})
+    assert summary.decoded == unique and len(engine._translator.calls) > 2 * window
+    assert len(checked) > window and checked[-1] > 0
 
 
 def test_cli_translate_without_seeds_folder(tmp_path: Path) -> None:
@@ -241,8 +295,8 @@ def test_kill_9_half_way_then_resume(tmp_path: Path, installed, packages_dir: Pa
         "--json",
         "--max-length",
         "16",
-        "--chunk-tokens",
-        "400",
+        "--batch-tokens",
+        "64",
     ]
     env = {**__import__("os").environ, "PYTHONPATH": str(GUARD)}
     proc = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata, resources
@@ -73,6 +73,8 @@ class Prepared:
 class Preparer:
     """Prepared articles for one project (or none: `folder=None` keeps nothing)."""
 
+    window = 1  # sources `sync` hands to `prepare_many` at once
+
     def __init__(self, folder: Path | None, rules: Ruleset | None = None) -> None:
         self.folder = folder
         self.rules = rules or default_rules()
@@ -92,6 +94,16 @@ class Preparer:
         self.prepared += 1
         self._save(key, article)
         return Prepared(key, article)
+
+    def __enter__(self) -> Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Nothing to release here; a cluster's preparer ends its workers."""
+
+    def prepare_many(self, sources: Sequence[Source]) -> list[Prepared]:
+        """Each of `sources` prepared, in order (a cluster's preparer spreads them over workers)."""
+        return [self.prepare(source) for source in sources]
 
     def cached(self, key: str) -> Article | None:
         """The article stored under `key`, if the cache still holds it."""
@@ -136,16 +148,26 @@ def sync(
     preparer: Preparer,
     sources: Iterable[Source],
     progress: Callable[[int, int | None], None] | None = None,
+    written: set[str] | None = None,
 ) -> list[Document]:
     """Each source's saved document, made current: created when new, merged again when the
-    source or a stage changed, and left as it is (never re-prepared) otherwise.
+    source or a stage changed, and left as it is (never re-prepared) otherwise. The ids of
+    the files it wrote go into `written`.
 
     Article identity is one-to-one with files: two sources that would share an article id
     (hence a translations file) are refused, in one run or across runs.
     """
     root = store.project.root
     seen: dict[str, str] = {}
-    documents = []
+    documents: list[Document | None] = []
+    pending: list[tuple[int, Source, str]] = []  # (place in documents, source, its label)
+
+    def prepare_pending() -> None:
+        batch = [source for _, source, _ in pending]
+        for (place, _, label), prepared in zip(pending, preparer.prepare_many(batch), strict=True):
+            documents[place] = save_article(store, prepared.article, prepared.key, owner=(label, root), written=written)
+        pending.clear()
+
     for n, source in enumerate(sources, 1):
         label = source_label(source.name, root)
         try:
@@ -166,16 +188,24 @@ def sync(
         current = store.read(identity)
         _check_owner(current, label, root)
         if current is None or current.prepared != key or current.source_path != label:
-            prepared = preparer.prepare(source)
-            current = save_article(store, prepared.article, prepared.key, owner=(label, root))
-        documents.append(current)
+            pending.append((len(documents), source, label))
+            documents.append(None)
+            if len(pending) >= preparer.window:
+                prepare_pending()
+        else:
+            documents.append(current)
         if progress:
             progress(n, None)
-    return documents
+    prepare_pending()
+    return [d for d in documents if d is not None]
 
 
 def save_article(
-    store: Store, article: Article, key: str = "", owner: tuple[str, Path] | None = None
+    store: Store,
+    article: Article,
+    key: str = "",
+    owner: tuple[str, Path] | None = None,
+    written: set[str] | None = None,
 ) -> Document:
     """The article's document, created or merged again under the lock (another process
     may have saved it meanwhile); lines a reviewer restored stay restored."""
@@ -186,8 +216,10 @@ def save_article(
         merged = rebuild(article, current, store.require_target(), key)
         return None if current is not None and current == merged else merged
 
-    document, _ = store.update(article.id, change)
+    document, wrote = store.update(article.id, change)
     assert document is not None
+    if wrote and written is not None:
+        written.add(article.id)
     return document
 
 

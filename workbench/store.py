@@ -68,6 +68,8 @@ class Version:
     time: str = ""
     change: str = ""  # id of the review change that made it (empty for a translate run)
     event: str = ""  # what made it: machine, edit, confirm, accept, undo, retranslate, conflict…
+    device: str = ""  # where a machine version was decoded (cpu, cuda)
+    compute_type: str = ""
 
     @property
     def human(self) -> bool:
@@ -96,6 +98,8 @@ class SegmentRecord:
     score: float | None = None
     model: str = ""
     origin: str = ""  # engine, memory, memory-human, identity, human
+    device: str = ""  # where the engine decoded it (cpu, cuda); empty when not decoded by this run
+    compute_type: str = ""  # the engine's precision there (int8, int8_float16…)
     glossary: list[str] = field(default_factory=list)
     updated: str = ""
     author: str = ""  # who made the current version; empty for machine output
@@ -122,6 +126,8 @@ class SegmentRecord:
             self.updated,
             self.change,
             self.event,
+            self.device,
+            self.compute_type,
         )
 
     def knows(self, change_id: str) -> bool:

@@ -75,11 +75,14 @@ def _fill(
     model: str,
     origin: str,
     glossary: Sequence[str] = (),
+    device: str = "",
+    compute_type: str = "",
 ) -> None:
     record.mt = record.target = text
     record.score = score
     record.model = model
     record.origin = origin
+    record.device, record.compute_type = device, compute_type
     record.glossary = list(glossary)
     record.status = "machine"
     record.updated = now()
@@ -98,9 +101,11 @@ class _Terms:
     def prepare(self, source: str) -> str:
         return self.enforcement.prepare(source, self.hits(source))
 
-    def fill(self, record: SegmentRecord, raw: str, score: float | None, model: str, origin: str) -> None:
+    def fill(
+        self, record: SegmentRecord, raw: str, score: float | None, model: str, origin: str, device: str = "", compute_type: str = ""
+    ) -> None:
         repaired = self.enforcement.repair(raw, self.hits(record.source))
-        _fill(record, repaired.text, score, model, origin, repaired.applied)
+        _fill(record, repaired.text, score, model, origin, repaired.applied, device, compute_type)
 
 
 class _Run:
@@ -108,7 +113,7 @@ class _Run:
         self.store = store
         self.fills: dict[str, dict[str, SegmentRecord]] = {d.article_id: {} for d in documents}
         self.saved: set[str] = set()
-        self.files_written = 0
+        self.written: set[str] = set()
 
     def record_fill(self, article_id: str, record: SegmentRecord) -> None:
         self.fills[article_id][record.id] = record
@@ -125,12 +130,18 @@ class _Run:
             for record in current.segments:  # just read under the lock: ours to change
                 fill = fills.get(record.id)
                 if fill is not None and record.source == fill.source and stale(record):
-                    _fill(record, fill.target, fill.score, fill.model, fill.origin, fill.glossary)
+                    record.supersede()  # the machine version it replaces stays in the history
+                    record.change, record.author = "", ""
+                    record.event = "memory" if fill.origin.startswith("memory") else "machine"
+                    _fill(
+                        record, fill.target, fill.score, fill.model, fill.origin, fill.glossary, fill.device, fill.compute_type
+                    )
                     changed = True
             return current if changed else None
 
         _, written = self.store.update(article_id, change)
-        self.files_written += written
+        if written:
+            self.written.add(article_id)
         self.saved.add(article_id)
 
 
@@ -144,9 +155,11 @@ def translate_documents(
     cancel: threading.Event | None = None,
     glossary: Glossary | None = None,
     enforcement: Strategy | None = None,
+    written: set[str] | None = None,
 ) -> TranslateSummary:
     """Translate every pending segment of the saved `documents` (all into `store`'s target),
-    enforcing `glossary` if given."""
+    enforcing `glossary` if given. `written` holds the ids of the files this command already
+    wrote (preparing them): the summary counts each file written once, whoever wrote it."""
     enforcement = enforcement or Inject()
     started = time.perf_counter()
     engines = engines or engine_factory(EngineSettings())
@@ -230,7 +243,15 @@ def translate_documents(
                 key = keys[position]
                 units.append((inputs[key], translation.text, translation.score))
                 for article_id, record in groups[key]:
-                    terms.fill(record, translation.text, translation.score, engine.model_id, "engine")
+                    terms.fill(
+                        record,
+                        translation.text,
+                        translation.score,
+                        engine.model_id,
+                        "engine",
+                        translation.device,
+                        translation.compute_type,
+                    )
                     run.record_fill(article_id, record)
                     waiting[article_id] -= 1
                     if waiting[article_id] == 0:
@@ -253,6 +274,6 @@ def translate_documents(
         if document.article_id not in run.saved:
             model_id = model_of.get(document.source_language or "", "")
             run.save(document.article_id, functools.partial(_stale, model_id=model_id))
-    summary.files_written = run.files_written
+    summary.files_written = len(run.written | (written or set()))
     summary.seconds = time.perf_counter() - started
     return summary

@@ -62,6 +62,7 @@ COMMANDS = {
     "qa": "corpus",
     "report": "corpus",
     "tm": "corpus",
+    "cluster": "cluster",
 }
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from workbench.cli.output import print_json, warn
 from workbench.cli.progress import progress_bar
+from workbench.cluster import ClusterEngines, ClusterPreparer, Connection, cluster_address
 from workbench.errors import InputError
 from workbench.glossary.enforce import strategy
 from workbench.glossary.entries import Glossary, load_folder
 from workbench.model import Article
-from workbench.mt.engine import EngineSettings, default_workers
+from workbench.mt.engine import DEVICES, EngineSettings, default_workers, resolve_device
 from workbench.mt.memory import TranslationMemory
 from workbench.mt.tune import TunedEngines
 from workbench.pipeline import Source, read_sources
@@ -78,10 +80,17 @@ def translate_command(
         bool,
         typer.Option("--draft", help="Greedy search (beam 1): a fast draft for gisting, kept apart from beam output."),
     ] = False,
-    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
+    device: Annotated[
+        str, typer.Option("--device", help="auto (cuda if CTranslate2 sees a GPU, else cpu), cpu or cuda.")
+    ] = "auto",
     compute_type: Annotated[
-        str, typer.Option("--compute-type", help="int8, int8_float16, float16, float32…")
-    ] = "int8",
+        str | None,
+        typer.Option(
+            "--compute-type",
+            help="int8, int8_float16, float16, float32… [default: int8 on cpu, int8_float16 or float16 on cuda].",
+            show_default=False,
+        ),
+    ] = None,
     inter_threads: Annotated[
         int | None,
         typer.Option(
@@ -98,9 +107,6 @@ def translate_command(
         int | None,
         typer.Option("--batch-tokens", min=64, help="Tokens per decoding batch [default: tuned, else 1024]."),
     ] = None,
-    chunk_tokens: Annotated[
-        int, typer.Option("--chunk-tokens", min=64, help="Tokens decoded between two saves of progress.")
-    ] = 32768,
     max_length: Annotated[
         int, typer.Option("--max-length", min=1, help="Longest translation, in tokens.")
     ] = 256,
@@ -113,6 +119,21 @@ def translate_command(
         str, typer.Option("--glossary", help="Glossary enforcement: inject (default), repair or off.")
     ] = "inject",
     json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Prepare and decode on a Ray cluster: head:6379, or local to start one for the run"
+            " [default: $WORKBENCH_CLUSTER, else this process].",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Decoder workers on the cluster [default: as many as its CPUs hold]."),
+    ] = None,
+    worker_cpus: Annotated[float, typer.Option("--worker-cpus", min=0.01, help="CPUs each cluster worker takes.")] = 1.0,
+    worker_gpus: Annotated[float, typer.Option("--worker-gpus", min=0.0, help="GPUs each cluster worker takes.")] = 0.0,
 ) -> None:
     """Translate articles offline into translations/, reusing the translation memory.
 
@@ -123,13 +144,20 @@ def translate_command(
         raise InputError("--draft decodes with beam 1; leave out --beam or --draft.")
     if not LANGUAGE_CODE.fullmatch(to):
         raise InputError(f"--to {to!r} is not a language code (en, fr, de, pt-BR…).")
+    if device not in DEVICES:
+        raise InputError(f"--device {device!r} is not one of {', '.join(DEVICES)}.")
+    address = cluster_address(cluster)
+    if address is None and (workers is not None or worker_cpus != 1.0 or worker_gpus):
+        raise InputError("--workers, --worker-cpus and --worker-gpus need --cluster (or WORKBENCH_CLUSTER).")
+    if address is None and device == "cuda":
+        resolve_device(device, compute_type)  # no GPU here is one sentence before any work
     project = Project.here()
     store = Store(project, to)
     prepare = preparer(project)
     sources = project_sources(paths or [], project)
-    with progress_bar("Preparing", not json) as update:
-        documents = sync(store, prepare, sources, update)
+    written: set[str] = set()
     flags = {"inter_threads": inter_threads, "intra_threads": intra_threads, "max_batch_tokens": batch_tokens}
+    given = [name for name, value in flags.items() if value is not None]
     defaults = EngineSettings()
     settings = EngineSettings(
         beam_size=1 if draft else beam or defaults.beam_size,
@@ -138,33 +166,47 @@ def translate_command(
         inter_threads=inter_threads or default_workers(),
         intra_threads=defaults.intra_threads if intra_threads is None else intra_threads,
         max_batch_tokens=batch_tokens or defaults.max_batch_tokens,
-        chunk_tokens=chunk_tokens,
         max_decoding_length=max_length,
         pivot=pivot,
     )
     enforcement = strategy(glossary)
-    terms = load_project_glossary(project) if glossary != "off" else None
-    engines = TunedEngines(settings, [name for name, value in flags.items() if value is not None])
-    with (
-        TranslationMemory(memory or project.memory) as tm,
-        progress_bar("Translating", not json) as update,
-    ):
-        summary = translate_documents(
-            documents,
-            store,
-            tm,
-            engines=engines,
-            progress=update,
-            glossary=terms,
-            enforcement=enforcement,
-        )
+    with contextlib.ExitStack() as stack:
+        engines: TunedEngines | ClusterEngines
+        if address is None:
+            engines = TunedEngines(settings, given)
+        else:
+            connection = stack.enter_context(Connection(address))
+            engines = ClusterEngines(connection, settings, frozenset(given), workers, worker_cpus, worker_gpus)
+            prepare = ClusterPreparer(prepare, connection, engines.workers or 1, worker_cpus)
+        # a cluster's preparing workers end with preparing: their CPUs go to the decoders
+        with prepare, progress_bar("Preparing", not json) as update:
+            documents = sync(store, prepare, sources, update, written)
+        terms = load_project_glossary(project) if glossary != "off" else None
+        with (
+            TranslationMemory(memory or project.memory) as tm,
+            progress_bar("Translating", not json) as update,
+        ):
+            summary = translate_documents(
+                documents,
+                store,
+                tm,
+                engines=engines,
+                progress=update,
+                glossary=terms,
+                enforcement=enforcement,
+                written=written,
+            )
+        report: dict[str, Any] = {"engine": engines.report()}
+        if address is not None:
+            assert isinstance(engines, ClusterEngines)
+            report["cluster"] = {**connection.to_json(), **engines.to_json()}
     if json:
         print_json(
             {
                 **asdict(summary),
                 "prepared": prepare.prepared,
                 "prepared_reused": prepare.reused,
-                "engine": {pair: resolved.to_json() for pair, resolved in engines.used.items()},
+                **report,
             }
         )
     else:

@@ -352,3 +352,17 @@ class TunedEngines:
             self._engines[key] = engine
             self.used[f"{source}-{target}"] = resolved
         return self._engines[key]
+
+    def report(self) -> dict[str, Any]:
+        """Per pair: the settings and where they came from, and the device and compute type
+        the model was loaded with (empty when nothing needed decoding)."""
+        out = {}
+        for (source, target), engine in self._engines.items():
+            pair = f"{source}-{target}"
+            loaded = [e for e in (getattr(engine, "first", None), getattr(engine, "second", None), engine) if isinstance(e, ArgosEngine)]
+            out[pair] = {
+                **self.used[pair].to_json(),
+                "device": loaded[0].device if loaded else "",
+                "compute_type": loaded[0].compute_type if loaded else "",
+            }
+        return out

@@ -37,6 +37,8 @@ class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
     model: str | None = None
     origin: str | None = None
     glossary: tuple[str, ...] | None = None
+    device: str | None = None
+    compute_type: str | None = None
 
     @property
     def human(self) -> bool:
@@ -163,6 +165,8 @@ def version_of(edit: Edit, change: Change) -> Version:
         time=change.time,
         change=change.id,
         event=change.kind,
+        device=edit.device or "",
+        compute_type=edit.compute_type or "",
     )
 
 
@@ -177,6 +181,7 @@ def _landed(record: SegmentRecord, edit: Edit, change: Change) -> SegmentRecord:
         new.mt = edit.mt
     if edit.origin is not None:
         new.score, new.model, new.origin = edit.score, edit.model or "", edit.origin
+        new.device, new.compute_type = edit.device or "", edit.compute_type or ""
     if edit.glossary is not None:
         new.glossary = list(edit.glossary)
     new.author = change.author if edit.human else ""

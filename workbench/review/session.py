@@ -418,6 +418,8 @@ class ReviewSession:
             model=result.model,
             origin="engine",
             glossary=result.glossary,
+            device=result.device,
+            compute_type=result.compute_type,
         )
         return self._make([self._change(article, "retranslate", edits=(edit,))])
 

@@ -63,6 +63,8 @@ def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) ->
                 model=was.model,
                 origin=was.origin,
                 glossary=tuple(was.glossary),
+                device=was.device,
+                compute_type=was.compute_type,
             )
         )
         if (

@@ -31,6 +31,8 @@ class MachineTranslation:
     score: float | None
     model: str
     glossary: tuple[str, ...]
+    device: str = ""
+    compute_type: str = ""
 
 
 def retranslate(
@@ -45,7 +47,14 @@ def retranslate(
     enforcement = Inject()
     [[(_, translation)]] = list(engine.translate([enforcement.prepare(source, hits)]))
     repaired = enforcement.repair(translation.text, hits)
-    return MachineTranslation(repaired.text, translation.score, engine.model_id, tuple(repaired.applied))
+    return MachineTranslation(
+        repaired.text,
+        translation.score,
+        engine.model_id,
+        tuple(repaired.applied),
+        translation.device,
+        translation.compute_type,
+    )
 
 
 def prepared_article(
