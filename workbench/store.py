@@ -86,6 +86,19 @@ class Draft:
 
 
 @dataclass
+class Dismissal:
+    """A QA finding a person judged not an error, with why: `workbench qa` and the screen
+    stop reporting it while the segment's source and target stay as they were judged."""
+
+    check: str  # the finding's check (numbers, quotes, glossary, spelling…)
+    finding: str  # its key within the check (the number, the name, the word)
+    reason: str
+    author: str = ""
+    time: str = ""
+    target: str = ""  # the target it was judged on: a changed target is judged again
+
+
+@dataclass
 class SegmentRecord:
     id: str
     block: int
@@ -109,6 +122,7 @@ class SegmentRecord:
     # versions another session made against an older state: kept until someone chooses
     conflicts: list[Version] = field(default_factory=list)
     draft: Draft | None = None
+    dismissed: list[Dismissal] = field(default_factory=list)
 
     @property
     def human(self) -> bool:
