@@ -74,7 +74,7 @@ def test_edit_confirm_accept_and_undo_each_step(project: Project) -> None:
     assert session.undo() is None and session.undo_stack == []
     # every version is kept, with who made it and how
     events = [(v.event, v.status) for v in on_disk(project, 1).history]
-    assert events == [("", "machine"), ("edit", "edited"), ("confirm", "reviewed"), ("undo", "edited")]
+    assert events == [("machine", "machine"), ("edit", "edited"), ("confirm", "reviewed"), ("undo", "edited")]
     assert on_disk(project, 1).history[1].author == "tester"
 
 

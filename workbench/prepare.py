@@ -25,6 +25,7 @@ from pathlib import Path
 
 import msgspec
 
+from workbench import resegment
 from workbench.clean import Ruleset, default_rules
 from workbench.errors import InputError
 from workbench.fileio import WriteError, atomic_write
@@ -224,10 +225,11 @@ def save_article(
 
 
 def rebuild(article: Article, current: Document | None, target: str, key: str) -> Document:
-    """The document of the prepared `article`, with the lines `current` restored put back
-    and all earlier work carried over."""
+    """The document of the prepared `article`, with the lines `current` restored put back,
+    the translator's splits and joins made again, and all earlier work carried over."""
     restored = restore_lines(article, current.restored if current else ())
-    return merge(restored, current, target, key)
+    resegmented = resegment.apply(restored, current.resegmented if current else [])
+    return merge(resegmented, current, target, key)
 
 
 def _check_owner(document: Document | None, label: str, root: Path) -> None:

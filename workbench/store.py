@@ -31,6 +31,7 @@ from workbench.errors import WorkbenchError
 from workbench.fileio import atomic_write
 from workbench.model import Article, Removal
 from workbench.project import Project
+from workbench.resegment import Resegment
 
 SCHEMA = 3
 # schema 2 files read as schema 3 with empty histories; a newer schema is refused, never rewritten
@@ -172,6 +173,7 @@ class Document:
     orphans: list[SegmentRecord] = field(default_factory=list)
     removed: tuple[Removal, ...] = ()
     restored: list[int] = field(default_factory=list)  # removed lines a reviewer put back
+    resegmented: list[Resegment] = field(default_factory=list)  # the translator's splits and joins
     prepared: str = ""  # key of the prepared article the segments come from
     url: str | None = None  # what a web page says of itself
     author: str | None = None
@@ -430,10 +432,15 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
             "each target language has its own file."
         )
     previous = {s.id: s for s in old.segments} if old else {}
+    # human work on a sentence that went away comes back with the sentence (an undone split,
+    # a source edited back)
+    orphaned = {s.id: s for s in old.orphans} if old else {}
     kinds = [b.kind for b in article.blocks]
     records = []
     for segment in article.segments:
         before = previous.pop(segment.id, None)
+        if before is None and segment.id in orphaned and orphaned[segment.id].source == segment.text:
+            before = orphaned.pop(segment.id)
         if before is not None:
             # A copy: callers compare the result with the document it came from.
             records.append(
@@ -457,7 +464,7 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
                     source=segment.text,
                 )
             )
-    orphans = [replace(s) for s in old.orphans] if old else []
+    orphans = [replace(s) for s in orphaned.values()]
     orphans += [s for s in previous.values() if s.human or s.conflicts or s.draft]
     return Document(
         article_id=article.id,
@@ -470,6 +477,7 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
         orphans=orphans,
         removed=article.removed,
         restored=list(old.restored) if old else [],
+        resegmented=[replace(r) for r in old.resegmented] if old else [],
         prepared=prepared,
         url=article.url,
         author=article.author,

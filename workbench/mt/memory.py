@@ -217,6 +217,16 @@ class TranslationMemory:
         return self.lookup_many(source_lang, target_lang, [text], model_id).get(unit_key(text))
 
     @_guarded
+    def units(self, source_lang: str, target_lang: str) -> list[tuple[str, str, str]]:
+        """Every unit of the pair as (source, target, origin), human ones first."""
+        rows = self.db.execute(
+            "SELECT source, target, origin FROM units WHERE source_lang=? AND target_lang=?"
+            " ORDER BY origin != ?, updated DESC",
+            (source_lang, target_lang, HUMAN),
+        ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    @_guarded
     def fuzzy(
         self,
         source_lang: str,

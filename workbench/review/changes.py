@@ -20,7 +20,8 @@ from typing import Literal
 
 import msgspec
 
-from workbench.store import HUMAN_STATUSES, Document, SegmentRecord, Status, Version, now
+from workbench.resegment import Resegment
+from workbench.store import HUMAN_STATUSES, Dismissal, Document, SegmentRecord, Status, Version, now
 
 
 class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -43,6 +44,13 @@ class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
     @property
     def human(self) -> bool:
         return self.status in HUMAN_STATUSES
+
+    def holds(self, record: SegmentRecord) -> bool:
+        """Whether the segment already is what this edit makes it."""
+        return (record.target, record.status) == (self.target, self.status) and all(
+            mine is None or mine == theirs
+            for mine, theirs in ((self.mt, record.mt), (self.model, record.model), (self.origin, record.origin))
+        )
 
     def against(self, record: SegmentRecord) -> bool:
         """Whether the segment is still as the author saw it."""
@@ -75,7 +83,11 @@ Kind = Literal[
     "keep-mine",
     "take-theirs",
     "restore",
-    "unrestore",
+    "split",
+    "join",
+    "propagate",
+    "replace",
+    "dismiss",
 ]
 
 
@@ -88,8 +100,12 @@ class Change(msgspec.Struct, frozen=True, omit_defaults=True, tag="change"):
     edits: tuple[Edit, ...] = ()
     restore: tuple[int, ...] = ()  # removed lines put back into the article
     unrestore: tuple[int, ...] = ()  # restored lines taken out again (an undone restore)
+    resegment: tuple[Resegment, ...] = ()  # the translator's splits and joins
+    unresegment: tuple[str, ...] = ()  # ids of splits and joins taken back
     settle: tuple[Settle, ...] = ()
     memory: tuple[MemoryOp, ...] = ()  # what the translation memory learns or forgets
+    dismiss: tuple[tuple[str, Dismissal], ...] = ()  # (segment, a QA finding judged not an error)
+    undismiss: tuple[tuple[str, str, str], ...] = ()  # (segment, check, finding) judged again
     group: str = ""  # changes made by one action across articles share it; undone together
     undoes: str = ""  # the id of the change an undo or redo reverses
 
@@ -97,13 +113,18 @@ class Change(msgspec.Struct, frozen=True, omit_defaults=True, tag="change"):
     def human(self) -> bool:
         return any(e.human for e in self.edits) or bool(self.restore or self.unrestore or self.settle)
 
+    @property
+    def reshapes(self) -> bool:
+        return bool(self.restore or self.unrestore or self.resegment or self.unresegment)
+
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
 def make(article: str, kind: Kind, author: str, **fields: object) -> Change:
-    return Change(id=new_id(), article=article, kind=kind, author=author, time=now(), **fields)  # type: ignore[arg-type]
+    fields.setdefault("id", new_id())
+    return Change(article=article, kind=kind, author=author, time=now(), **fields)  # type: ignore[arg-type]
 
 
 # -- applying --------------------------------------------------------------------------------
@@ -138,6 +159,7 @@ class Outcome:
     conflicts: list[Conflict] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)  # human text whose segment is gone, kept
+    reshaped: list[str] = field(default_factory=list)  # segments a restore, split or join took away
     changed: bool = False  # whether the document differs from what it was given
 
     def merge(self, other: Outcome) -> None:
@@ -146,11 +168,12 @@ class Outcome:
         self.conflicts += other.conflicts
         self.dropped += other.dropped
         self.orphaned += other.orphaned
+        self.reshaped += other.reshaped
         self.changed = self.changed or other.changed
 
 
-# restored lines (to add, to take out) → the document rebuilt from its prepared article
-Restorer = Callable[[Document, frozenset[int], frozenset[int]], Document]
+# a document whose restored lines or splits and joins changed → rebuilt from its prepared article
+Restorer = Callable[[Document], Document]
 
 
 def version_of(edit: Edit, change: Change) -> Version:
@@ -193,12 +216,15 @@ def _landed(record: SegmentRecord, edit: Edit, change: Change) -> SegmentRecord:
 def apply_change(document: Document, change: Change, restorer: Restorer | None = None) -> Outcome:
     """`document` with `change` applied: a new Document sharing the records it leaves alone.
 
-    Edits meet the segment as it is now: unchanged since the author looked, or changed by a
-    machine under a human edit, they land; otherwise a human edit is kept as a conflict
-    and a machine one is dropped. A change that already reached a segment is skipped.
+    The article's shape changes first (restored lines, splits and joins, rebuilt from its
+    prepared text); then edits meet each segment as it is now: unchanged since the author
+    looked, or changed by a machine under a human edit, they land; otherwise a human edit
+    is kept as a conflict and a machine one is dropped. A change that already reached a
+    segment, or whose text the segment already holds, is skipped.
     """
-    segments = list(document.segments)
-    outcome = Outcome(replace(document, segments=segments, orphans=list(document.orphans)))
+    outcome = Outcome(replace(document, orphans=list(document.orphans)))
+    _reshape(outcome, change, restorer)
+    segments = outcome.document.segments = list(outcome.document.segments)
     where = {record.id: n for n, record in enumerate(segments)}
     for edit in change.edits:
         n = where.get(edit.segment)
@@ -206,7 +232,7 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
             _orphan(outcome, change, edit)
             continue
         record = segments[n]
-        if record.knows(change.id):
+        if record.knows(change.id) or edit.holds(record):
             continue
         if edit.against(record) or (edit.human and not record.human):
             segments[n] = _landed(record, edit, change)
@@ -221,6 +247,20 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
         else:
             reason = "it was changed meanwhile" if change.kind != "undo" else "it was changed since"
             outcome.dropped.append(Dropped(change.article, edit.segment, change, reason))
+    for segment, mark in change.dismiss:
+        n = where.get(segment)
+        if n is not None and not any(d.time == mark.time and d.check == mark.check for d in segments[n].dismissed):
+            marks = [d for d in segments[n].dismissed if (d.check, d.finding) != (mark.check, mark.finding)]
+            segments[n] = replace(segments[n], dismissed=[*marks, mark])
+            outcome.landed.append(segment)
+            outcome.changed = True
+    for segment, check, finding in change.undismiss:
+        n = where.get(segment)
+        if n is not None and any((d.check, d.finding) == (check, finding) for d in segments[n].dismissed):
+            marks = [d for d in segments[n].dismissed if (d.check, d.finding) != (check, finding)]
+            segments[n] = replace(segments[n], dismissed=marks)
+            outcome.landed.append(segment)
+            outcome.changed = True
     for settle in change.settle:
         n = where.get(settle.segment)
         if n is None:
@@ -234,16 +274,26 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
                 history=[*record.history, *(replace(v, event="conflict") for v in decided)],
             )
             outcome.changed = True
-    if change.restore or change.unrestore:
-        add = frozenset(change.restore) - frozenset(document.restored)
-        remove = frozenset(change.unrestore) & frozenset(document.restored)
-        if add or remove:
-            if restorer is None:
-                raise ValueError("restoring lines needs the article's prepared text")
-            rebuilt = restorer(outcome.document, add, remove)
-            outcome.document = rebuilt
-            outcome.changed = True
     return outcome
+
+
+def _reshape(outcome: Outcome, change: Change, restorer: Restorer | None) -> None:
+    """Restored lines and the translator's splits and joins: the document rebuilt from its
+    prepared article, when they change anything."""
+    document = outcome.document
+    restored = (set(document.restored) | set(change.restore)) - set(change.unrestore)
+    known = {op.id for op in document.resegmented}
+    operations = [op for op in document.resegmented if op.id not in change.unresegment]
+    operations += [op for op in change.resegment if op.id not in known]
+    if restored == set(document.restored) and [o.id for o in operations] == [o.id for o in document.resegmented]:
+        return
+    if restorer is None:
+        raise ValueError("changing the article's shape needs its prepared text")
+    before = {s.id for s in document.segments}
+    rebuilt = restorer(replace(document, restored=sorted(restored), resegmented=operations))
+    outcome.document = replace(rebuilt, orphans=list(rebuilt.orphans))
+    outcome.reshaped = [i for i in before if i not in {s.id for s in rebuilt.segments}]
+    outcome.changed = True
 
 
 def _orphan(outcome: Outcome, change: Change, edit: Edit) -> None:

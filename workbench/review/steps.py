@@ -8,7 +8,7 @@ again, and makes the translation memory forget what the step taught it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workbench.review.changes import Change, Edit, Kind, MemoryOp, make
 from workbench.store import Document, SegmentRecord
@@ -25,18 +25,16 @@ class Step:
     def ids(self) -> set[str]:
         return {c.id for c in self.changes}
 
-    def add(self, change: Change, before: Document, after: Document, landed: list[str]) -> None:
+    def add(self, change: Change, before: Document, after: Document, landed: list[str], reshaped: list[str]) -> None:
+        """`landed`: segments the change edited; `reshaped`: segments its restore, split or
+        join took away (an undo brings them back as they were)."""
         self.changes.append(change)
         self.documents.setdefault(change.article, before)
-        if landed:
-            wanted = set(landed)
-            self.before.setdefault(change.article, {}).update(
-                {s.id: s for s in before.segments if s.id in wanted}
-            )
-            self.after.setdefault(change.article, {}).update(
-                {s.id: s for s in after.segments if s.id in wanted}
-            )
-        elif not (change.restore or change.unrestore):
+        wanted = set(landed) | set(reshaped)
+        if wanted:
+            self.before.setdefault(change.article, {}).update({s.id: s for s in before.segments if s.id in wanted})
+            self.after.setdefault(change.article, {}).update({s.id: s for s in after.segments if s.id in landed})
+        if not landed and not change.reshapes:
             self.changes.pop()  # nothing landed: nothing to undo
 
 
@@ -46,10 +44,10 @@ def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) ->
     edits = []
     memory = []
     before = step.before.get(article, {})
-    for segment, after in step.after.get(article, {}).items():
-        was = before.get(segment)
-        if was is None:
-            continue
+    afters = step.after.get(article, {})
+    for segment, was in before.items():
+        # a segment the change took away comes back untranslated, then gets its text again
+        after = afters.get(segment) or replace(was, target="", status="new")
         edits.append(
             Edit(
                 segment=segment,
@@ -75,6 +73,14 @@ def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) ->
             memory.append(MemoryOp("remove", language, after.source, after.target))
         if was.status == "reviewed" and was.target:
             memory.append(MemoryOp("add", language, was.source, was.target, note=f"{article}/{segment}"))
+    document = step.documents.get(article)
+    taken_back = [op for op in (document.resegmented if document else []) if op.id in change.unresegment]
+    judged_again = tuple(
+        (segment, mark)
+        for segment, check, finding in change.undismiss
+        for mark in (before[segment].dismissed if segment in before else [])
+        if (mark.check, mark.finding) == (check, finding)
+    )
     return make(
         article,
         kind,
@@ -82,6 +88,10 @@ def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) ->
         edits=tuple(edits),
         restore=change.unrestore,
         unrestore=change.restore,
+        resegment=tuple(taken_back),
+        unresegment=tuple(op.id for op in change.resegment),
+        dismiss=judged_again,
+        undismiss=tuple((segment, mark.check, mark.finding) for segment, mark in change.dismiss),
         memory=tuple(memory),
         group=change.group,
         undoes=change.id,

@@ -75,22 +75,20 @@ def prepared_article(
 
 
 def restorer(project: Project, target: str, known: dict[str, tuple[Article, str]] | None = None) -> Restorer:
-    """Rebuild a document with restored lines added or taken out again. `known` holds
-    prepared articles already read (by prepared key), so that the owner's thread never
-    prepares; without one, the article is read or prepared here."""
+    """Rebuild a document from its prepared article with its restored lines and splits and
+    joins as they now are. `known` holds prepared articles already read (by prepared key),
+    so that the owner's thread never prepares; without one, the article is read or
+    prepared here."""
     preparer = Preparer(project.prepared)
 
-    def rebuild_with(document: Document, add: frozenset[int], remove: frozenset[int]) -> Document:
+    def rebuild_with(document: Document) -> Document:
         found = known.get(document.prepared) if known is not None else None
         if found is None:
             if known is not None:
-                raise WorkbenchError(
-                    f"the prepared text of {document.article_id} is not at hand; restore again."
-                )
+                raise WorkbenchError(f"the prepared text of {document.article_id} is not at hand; try again.")
             found = prepared_article(project, document, preparer)
         article, key = found
-        lines = sorted((set(document.restored) | add) - remove)
-        return rebuild(article, replace(document, restored=lines), target, key)
+        return rebuild(article, document, target, key)
 
     return rebuild_with
 
