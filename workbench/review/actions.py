@@ -103,7 +103,8 @@ class Actions(SessionBase):
             edit = self._edit(other, record, text, "machine", origin="propagated", model=HUMAN, score=None)
             by_article.setdefault(other, []).append(edit)
         return [
-            self._change(other, "propagate", edits=tuple(edits), group=group) for other, edits in by_article.items()
+            self._change(other, "propagate", edits=tuple(edits), group=group)
+            for other, edits in by_article.items()
         ]
 
     def accept(self, article: str, segment_id: str) -> Applied:
@@ -206,7 +207,9 @@ class Actions(SessionBase):
 
     # -- the translator's segmentation ------------------------------------------------------------
 
-    def split(self, article: str, segment_id: str, at: int, prepared: tuple[Article, str] | None = None) -> Applied:
+    def split(
+        self, article: str, segment_id: str, at: int, prepared: tuple[Article, str] | None = None
+    ) -> Applied:
         """Split a segment's source at `at` (a character offset): two segments to translate;
         the others keep their ids and work."""
         record = self.segment(article, segment_id)
@@ -223,14 +226,20 @@ class Actions(SessionBase):
         document = self.document(article)
         n = self.position(article, segment_id)
         segments = document.segments
-        if n + 1 >= len(segments) or segments[n + 1].block != segments[n].block or segments[n].id != segment_id:
+        if (
+            n + 1 >= len(segments)
+            or segments[n + 1].block != segments[n].block
+            or segments[n].id != segment_id
+        ):
             raise ReviewError("Only a segment and the next one in the same paragraph can be joined.")
         self._know(document, prepared)
         article_text, _ = self.known[document.prepared]
         shaped = resegment.apply(restore_lines(article_text, document.restored), document.resegmented)
         joined = resegment.joined_source(shaped, segment_id, segments[n + 1].id)
         if joined is None:
-            raise ReviewError("These two segments cannot be joined: the prepared text has changed; try again.")
+            raise ReviewError(
+                "These two segments cannot be joined: the prepared text has changed; try again."
+            )
         change_id = new_id()
         op = join_op(segment_id, segments[n + 1].id, joined, change_id)
         return self._reshape(article, make(article, "join", self.user, resegment=(op,), id=change_id), op)

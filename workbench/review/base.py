@@ -179,6 +179,9 @@ class SessionBase:
             )
         return record
 
+    def segment_or_none(self, article: str, segment_id: str) -> SegmentRecord | None:
+        return self.document(article).segment(segment_id)
+
     def position(self, article: str, segment_id: str) -> int:
         segments = self.document(article).segments
         return next((n for n, s in enumerate(segments) if s.id == segment_id), 0)
@@ -394,7 +397,6 @@ class SessionBase:
             document, stamp if stamp is not None else stamp_of(self.store.path(document.article_id))
         )
         self._reoverlay(document.article_id)
-
 
 
 def _key(conflict: Conflict) -> str:

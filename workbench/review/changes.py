@@ -49,7 +49,11 @@ class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
         """Whether the segment already is what this edit makes it."""
         return (record.target, record.status) == (self.target, self.status) and all(
             mine is None or mine == theirs
-            for mine, theirs in ((self.mt, record.mt), (self.model, record.model), (self.origin, record.origin))
+            for mine, theirs in (
+                (self.mt, record.mt),
+                (self.model, record.model),
+                (self.origin, record.origin),
+            )
         )
 
     def against(self, record: SegmentRecord) -> bool:
@@ -249,7 +253,9 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
             outcome.dropped.append(Dropped(change.article, edit.segment, change, reason))
     for segment, mark in change.dismiss:
         n = where.get(segment)
-        if n is not None and not any(d.time == mark.time and d.check == mark.check for d in segments[n].dismissed):
+        if n is not None and not any(
+            d.time == mark.time and d.check == mark.check for d in segments[n].dismissed
+        ):
             marks = [d for d in segments[n].dismissed if (d.check, d.finding) != (mark.check, mark.finding)]
             segments[n] = replace(segments[n], dismissed=[*marks, mark])
             outcome.landed.append(segment)
@@ -285,7 +291,9 @@ def _reshape(outcome: Outcome, change: Change, restorer: Restorer | None) -> Non
     known = {op.id for op in document.resegmented}
     operations = [op for op in document.resegmented if op.id not in change.unresegment]
     operations += [op for op in change.resegment if op.id not in known]
-    if restored == set(document.restored) and [o.id for o in operations] == [o.id for o in document.resegmented]:
+    if restored == set(document.restored) and [o.id for o in operations] == [
+        o.id for o in document.resegmented
+    ]:
         return
     if restorer is None:
         raise ValueError("changing the article's shape needs its prepared text")

@@ -103,7 +103,9 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def next_unreviewed(documents: Documents, ids: Sequence[str], article: str, after: int) -> tuple[str, int] | None:
+def next_unreviewed(
+    documents: Documents, ids: Sequence[str], article: str, after: int
+) -> tuple[str, int] | None:
     """The next segment not yet reviewed, in this article and then the following ones,
     wrapping round to the start of this one."""
     start = ids.index(article) if article in ids else 0
@@ -208,7 +210,9 @@ def concordance(
             for side, value in (("source", s.source), ("target", s.target)):
                 found = pattern.search(value)
                 if found:
-                    hits.append(Concordance(article, s.id, index, s.source, s.target, s.status, side, found.span()))
+                    hits.append(
+                        Concordance(article, s.id, index, s.source, s.target, s.status, side, found.span())
+                    )
                     break
             if len(hits) >= limit:
                 return hits
@@ -235,13 +239,15 @@ class Replacement:
     spans: tuple[tuple[int, int], ...]
 
 
-def finder(pattern: str, *, is_regex: bool = False, whole_word: bool = False, case: bool = False) -> regex.Pattern[str]:
+def finder(
+    pattern: str, *, is_regex: bool = False, whole_word: bool = False, case: bool = False
+) -> regex.Pattern[str]:
     body = pattern if is_regex else regex.escape(unicodedata.normalize("NFC", pattern))
     if whole_word:
         body = rf"(?<!\w)(?:{body})(?!\w)"
     flags = regex.V1 | (0 if case else regex.IGNORECASE)
     try:
-        compiled = regex.compile(body, flags, timeout=1.0)
+        compiled = regex.compile(body, flags)
     except (regex.error, ValueError) as exc:
         raise PatternError(f"the pattern {pattern!r} is not a valid regular expression: {exc}.") from None
     if compiled.search("") is not None and not pattern:
@@ -250,7 +256,12 @@ def finder(pattern: str, *, is_regex: bool = False, whole_word: bool = False, ca
 
 
 def replacements(
-    documents: Documents, ids: Iterable[str], pattern: regex.Pattern[str], replacement: str, *, is_regex: bool = False
+    documents: Documents,
+    ids: Iterable[str],
+    pattern: regex.Pattern[str],
+    replacement: str,
+    *,
+    is_regex: bool = False,
 ) -> list[Replacement]:
     """Every translated target the pattern changes, with its new text."""
     template = unicodedata.normalize("NFC", replacement)
@@ -269,9 +280,13 @@ def replacements(
                     else pattern.sub(lambda _: template, s.target, timeout=1.0)
                 )
             except TimeoutError:
-                raise PatternError(f"the pattern {pattern.pattern!r} takes too long on segment {index + 1} of {article}.") from None
+                raise PatternError(
+                    f"the pattern {pattern.pattern!r} takes too long on segment {index + 1} of {article}."
+                ) from None
             except (regex.error, IndexError) as exc:
-                raise PatternError(f"the replacement {replacement!r} does not fit the pattern: {exc}.") from None
+                raise PatternError(
+                    f"the replacement {replacement!r} does not fit the pattern: {exc}."
+                ) from None
             if after != s.target:
                 found.append(Replacement(article, s.id, index, s.status, s.target, after, spans))
     return found

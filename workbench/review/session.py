@@ -74,7 +74,9 @@ class ReviewSession(Actions):
         found = self.memory.fuzzy(language, self.target, record.source, limit=limit, human_only=True)
         key = unit_key(record.source)
         fresh = {
-            unit_key(op.source): Match(op.source, op.target, HUMAN, None, round(fuzz.ratio(key, unit_key(op.source)), 1))
+            unit_key(op.source): Match(
+                op.source, op.target, HUMAN, None, round(fuzz.ratio(key, unit_key(op.source)), 1)
+            )
             for changes in self.pending.values()
             for change in changes
             for op in change.memory
@@ -89,9 +91,16 @@ class ReviewSession(Actions):
         missing = tuple(h for h in hits if record.target and not contains_english(record.target, h.expected))
         return GlossaryView(hits, missing)
 
-    def add_glossary_entry(self, form: str, english: str, kind: str, note: str, language: str) -> tuple[Entry, Path]:
+    def add_glossary_entry(
+        self, form: str, english: str, kind: str, note: str, language: str
+    ) -> tuple[Entry, Path]:
         """A new entry from the review screen's form, written to glossaries/added.toml."""
-        table: dict[str, object] = {"en": typed(english), "type": kind, language: [typed(form)], "note": typed(note)}
+        table: dict[str, object] = {
+            "en": typed(english),
+            "type": kind,
+            language: [typed(form)],
+            "note": typed(note),
+        }
         try:
             entry = entry_from_table(table, "review")
         except ValueError as exc:
@@ -138,7 +147,9 @@ class ReviewSession(Actions):
         for document in translated.documents.values():
             self.take_document(document, translated.stamps.get(document.article_id))
 
-    def preparation(self, sources: list[Path], progress: Progress | None = None) -> Callable[[], PreparedSources]:
+    def preparation(
+        self, sources: list[Path], progress: Progress | None = None
+    ) -> Callable[[], PreparedSources]:
         project, target = self.project, self.target
         return lambda: prepare_sources(project, target, sources, progress)
 
@@ -195,7 +206,9 @@ class ReviewSession(Actions):
 
     # -- finding -------------------------------------------------------------------------------------
 
-    def filter(self, spec: corpus.Filter, findings: Callable[[str, int], set[str]] | None = None) -> corpus.Filtered:
+    def filter(
+        self, spec: corpus.Filter, findings: Callable[[str, int], set[str]] | None = None
+    ) -> corpus.Filtered:
         return corpus.select(
             self._documents(),
             sorted(self.library),
@@ -222,12 +235,20 @@ class ReviewSession(Actions):
         return corpus.concordance(self._documents(), sorted(self.library), text, units, limit=limit)
 
     def replacements(
-        self, pattern: str, replacement: str, *, is_regex: bool = False, whole_word: bool = False, case: bool = False
+        self,
+        pattern: str,
+        replacement: str,
+        *,
+        is_regex: bool = False,
+        whole_word: bool = False,
+        case: bool = False,
     ) -> list[corpus.Replacement]:
         """Every target the replacement would change, for a preview; nothing is changed."""
         try:
             compiled = corpus.finder(pattern, is_regex=is_regex, whole_word=whole_word, case=case)
-            return corpus.replacements(self._documents(), sorted(self.library), compiled, replacement, is_regex=is_regex)
+            return corpus.replacements(
+                self._documents(), sorted(self.library), compiled, replacement, is_regex=is_regex
+            )
         except corpus.PatternError as exc:
             raise ReviewError(str(exc)) from None
 

@@ -25,15 +25,21 @@ class Step:
     def ids(self) -> set[str]:
         return {c.id for c in self.changes}
 
-    def add(self, change: Change, before: Document, after: Document, landed: list[str], reshaped: list[str]) -> None:
+    def add(
+        self, change: Change, before: Document, after: Document, landed: list[str], reshaped: list[str]
+    ) -> None:
         """`landed`: segments the change edited; `reshaped`: segments its restore, split or
         join took away (an undo brings them back as they were)."""
         self.changes.append(change)
         self.documents.setdefault(change.article, before)
         wanted = set(landed) | set(reshaped)
         if wanted:
-            self.before.setdefault(change.article, {}).update({s.id: s for s in before.segments if s.id in wanted})
-            self.after.setdefault(change.article, {}).update({s.id: s for s in after.segments if s.id in landed})
+            self.before.setdefault(change.article, {}).update(
+                {s.id: s for s in before.segments if s.id in wanted}
+            )
+            self.after.setdefault(change.article, {}).update(
+                {s.id: s for s in after.segments if s.id in landed}
+            )
         if not landed and not change.reshapes:
             self.changes.pop()  # nothing landed: nothing to undo
 
