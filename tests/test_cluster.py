@@ -327,7 +327,11 @@ def test_a_worker_with_another_model_or_version_refuses_to_start(tmp_path: Path,
     with pytest.raises(wbcluster.ClusterError, match=r"^not starting on the cluster: \S+ has argos/fr-en/0.0.1/\w+, not the driver's argos/fr-en/0.0.1/\w+; install the same package on every node.$"):
         engines("fr", "en")
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
-    monkeypatch.setattr(wbcluster, "__version__", "9.9.9")
+    from workbench.cluster import connection as wbconnection
+    from workbench.cluster import decode as wbdecode
+
+    monkeypatch.setattr(wbconnection, "__version__", "9.9.9")
+    monkeypatch.setattr(wbdecode, "__version__", "9.9.9")
     with pytest.raises(wbcluster.ClusterError, match=r"runs Workbench 0.1.0, the driver 9.9.9; install the same version on every node.$"):
         wbcluster.ClusterEngines(connection, SETTINGS)("fr", "en")
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from workbench import __version__
-from workbench.cluster import ClusterError, Connection, _ray, _sentence, _version_problem
+from workbench.cluster.connection import ClusterError, Connection, _ray, _sentence, _version_problem
 from workbench.errors import WorkbenchError
 from workbench.pipeline import Source
 from workbench.prepare import Prepared, Preparer
