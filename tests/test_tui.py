@@ -307,8 +307,12 @@ async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) 
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         # plain names, each once; the keys in the help, not as markup in the title
         assert commands["Confirm segment"] == (
-            "Confirm the segment (reviewed) and go to the next unreviewed one (c, ^s)"
+            "Confirm the segment (reviewed) and go to the next one to review (in the filter, if one is on)"
+            " (c, ^s, ^⏎)"
         )
+        for name in ("Split segment", "Merge with next segment", "Filter segments", "Find and replace",
+                     "Concordance", "Go to segment", "Segment history", "Redo", "Keys"):
+            assert name in commands, name
         assert commands["Removed lines"].startswith("Show the removed web cruft; restore a line")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles))

@@ -19,10 +19,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, TextArea
 
 from workbench.errors import WorkbenchError
 from workbench.review.changes import Conflict
+from workbench.review.corpus import Filter, Filtered
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
 from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
@@ -32,6 +34,8 @@ from workbench.tui.segment_detail import SegmentDetail, TargetEditor
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 from workbench.tui.work import Work
+
+PLACE_PAUSE = 1.0  # seconds on a segment before it counts as where the translator is
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Cursor:
 
 class ReviewBase(Screen[None]):
     cursor: reactive[Cursor] = reactive(Cursor(None, 0), init=False)
+    spec: reactive[Filter] = reactive(Filter(), init=False)  # which segments are listed
+    filtered: Filtered | None = None  # the filter's hits across the corpus, when one is on
 
     def __init__(self, session: ReviewSession, work: Work) -> None:
         super().__init__()
@@ -107,13 +113,45 @@ class ReviewBase(Screen[None]):
         document = self.session.document(new.article)
         if new.article != old.article or (document is not self.shown and self._shape_changed(document)):
             self.detail.fit()
-            self.table.show(document.segments, self._flag(new.article), new.index)
+            self.table.show(document.segments, self._flag(new.article), new.index, self.listed(new.article))
             self.shown = document
             self.article_list.select(new.article)
             self._header()
         else:
             self.table.go_to(new.index)
         self.show_segment()
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._place_timer = self.set_timer(PLACE_PAUSE, self.remember_place)
+
+    _place_timer: Timer | None = None
+
+    def remember_place(self) -> None:
+        record = self.current()
+        if record is not None and self.cursor.article is not None:
+            self.session.remember(self.cursor.article, record.id)
+
+    def listed(self, article: str) -> list[int] | None:
+        """The article indexes the filter lists in this article; None: every segment."""
+        if self.filtered is None:
+            return None
+        return [i for a, i in self.filtered.hits if a == article]
+
+    def watch_spec(self) -> None:
+        self.refilter()
+
+    def refilter(self) -> None:
+        """List what the filter lets through: here if this article has hits, else at its
+        first hit."""
+        article = self.cursor.article
+        if self.filtered is not None and article not in self.filtered.articles:
+            self.shown = None
+            self.go(*self.filtered.hits[0])
+        elif article is not None:
+            index = self.cursor.index
+            self.shown = None
+            self.cursor = Cursor(None, 0)  # the watcher fills the table again
+            self.cursor = Cursor(article, index)
 
     def _shape_changed(self, document: Any) -> bool:
         return [r.id for r in document.segments] != [r.id for r in self.table.records]
@@ -251,8 +289,23 @@ class ReviewBase(Screen[None]):
 
     @on(SegmentTable.Moved)
     def segment_moved(self, event: SegmentTable.Moved) -> None:
-        if self.cursor.article is not None:
+        # a Moved the table posted before the reviewer pressed on is stale: the table's own
+        # cursor says where they are (a key acting meanwhile already went there, see sync)
+        if self.cursor.article is not None and event.index == self.table.index:
             self.go(self.cursor.article, event.index)
+
+    def sync(self) -> None:
+        """Where the table's cursor is, now: keys that act on the current segment must not
+        wait for the table's Moved messages, which a fast typist's key can overtake."""
+        article = self.cursor.article
+        if (
+            article is not None
+            and self.table.records
+            and self.shown is not None
+            and self.detail.editing is None
+            and self.table.index != self.cursor.index
+        ):
+            self.cursor = Cursor(article, self.table.index)
 
     @on(ArticleList.Selected)
     def article_selected(self, event: ArticleList.Selected) -> None:
@@ -262,13 +315,24 @@ class ReviewBase(Screen[None]):
 
     def action_article(self, step: int) -> None:
         self._commands()
-        article = self.article_list.step(self.cursor.article, step)
+        article = self.cursor.article
+        for _ in range(len(self.article_list.ids)):
+            article = self.article_list.step(article, step)
+            if article is None or self.filtered is None or article in self.filtered.articles:
+                break
         if article is not None:
-            self.go(article)
+            listed = self.listed(article)
+            self.go(article, listed[0] if listed else 0)
 
     def goto_next_unreviewed(self) -> None:
+        """On to the next segment to review: the next in the filter when one is on."""
         article, index = self.cursor.article, self.cursor.index
         if article is None:
+            return
+        if self.filtered is not None:
+            following = self.filtered.after(article, index, sorted(self.session.library))
+            if following is not None:
+                self.go(*following)
             return
         found = self.session.next_unreviewed(article, index)
         if found is None:
@@ -277,9 +341,11 @@ class ReviewBase(Screen[None]):
         self.go(*found)
 
     def _commands(self) -> None:
-        """Single-letter commands are text while a text field has the focus."""
+        """Single-letter commands are text while a text field has the focus; the others act
+        on the segment under the table's cursor."""
         if isinstance(self.focused, (TextArea, Input)):
             raise SkipAction()
+        self.sync()
 
     # -- the editor -----------------------------------------------------------------------------
 

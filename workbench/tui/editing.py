@@ -3,6 +3,8 @@ segment (asking first over a person's work)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable
 
 from textual import on
@@ -11,8 +13,11 @@ from textual.widgets import DataTable, Input
 
 from workbench.errors import WorkbenchError
 from workbench.review.session import Applied
+from workbench.review.work import MachineTranslation
+from workbench.store import SegmentRecord
 from workbench.tui.base import ReviewBase
 from workbench.tui.dialogs import ConsentDialog
+from workbench.tui.dialogs.segments import HistoryDialog, SplitDialog
 from workbench.tui.segment_detail import SegmentDetail
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
@@ -81,25 +86,97 @@ class Editing(ReviewBase):
 
     def action_undo(self) -> None:
         self._commands()
+        self._reverse(self.session.undo, "Undone", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._commands()
+        self._reverse(self.session.redo, "Redone", "Nothing to redo.")
+
+    def _reverse(self, how: Callable[[], Applied | None], done: str, nothing: str) -> None:
         try:
-            applied = self.session.undo()
+            applied = how()
         except WorkbenchError as exc:
             self.notify(describe(exc), severity="error")
             return
         if applied is None:
-            self.notify("Nothing to undo.", timeout=2)
+            self.notify(nothing, timeout=2)
             return
         self._report(applied)
         if applied.landed:
             article, segment = applied.landed[0]
             self.go(article, self.session.position(article, segment))
             record = self.current()
-            self.notify(
-                f"Undone: segment {self.cursor.index + 1} is {record.status if record else '?'} again.",
-                timeout=3,
-            )
+            more = f" (and {len(applied.landed) - 1} more)" if len(applied.landed) > 1 else ""
+            status = record.status if record else "?"
+            self.notify(f"{done}: segment {self.cursor.index + 1} is {status} again{more}.", timeout=3)
         elif applied.changes:
-            self.notify("Undone.", timeout=3)
+            self.notify(f"{done}.", timeout=3)
+
+    # -- history, split and join -----------------------------------------------------------------
+
+    def action_history(self) -> None:
+        self._commands()
+        record, article = self.current(), self.cursor.article
+        if record is None or article is None:
+            return
+
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self.edit_text(article, record.id, text)
+
+        self.app.push_screen(HistoryDialog(self.cursor.index + 1, record), chosen)
+
+    def action_split(self) -> None:
+        self._commands()
+        record, article = self.current(), self.cursor.article
+        if record is None or article is None:
+            return
+
+        def chosen(at: int | None) -> None:
+            if at is not None:
+                self.work.run(
+                    "Splitting",
+                    self.session.restoration(article),
+                    lambda prepared: self._reshaped(article, lambda: self.session.split(article, record.id, at, prepared)),
+                )
+
+        self.app.push_screen(SplitDialog(record.source), chosen)
+
+    def action_join(self) -> None:
+        self._commands()
+        record, article = self.current(), self.cursor.article
+        if record is None or article is None:
+            return
+        self.work.run(
+            "Joining",
+            self.session.restoration(article),
+            lambda prepared: self._reshaped(article, lambda: self.session.join(article, record.id, prepared)),
+        )
+
+    def _reshaped(self, article: str, how: Callable[[], Applied]) -> None:
+        """After a split or join: show it, then machine-translate the new segments behind
+        (not a step of its own: undoing the split takes them away)."""
+        try:
+            applied = how()
+        except WorkbenchError as exc:
+            self.notify(describe(exc), severity="warning")
+            return
+        self._report(applied)
+        made = [op.result for c in applied.changes for op in c.resegment]
+        new = self.session.untranslated(article, [i for ids in made for i in ids])
+        if new:
+            self.go(article, self.session.position(article, new[0].id))
+        self.notify(f"{len(new)} new segment{'s' if len(new) != 1 else ''}; u takes the change back.", timeout=4)
+        for record in new:
+            with contextlib.suppress(WorkbenchError):
+                self.work.run(
+                    "Translating a new segment",
+                    self.session.retranslation(article, record.id),
+                    functools.partial(self._fill_new, article, record),
+                )
+
+    def _fill_new(self, article: str, record: SegmentRecord, result: MachineTranslation) -> None:
+        self._act(lambda: self.session.apply_retranslation(article, record, result, undoable=False), then_next=False)
 
     # -- re-translating one segment -----------------------------------------------------------------
 

@@ -15,12 +15,13 @@ from textual.actions import SkipAction
 from workbench.errors import WorkbenchError
 from workbench.tui.commands import bindings
 from workbench.tui.editing import Editing
+from workbench.tui.finding import Finding
 from workbench.tui.tools import Tools
 
 WATCH_SECONDS = 2.0
 
 
-class ReviewScreen(Editing, Tools):
+class ReviewScreen(Editing, Tools, Finding):
     # the article list hides below 100 columns and widens from 160; the MT column shows from
     # 120 (SegmentTable)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
@@ -48,8 +49,10 @@ class ReviewScreen(Editing, Tools):
         for problem in session.problems:
             self.report_problem(problem, "Recovered" if problem.startswith("Recovered") else "Skipped")
         if articles:
-            self.go(articles[0].id)
+            self.go(*(session.last_place() or (articles[0].id, 0)))  # where the translator stopped
         self.table.focus()
+        # every article read behind: repetitions, filters and search span the corpus
+        self.work.run("Reading every article", session.loading(), session.take_loaded)
         pending = session.unprepared_sources()
         if pending:
             self.start_preparing(pending)
@@ -62,6 +65,13 @@ class ReviewScreen(Editing, Tools):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_external_changes)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows what applies: Done only while editing, the rest otherwise."""
+        editing = self.detail.editing is not None if self.is_mounted else False
+        if action == "done":
+            return editing
+        return not editing or action in ("confirm", "keys", "concordance", "replace")
+
     def check_external_changes(self) -> None:
         """Another process (a translate run, a second reviewer) saved the open article: the
         session reads it again behind; an open editor stays open."""
@@ -72,4 +82,5 @@ class ReviewScreen(Editing, Tools):
         if self.detail.editing is not None:
             raise SkipAction()  # q is a letter in the editor
         self._commands()
+        self.remember_place()
         self.app.exit()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -18,7 +20,7 @@ from textual.widgets import Label, TextArea
 from workbench.glossary.match import Hit, whole_words
 from workbench.review.session import GlossaryView
 from workbench.store import SegmentRecord
-from workbench.tui.text import highlight
+from workbench.tui.text import diff_text, highlight
 
 
 class Pane(Widget):
@@ -32,20 +34,32 @@ class Pane(Widget):
 
     text: reactive[Text] = reactive(Text(""), layout=False)
 
-    def __init__(self, *, id: str, max_lines: int = 8) -> None:
+    def __init__(self, *, id: str, max_lines: int = 8, short: int = 3) -> None:
         super().__init__(id=id)
-        self.max_lines = max_lines
+        self.tall, self.short = max_lines, short
+
+    @property
+    def max_lines(self) -> int:
+        # below 30 rows the editor keeps its three lines: the other panes give way
+        return self.short if self.app.size.height < SHORT else self.tall
 
     def render(self) -> Text:
         return self.text
 
     def update(self, text: Text | str) -> None:
         self.text = text if isinstance(text, Text) else Text(text)
+        self._grow()
+
+    def on_resize(self) -> None:
+        self._grow()  # the first update may come before the pane had a width
+
+    def _grow(self) -> None:
         width = self.content_region.width or self.size.width
         if width > 0:
             lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
             lines = max(1, min(lines, self.max_lines))
-            if self.styles.height is None or self.styles.height.value < lines:
+            height = self.styles.height
+            if height is None or height.value < lines or height.value > self.max_lines:
                 self.styles.height = lines
 
     def fit(self) -> None:
@@ -53,14 +67,43 @@ class Pane(Widget):
         self.styles.height = 1
 
 
+WORD = regex.compile(r"\w+|[^\w\s]+", regex.V1)  # a word, or a run of punctuation
+
+
 class TargetEditor(TextArea):
     """The target of the current segment. The keys that leave it (confirm, done) are the
     review screen's priority bindings, so that they act while the key is dispatched and the
-    next key already goes where the reviewer now looks."""
+    next key already goes where the reviewer now looks.
+
+    Word motion stops at words and at runs of punctuation, as other editors do (TextArea's
+    own skips a word and the punctuation stuck to it); Ctrl+A selects all."""
 
     cursor_blink = False  # steady for screenshots and for people who dislike blinking
 
+    BINDINGS = [
+        Binding("ctrl+a", "select_all", "Select all"),
+        Binding("ctrl+left", "word(-1)", "Word left", show=False),
+        Binding("ctrl+right", "word(1)", "Word right", show=False),
+        Binding("ctrl+shift+left", "word(-1, True)", "Select word left", show=False),
+        Binding("ctrl+shift+right", "word(1, True)", "Select word right", show=False),
+    ]
 
+    def action_word(self, step: int, select: bool = False) -> None:
+        row, column = self.cursor_location
+        line = self.document.get_line(row)
+        starts = [m.start() for m in WORD.finditer(line)]
+        ends = [m.end() for m in WORD.finditer(line)]
+        if step < 0:
+            stops = [s for s in starts if s < column]
+            target = (row, stops[-1]) if stops else ((row - 1, len(self.document.get_line(row - 1))) if row else (0, 0))
+        else:
+            stops = [e for e in ends if e > column]
+            last = self.document.line_count - 1
+            target = (row, stops[0]) if stops else ((row + 1, 0) if row < last else (row, len(line)))
+        self.move_cursor(target, select=select)
+
+
+SHORT = 30  # rows: a terminal below this is short (SHORT must match the screen's breakpoint)
 DRAFT_PAUSE = 1.0  # seconds of no typing after which the editor's text is kept as a draft
 
 
@@ -86,15 +129,15 @@ class SegmentDetail(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Source", classes="label")
-            yield Pane(id="source-text", max_lines=8)
+            yield Pane(id="source-text", max_lines=8, short=3)
         with Horizontal(classes="row"):
-            yield Label("MT", classes="label")
-            yield Pane(id="mt-text", max_lines=5)
+            yield Label("MT", classes="label", id="mt-label")
+            yield Pane(id="mt-text", max_lines=5, short=2)
         with Horizontal(classes="row"):
             yield Label("Target", classes="label")
-            yield Pane(id="target-text", max_lines=6)
+            yield Pane(id="target-text", max_lines=6, short=3)
             yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
-        yield Pane(id="info", max_lines=2)
+        yield Pane(id="info", max_lines=2, short=1)
 
     @property
     def editor(self) -> TargetEditor:
@@ -118,7 +161,14 @@ class SegmentDetail(Vertical):
             return
         missing = {(h.start, h.end) for h in view.missing}
         source.update(highlight(record.source, [(h.start, h.end) for h in view.source_hits], missing))
-        mt.update(Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic"))
+        edited = bool(record.mt and record.target and record.target != record.mt)
+        self.query_one("#mt-label", Label).update("MT → ✎" if edited else "MT")
+        # what the post-editor changed: the MT's words struck where dropped, theirs underlined
+        mt.update(
+            diff_text(record.mt, record.target)
+            if edited
+            else Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic")
+        )
         target.update(
             highlight(record.target, english_spans(record.target, view.source_hits))
             if record.target

@@ -9,6 +9,7 @@ slides it when the cursor reaches its edge; indexes in and out are the article's
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 
 from rich.text import Text
@@ -49,14 +50,26 @@ class SegmentTable(DataTable[Text | str]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
         self.records: list[SegmentRecord] = []
+        self.shown: list[int] = []  # the article indexes the table lists (a filter shows some)
         self.flag: Callable[[SegmentRecord], bool] = lambda record: False
-        self.start = 0  # the article index of the table's first row
+        self.start = 0  # the position (in `shown`) of the table's first row
         self.layout_key: tuple[bool, int, int] | None = None  # MT shown, text and number widths
 
     @property
     def index(self) -> int:
         """The article index of the segment under the cursor."""
-        return self.start + self.cursor_row
+        if not self.shown:
+            return 0
+        return self.shown[min(self.start + self.cursor_row, len(self.shown) - 1)]
+
+    def _place(self, index: int) -> int:
+        """The position in `shown` of this article index, or of the nearest one listed."""
+        if not self.shown:
+            return 0
+        position = bisect.bisect_left(self.shown, index)
+        if position < len(self.shown) and self.shown[position] == index:
+            return position
+        return min(position, len(self.shown) - 1)
 
     def _layout(self) -> tuple[bool, int, int]:
         width = self.content_region.width or self.size.width or 76
@@ -66,7 +79,8 @@ class SegmentTable(DataTable[Text | str]):
         column = max((width - number - 2 - 2 * (3 + text_columns) - 1) // text_columns, 8)
         return text_columns == 3, column, number
 
-    def _cells(self, n: int) -> list[Text | str]:
+    def _cells(self, position: int) -> list[Text | str]:
+        n = self.shown[position]
         record = self.records[n]
         mt, width, _ = self.layout_key or (False, 8, 3)
         cells: list[Text | str] = [
@@ -93,70 +107,81 @@ class SegmentTable(DataTable[Text | str]):
         self.add_column("Target", width=width, key="target")
 
     def show(
-        self, records: Sequence[SegmentRecord], flag: Callable[[SegmentRecord], bool], cursor: int = 0
+        self,
+        records: Sequence[SegmentRecord],
+        flag: Callable[[SegmentRecord], bool],
+        cursor: int = 0,
+        shown: Sequence[int] | None = None,
     ) -> None:
-        """Show these segments with the cursor on `cursor`; `flag` marks a row (glossary)."""
+        """Show these segments (those at `shown` only, when a filter is on) with the cursor
+        on article index `cursor`; `flag` marks a row (glossary, conflict)."""
         self.records = list(records)
+        self.shown = sorted(shown) if shown is not None else list(range(len(self.records)))
         self.flag = flag
-        self._fill(cursor)
+        self._fill(self._place(cursor))
 
-    def _fill(self, cursor: int) -> None:
-        cursor = min(max(cursor, 0), max(len(self.records) - 1, 0))
-        self.start = max(0, min(cursor - WINDOW // 2, len(self.records) - WINDOW))
+    def _fill(self, position: int) -> None:
+        position = min(max(position, 0), max(len(self.shown) - 1, 0))
+        self.start = max(0, min(position - WINDOW // 2, len(self.shown) - WINDOW))
         # a rebuild is not the reviewer moving: clearing would report row 0 highlighted
         # and end an edit in progress
         with self.prevent(DataTable.RowHighlighted):
             self._columns()
-            end = min(self.start + WINDOW, len(self.records))
-            self.add_rows(self._cells(n) for n in range(self.start, end))
-            if self.records:
-                self.move_cursor(row=cursor - self.start, animate=False)
+            end = min(self.start + WINDOW, len(self.shown))
+            self.add_rows(self._cells(p) for p in range(self.start, end))
+            if self.shown:
+                self.move_cursor(row=position - self.start, animate=False)
 
     def go_to(self, index: int) -> None:
-        """Put the cursor on the segment at this article index."""
-        if not self.records:
+        """Put the cursor on the segment at this article index (or the nearest one listed)."""
+        if not self.shown:
             return
-        index = min(max(index, 0), len(self.records) - 1)
-        if not self.start <= index < self.start + self.row_count:
-            self._fill(index)
-            self.post_message(self.Moved(index))
+        position = self._place(index)
+        if not self.start <= position < self.start + self.row_count:
+            self._fill(position)
+            self.post_message(self.Moved(self.shown[position]))
         else:
-            self.move_cursor(row=index - self.start)
+            self.move_cursor(row=position - self.start)
 
     def update_segment(self, index: int, record: SegmentRecord) -> None:
         if not 0 <= index < len(self.records):
             return
         self.records[index] = record
-        row = index - self.start
-        if not 0 <= row < self.row_count:
-            return  # outside the window: drawn when the window gets there
-        for column, value in enumerate(self._cells(index)):
+        position = self._place(index)
+        row = position - self.start
+        if self.shown[position] != index or not 0 <= row < self.row_count:
+            return  # not listed, or outside the window: drawn when the window gets there
+        for column, value in enumerate(self._cells(position)):
             self.update_cell_at((row, column), value)  # type: ignore[arg-type]
 
     def on_resize(self) -> None:
         # across the MT breakpoint the columns change: rebuild them from the rows kept
         if self.layout_key is not None and self._layout() != self.layout_key:
-            self._fill(self.index)
+            self._fill(self._place(self.index))
 
     def action_scroll_top(self) -> None:
-        self.go_to(0)  # the article's first segment, not the window's
+        if self.shown:
+            self.go_to(self.shown[0])  # the article's first segment, not the window's
 
     def action_scroll_bottom(self) -> None:
-        self.go_to(len(self.records) - 1)
+        if self.shown:
+            self.go_to(self.shown[-1])
 
     @on(DataTable.RowHighlighted)
     def _moved(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        index = self.start + event.cursor_row
+        position = self.start + event.cursor_row
+        if not 0 <= position < len(self.shown):
+            return
         near_top = event.cursor_row < MARGIN and self.start > 0
-        near_bottom = event.cursor_row >= self.row_count - MARGIN and self.start + self.row_count < len(
-            self.records
-        )
+        near_bottom = event.cursor_row >= self.row_count - MARGIN and self.start + self.row_count < len(self.shown)
         if near_top or near_bottom:
-            self._fill(index)
-        self.post_message(self.Moved(index))
+            self._fill(position)
+        self.post_message(self.Moved(self.shown[position]))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.post_message(self.Chosen(self.start + event.cursor_row))
+        position = self.start + event.cursor_row
+        if 0 <= position < len(self.shown):
+            self.post_message(self.Chosen(self.shown[position]))

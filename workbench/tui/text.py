@@ -30,3 +30,19 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], missing: Iterable[tup
     for start, end in missing:
         rich.stylize("bold red underline", start, end)
     return rich
+
+
+def diff_text(before: str, after: str) -> Text:
+    """`after` as a word diff against `before`: deleted words struck through in red,
+    inserted ones underlined in green."""
+    from workbench.textdiff import word_diff
+
+    rich = Text()
+    for op, run in word_diff(before, after):
+        if op == "same":
+            rich.append(run)
+        elif op == "deleted":
+            rich.append(run, style="strike red")
+        else:
+            rich.append(run, style="underline bold green")
+    return rich

@@ -1,13 +1,9 @@
 """The review screen's tools beside editing: the translation memory, the glossary, removed
-lines, search and batch translation; every action asks the session and shows what it
-answers."""
+lines and batch translation; every action asks the session and shows what it answers."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from textual import events
-from textual.widgets import Input
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.spans import unknown_name
@@ -94,44 +90,6 @@ class Tools(ReviewBase):
             return
         self._report(applied)
         self.notify(f"Line {line} restored as a new segment; u takes it out again.", timeout=3)
-
-    # -- search -------------------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        self._commands()
-        search = self.query_one("#search", Input)
-        search.add_class("visible")
-        self.set_focus(search)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
-            return
-        self.matches = self.session.search(event.value)
-        self.match_at = -1
-        event.input.remove_class("visible")
-        self.table.focus()
-        if not self.matches:
-            self.notify(f"No segment contains {event.value!r}.", severity="warning", timeout=3)
-            return
-        self.notify(f"{len(self.matches)} matches; n goes to the next.", timeout=3)
-        self.next_match()
-
-    def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.has_focus:
-            search.remove_class("visible")
-            self.table.focus()
-            event.stop()
-
-    def action_search_next(self) -> None:
-        self._commands()
-        self.next_match()
-
-    def next_match(self) -> None:
-        if not self.matches:
-            return
-        self.match_at = (self.match_at + 1) % len(self.matches)
-        self.go(*self.matches[self.match_at])
 
     # -- batch work -------------------------------------------------------------------------------
 
