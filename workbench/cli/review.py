@@ -50,7 +50,7 @@ def run_app(app: WorkbenchApp, *, headless: bool = False) -> int:
     finally:
         app.close_session()  # whatever happened: folded what can be, the rest stays journaled
     if report is None:
-        return 0
+        return app.return_code or 0  # 128 + the signal that ended it (SIGHUP, SIGTERM)
     log = crash_log(report)
     where = f"the details are in {log}" if log else "the details could not be written to a log file"
     print(f"workbench: the review screen crashed; {where}.", file=sys.stderr)

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -29,6 +30,7 @@ from workbench.review.session import ReviewSession
 from workbench.translate import EngineFactory
 from workbench.tui.activity import Activity
 from workbench.tui.commands import COMMANDS
+from workbench.tui.keys import KeyGate
 from workbench.tui.messages import Progressed, Woke
 from workbench.tui.screen import ReviewScreen
 from workbench.tui.work import Work
@@ -58,6 +60,20 @@ class WorkbenchApp(App[None]):
         self.crash: str | None = None  # the traceback of an unhandled exception
         self.signalled = 0
         self._woken = threading.Event()
+        self.gate = KeyGate(self, super().on_event)
+
+    # -- keys, one at a time (workbench.tui.keys) ------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.gate.key(event)
+        else:
+            await super().on_event(event)
+
+    def _on_key(self, event: events.Key) -> None:
+        # Bubbled to the end. Textual calls App._on_key after this one (handlers run per class
+        # of the MRO), in this same turn: the next key goes after the app's bindings acted.
+        self.gate.done(event)
 
     # -- the session's lifetime ----------------------------------------------------------------
 

@@ -149,6 +149,9 @@ class ReviewBase(Screen[None]):
             self.go(*self.filtered.hits[0])
         elif article is not None:
             index = self.cursor.index
+            listed = self.listed(article)
+            if listed:  # on the segment, or the next one the filter lists
+                index = next((i for i in listed if i >= index), listed[0])
             self.shown = None
             self.cursor = Cursor(None, 0)  # the watcher fills the table again
             self.cursor = Cursor(article, index)

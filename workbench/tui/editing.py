@@ -52,6 +52,9 @@ class Editing(ReviewBase):
 
     @on(SegmentDetail.Typed)
     def keep_draft(self, event: SegmentDetail.Typed) -> None:
+        editing = self.detail.editing
+        if editing is None or (editing.article, editing.base.id) != (event.article, event.segment):
+            return  # the editor closed behind this message: its text was committed then
         try:
             self.session.draft(event.article, event.segment, event.text)
         except WorkbenchError as exc:

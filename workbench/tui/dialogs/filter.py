@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
@@ -30,22 +30,22 @@ class FilterDialog(ModalScreen[Filter | None]):
         with Vertical(classes="dialog", id="filter"):
             yield Label("Filter segments (every article)", classes="title")
             yield Input(spec.text, placeholder="text in source or target", id="filter-text")
-            with Horizontal(classes="checks"):
+            with Grid(classes="checks"):
                 for status in STATUSES:
-                    yield Checkbox(status, status in spec.statuses, id=f"status-{status}")
-            with Horizontal(classes="checks"):
-                yield Checkbox("glossary ⚠", spec.glossary, id="glossary")
-                yield Checkbox("repetitions", spec.repetitions, id="repetitions")
-                yield Checkbox("conflicts", spec.conflicts, id="conflicts")
-                yield Checkbox("lowest MT score first", spec.lowest_score_first, id="lowest")
+                    yield Checkbox(status, status in spec.statuses, id=f"status-{status}", compact=True)
+            with Grid(classes="checks"):
+                yield Checkbox("glossary ⚠", spec.glossary, id="glossary", compact=True)
+                yield Checkbox("repeated", spec.repetitions, id="repetitions", compact=True)
+                yield Checkbox("conflicts", spec.conflicts, id="conflicts", compact=True)
+                yield Checkbox("by MT score", spec.lowest_score_first, id="lowest", compact=True)
             if self.checks:
-                with Horizontal(classes="checks"):
+                with Grid(classes="checks"):
                     for check in self.checks:
-                        yield Checkbox(check, check in spec.findings, id=f"check-{check}")
+                        yield Checkbox(check, check in spec.findings, id=f"check-{check}", compact=True)
             yield Label("", id="filter-count")
             with Horizontal(classes="buttons"):
-                yield Button("Apply [^s]", id="apply", variant="primary")
-                yield Button("Show everything", id="clear")
+                yield Button("Apply [^s]", id="apply", variant="primary", compact=True)
+                yield Button("Show everything", id="clear", compact=True)
 
     def on_mount(self) -> None:
         self._recount()

@@ -1,0 +1,223 @@
+"""The cockpit in the screen: keys in the order typed, filters, go to, split and join,
+find and replace, concordance, history, and the place one stopped, driven by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui import FIRST, app_for, make_project, saved, settle
+from textual import events
+from textual.widgets import Checkbox, Input, OptionList, SelectionList
+
+from workbench.project import Project
+from workbench.tui.commands import COMMANDS
+from workbench.tui.dialogs.concordance import ConcordanceDialog
+from workbench.tui.dialogs.filter import FilterDialog
+from workbench.tui.dialogs.replace import ReplaceDialog
+from workbench.tui.dialogs.segments import GotoDialog, HistoryDialog, SplitDialog
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path)  # translated by the fake engine
+
+
+def typed_fast(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Keys as a terminal delivers them to a busy screen: all at once, nobody waiting."""
+    for key in keys:
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_at_once_act_in_the_order_typed(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = saved(project).segments
+        typed_fast(app, "down", "down", "e", "ctrl+a", "N", "e", "w", "ctrl+s", "down")
+        await settle(pilot)
+        after = saved(project).segments
+        # the edit went to the third segment (not the first), whole, and nothing else moved
+        assert after[2].target == "New" and after[2].status == "reviewed"
+        assert [s.target for n, s in enumerate(after) if n != 2] == [s.target for n, s in enumerate(before) if n != 2]
+        assert app.main.detail.editing is None
+        assert app.main.cursor.index == 4  # confirm went on to 4th, then the down key
+
+
+async def test_letters_typed_after_confirm_are_commands_not_text(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_fast(app, "e", "ctrl+a", "O", "k", "ctrl+s", "h")  # h: the history of the next segment
+        await settle(pilot)
+        assert saved(project).segments[0].target == "Ok"
+        assert isinstance(app.screen, HistoryDialog)
+        assert app.main.detail.editing is None
+
+
+def test_every_cockpit_action_has_a_plain_name_in_the_palette() -> None:
+    names = {c.name for c in COMMANDS}
+    assert {
+        "Split segment",
+        "Merge with next segment",
+        "Filter segments",
+        "Find and replace",
+        "Concordance",
+        "Go to segment",
+        "Segment history",
+        "Redo",
+    } <= names
+    keys = [k for c in COMMANDS for k in c.keys]
+    assert len(keys) == len(set(keys)), "a key bound to two commands"
+
+
+async def test_filter_by_status_shows_only_those_segments_and_confirm_stays_in_it(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for index in (1, 4, 7):  # three edited segments, the rest machine
+            app.session.edit(FIRST, saved(project).segments[index].id, f"Edited {index}")
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FilterDialog)
+        dialog.query_one("#status-edited", Checkbox).value = True
+        await pilot.pause()
+        assert "3 segments in 1 articles" in str(dialog.query_one("#filter-count").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.main
+        assert screen.table.shown == [1, 4, 7]
+        assert screen.cursor == type(screen.cursor)(FIRST, 1)
+        await pilot.press("c")  # confirm: on to the next segment *in the filter*
+        await settle(pilot)
+        assert saved(project).segments[1].status == "reviewed"
+        assert screen.cursor.index == 4
+
+
+async def test_go_to_segment_by_number(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon")
+        await pilot.pause()
+        assert isinstance(app.screen, GotoDialog)
+        await pilot.press("1", "2", "enter")
+        await settle(pilot)
+        assert app.main.cursor.index == 11
+        assert "Segment 12" in str(app.main.detail.border_title)
+
+
+async def test_split_in_the_dialog_then_join_back_with_a_key_and_undo(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = saved(project).segments
+        source = before[1].source
+        cut = source.index(", la société") + 1
+        await pilot.press("down", "s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SplitDialog)
+        area = dialog.query_one("#split-source")
+        area.move_cursor((0, cut))  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        split = saved(project).segments
+        assert len(split) == len(before) + 1
+        assert split[1].source == source[:cut].strip() and split[2].source == source[cut:].strip()
+        assert split[0].id == before[0].id and split[3].id == before[2].id  # the others keep their ids
+        await pilot.press("j")  # merge with the next: the sentence is whole again
+        await settle(pilot)
+        assert [s.source for s in saved(project).segments] == [s.source for s in before]
+        await pilot.press("u")  # undo the join: split again
+        await settle(pilot)
+        assert len(saved(project).segments) == len(before) + 1
+
+
+async def test_find_and_replace_previews_skips_and_undoes_as_one(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = {s.id: s.target for s in saved(project).segments}
+        hits = [s for s in saved(project).segments if "Kremlin" in s.target]
+        assert len(hits) >= 3
+        await pilot.press("ctrl+h")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReplaceDialog)
+        dialog.query_one("#find", Input).value = "Kremlin"
+        dialog.query_one("#with", Input).value = "Kremlyn"
+        dialog.query_one("#with", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        listed = dialog.query_one("#hits", SelectionList)
+        assert listed.option_count >= len(hits)
+        skipped = listed.get_option_at_index(0).value
+        listed.deselect(skipped)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        after = saved(project).segments
+        changed = [s for s in after if s.target != before[s.id]]
+        assert changed and all("Kremlyn" in s.target and s.status == "edited" for s in changed)
+        assert any("Kremlin" in s.target for s in after if s.id in {h.id for h in hits})  # the skipped one
+        await pilot.press("u")  # one undo for the whole replace
+        await settle(pilot)
+        assert {s.id: s.target for s in saved(project).segments} == before
+
+
+async def test_concordance_lists_earlier_renderings_in_context(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[2]
+        app.session.confirm(FIRST, first.id, "The Kremlin commented on reports about Zoom.")
+        await settle(pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConcordanceDialog)
+        dialog.query_one("#phrase", Input).value = "Kremlin commented"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        hits = dialog.query_one("#hits", OptionList)
+        shown = "\n".join(str(hits.get_option_at_index(n).prompt) for n in range(hits.option_count))
+        assert "The Kremlin commented on reports about Zoom." in shown
+
+
+async def test_history_lists_every_version_with_its_origin(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", "F", "i", "r", "s", "t", "escape")
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", "S", "e", "c", "o", "n", "d", "ctrl+s", "up")
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, HistoryDialog)
+        versions = dialog.query_one("#versions", OptionList)
+        text = "\n".join(str(versions.get_option_at_index(n).prompt) for n in range(versions.option_count))
+        assert "Second" in text and "First" in text and "EN(" in text  # reviewed, edited, the MT
+        assert "reviewed" in text and "edited" in text and "machine" in text
+
+
+async def test_reopening_returns_to_where_the_translator_stopped(project: Project, tmp_path: Path) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "down", "down", "down")
+        await pilot.pause(1.5)  # the place is remembered after a pause in moving
+        await settle(pilot)
+        where = app.main.cursor
+        assert where.article != FIRST and where.index == 3
+    again = app_for(project)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.main.cursor == where
