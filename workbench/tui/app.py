@@ -70,7 +70,7 @@ class WorkbenchApp(App[None]):
         else:
             await super().on_event(event)
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         # Bubbled to the end. Textual calls App._on_key after this one (handlers run per class
         # of the MRO), in this same turn: the next key goes after the app's bindings acted.
         self.gate.done(event)
