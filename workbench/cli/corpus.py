@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli.export import project_documents
-from workbench.cli.output import print_json, refuse_project_files, warn
+from workbench.cli.output import fold_dead_sessions, print_json, refuse_project_files, warn
 from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError
 from workbench.export import LEVELS, select
@@ -124,6 +124,7 @@ def tm_import(
     project = Project.here()
     if memory is not None:
         refuse_project_files(memory, project, memory=True)
+    fold_dead_sessions(project)  # a dead session's confirmations reach the memory before ours
     from workbench.export.tmx import HUMAN, read_tmx
     from workbench.ingest import read_source
 
