@@ -37,6 +37,7 @@ from workbench.store import STATUSES, Document
 WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:(?:['’\-]|(?<=\p{N})[.,](?=\p{N}))[\p{L}\p{N}\p{M}]+)*")
 BANDS = ("101%", "repetitions", "100%", "95–99%", "85–94%", "75–84%", "50–74%", "no match")
 FUZZY_FLOOR = 50
+FUZZY_BLOCK = 256  # keys compared with the whole memory at once
 FUZZY_BANDS = ((95, "95–99%"), (85, "85–94%"), (75, "75–84%"), (50, "50–74%"))
 
 # (source language, target language) → every human unit as (key, note)
@@ -90,17 +91,29 @@ class _Memory:
     def __init__(self, units: list[tuple[str, str]]) -> None:
         self.notes: dict[str, str] = dict(units)  # one human unit per key in the memory
         self.keys = list(self.notes)
+        self._column = {key: n for n, key in enumerate(self.keys)}
 
-    def best_other(self, key: str) -> float:
-        """The similarity of the closest human unit of another source."""
+    def best_others(self, keys: list[str]) -> list[float]:
+        """For each key, the similarity of the closest human unit of another source; the
+        whole matrix in blocks (rapidfuzz's cdist is several times faster than one search
+        per key, and a block bounds its memory)."""
+        if not self.keys or not keys:
+            return [0.0] * len(keys)
+        import numpy
         from rapidfuzz import fuzz, process
 
-        for _, score, _ in process.extract(
-            key, self.keys, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_FLOOR
-        ):
-            if score < 100:  # 100 is this very key (the unit the segment taught, or its match)
-                return float(score)
-        return 0.0
+        best: list[float] = []
+        for start in range(0, len(keys), FUZZY_BLOCK):
+            block = keys[start : start + FUZZY_BLOCK]
+            scores = process.cdist(
+                block, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, dtype=numpy.float32
+            )
+            for row, key in enumerate(block):
+                column = self._column.get(key)
+                if column is not None:  # this very key: the unit the segment taught, or its match
+                    scores[row, column] = 0
+            best += [float(v) for v in scores.max(axis=1)]
+        return best
 
 
 def analyse(
@@ -135,30 +148,47 @@ def _analyse_target(
             before[f"{d.article_id}/{s.id}"] = previous
             previous = key
     seen: set[tuple[str, str]] = set()
+    bands: dict[str, str | None] = {}  # by "article/segment"; None: to be found among the fuzzy
+    fuzzy: dict[str, list[str]] = {}  # by language, the keys to look for
+    for d in documents:
+        language = d.source_language or ""
+        for s in d.segments:
+            key = unit_key(s.source)
+            here = f"{d.article_id}/{s.id}"
+            bands[here] = _exact_band(memory(language), key, here, before, (language, key) in seen)
+            seen.add((language, key))
+            if bands[here] is None:
+                fuzzy.setdefault(language, []).append(key)
+    similarity: dict[tuple[str, str], float] = {}
+    for language, keys in fuzzy.items():
+        distinct = list(dict.fromkeys(keys))
+        for key, best in zip(distinct, memory(language).best_others(distinct), strict=True):
+            similarity[(language, key)] = best
     result: dict[tuple[str, str], Analysis] = {}
     for d in documents:
         language = d.source_language or ""
         analysis = Analysis()
         for s in d.segments:
-            key = unit_key(s.source)
             count = words(s.source)
             analysis.words += count
             analysis.by_status[s.status].add(count)
-            here = f"{d.article_id}/{s.id}"
-            analysis.bands[_band(memory(language), key, here, before, (language, key) in seen)].add(count)
-            seen.add((language, key))
+            band = bands[f"{d.article_id}/{s.id}"]
+            if band is None:
+                score = int(similarity[(language, unit_key(s.source))])
+                band = next((b for floor, b in FUZZY_BANDS if score >= floor), "no match")
+            analysis.bands[band].add(count)
         result[(d.article_id, target)] = analysis
     return result
 
 
-def _band(memory: _Memory, key: str, here: str, before: dict[str, str | None], repeated: bool) -> str:
+def _exact_band(
+    memory: _Memory, key: str, here: str, before: dict[str, str | None], repeated: bool
+) -> str | None:
+    """101%, a repetition or 100%; None when only a fuzzy match can tell."""
     note = memory.notes.get(key)
     exact = note is not None and note != here
     if exact and note in before and before[note] == before[here]:
         return "101%"
     if repeated:
         return "repetitions"
-    if exact:
-        return "100%"
-    similarity = int(memory.best_other(key)) if memory.keys else 0
-    return next((band for floor, band in FUZZY_BANDS if similarity >= floor), "no match")
+    return "100%" if exact else None
