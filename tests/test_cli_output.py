@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GUARD, seed
+from conftest import GUARD, ROOT, seed
 
 from workbench.project import Project
 from workbench.store import Document, SegmentRecord, Store
@@ -21,7 +21,7 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[b
         [sys.executable, "-m", "workbench", *args],
         capture_output=True,
         cwd=cwd,
-        env={**base, "PYTHONPATH": str(GUARD), **env},
+        env={**base, "PYTHONPATH": os.pathsep.join([str(GUARD), str(ROOT)]), **env},
         timeout=120,
     )
 
@@ -43,6 +43,8 @@ COMMANDS = [
     ["clean", str(seed("004"))],
     ["clean", "--removed", str(seed("004"))],
     ["report"],
+    ["concordance", "Мы"],
+    ["replace", "We", "Мы", "--dry-run"],
     ["qa", "--status", "edited"],
     ["export", "-f", "tsv", "--status", "edited"],
     ["glossary", "export", "-", "--format", "csv"],

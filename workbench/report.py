@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbench.analysis import Analysis, HumanUnits, analyse
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import contains_english, matcher_for
 from workbench.qa import Finding, check_documents
@@ -43,6 +44,7 @@ class Report:
     mentions: int = 0
     mentions_ok: int = 0
     findings: Counter[str] = field(default_factory=Counter)
+    analysis: Analysis = field(default_factory=Analysis)  # words, repetitions, memory matches
 
     @property
     def segments(self) -> int:
@@ -98,8 +100,13 @@ class _Metrics:
         return effort
 
 
-def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -> tuple[list[Report], Report]:
+def summarise(
+    documents: Iterable[Document], glossary: Glossary | None = None, human_units: HumanUnits | None = None
+) -> tuple[list[Report], Report]:
+    """`human_units` reads the memory's human units of a language pair, for the match bands
+    (without it every first occurrence is "no match")."""
     documents = sorted(documents, key=lambda d: d.article_id)
+    analyses = analyse(documents, human_units)
     findings: list[Finding] = check_documents(documents, glossary)
     by_article: dict[str, Counter[str]] = {}
     for f in findings:
@@ -129,6 +136,8 @@ def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -
         for name, rows in statistics.items():
             all_statistics[name] += rows
         summary.findings = by_article.get(d.article_id, Counter())
+        summary.analysis = analyses[(d.article_id, d.target_language)]
+        corpus.analysis += summary.analysis
         all_pairs += pairs
         articles.append(summary)
         for status, n in summary.statuses.items():
@@ -159,4 +168,5 @@ def as_json(summary: Report) -> dict[str, object]:
             "coverage": None if summary.coverage is None else round(summary.coverage, 4),
         },
         "qa": dict(sorted(summary.findings.items())),
+        "analysis": summary.analysis.to_json(),
     }

@@ -62,6 +62,8 @@ COMMANDS = {
     "qa": "corpus",
     "report": "corpus",
     "tm": "corpus",
+    "concordance": "search",
+    "replace": "search",
     "cluster": "cluster",
 }
 

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from workbench.cli.export import project_documents
-from workbench.cli.output import print_json, refuse_project_files, warn
+from workbench.cli.output import fold_dead_sessions, print_json, refuse_project_files, warn
 from workbench.cli.translate import load_project_glossary
-from workbench.errors import InputError
+from workbench.errors import InputError, WorkbenchError
 from workbench.export import LEVELS, select
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import check_documents
-from workbench.report import TER_MAX_WORDS, as_json, summarise
+from workbench.report import TER_MAX_WORDS, Report, as_json, summarise
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# the analysis table's headings for the match bands, in the order CAT tools print them
+ANALYSIS_COLUMNS = {
+    "101%": "101%",
+    "Rep.": "repetitions",
+    "100%": "100%",
+    "95–99": "95–99%",
+    "85–94": "85–94%",
+    "75–84": "75–84%",
+    "50–74": "50–74%",
+    "No match": "no match",
+}
 
 Status = Annotated[
     str,
@@ -56,7 +72,12 @@ def report_command(json: Json = False) -> None:
     """Per article and for the corpus: segments by status, post-edit effort (TER, chrF), glossary
     coverage and QA findings."""
     project = Project.here()
-    articles, corpus = summarise(project_documents(project), load_project_glossary(project))
+    documents = project_documents(project)
+    with contextlib.ExitStack() as stack:
+        memory = _memory_reader(project, stack)
+        articles, corpus = summarise(
+            documents, load_project_glossary(project), memory.human_keys if memory else None
+        )
     if json:
         print_json({"articles": [as_json(a) for a in articles], "corpus": as_json(corpus)})
         return
@@ -97,16 +118,58 @@ def report_command(json: Json = False) -> None:
         table.add_row(*cells(summary))
     table.add_section()
     table.add_row(*cells(corpus), style="bold")
-    Console(width=None if sys.stdout.isatty() else 140).print(table)
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    console.print(table)
+    console.print(_analysis_table(articles, corpus))
     typer.echo(
         "Changed/PE: reviewed or edited segments whose target differs from the MT, of those with MT. "
-        "TER: edits per word needed to turn the MT into the final target (lower: less post-editing)."
+        "TER: edits per word needed to turn the MT into the final target (lower: less post-editing). "
+        "Analysis: source words by status, and by what the translation memory's human units offer "
+        "(101%: same source and same preceding source; Rep.: the source came earlier in the corpus)."
     )
+    if memory is None:
+        typer.echo("There is no translation memory yet: every first occurrence is counted as no match.")
     if corpus.effort.ter_skipped:
         typer.echo(
             f"TER leaves out {corpus.effort.ter_skipped} segments of over {TER_MAX_WORDS} words a side "
             "(too long to score in bounded time); chrF includes them."
         )
+
+
+def _memory_reader(project: Project, stack: contextlib.ExitStack) -> TranslationMemory | None:
+    """The project's memory for the match bands; none yet is no error, and one that cannot
+    be read costs the bands only (said once)."""
+    if not project.memory.exists():
+        return None
+    try:
+        return stack.enter_context(TranslationMemory(project.memory, timeout=5.0))
+    except WorkbenchError as exc:
+        warn(f"{exc.message} The memory-match bands count every first occurrence as no match.")
+        return None
+
+
+def _analysis_table(articles: list[Report], corpus: Report) -> Table:
+    from rich.table import Table
+
+    table = Table(title="Analysis (source words)")
+    table.add_column("Article")
+    for name in ("Words", "New", "Machine", "Edited", "Reviewed", *ANALYSIS_COLUMNS):
+        table.add_column(name, justify="right")
+
+    def cells(s: Report) -> list[str]:
+        a = s.analysis
+        return [
+            s.name,
+            str(a.words),
+            *(str(a.by_status[k].words) for k in ("new", "machine", "edited", "reviewed")),
+            *(str(a.bands[band].words) for band in ANALYSIS_COLUMNS.values()),
+        ]
+
+    for summary in articles:
+        table.add_row(*cells(summary))
+    table.add_section()
+    table.add_row(*cells(corpus), style="bold")
+    return table
 
 
 tm = typer.Typer(help="The translation memory.", no_args_is_help=True)
@@ -124,6 +187,7 @@ def tm_import(
     project = Project.here()
     if memory is not None:
         refuse_project_files(memory, project, memory=True)
+    fold_dead_sessions(project)  # a dead session's confirmations reach the memory before ours
     from workbench.export.tmx import HUMAN, read_tmx
     from workbench.ingest import read_source
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli.output import refuse_project_files, warn
+from workbench.cli.output import fold_dead_sessions, refuse_project_files, warn
 from workbench.errors import InputError
 from workbench.export import FORMATS, LEVELS, Notices, Row, render, select, set_paths
 from workbench.export.filters import NAMES, Filter, parse
@@ -23,7 +23,8 @@ FORMAT_HELP = "; ".join(f"{f.name}: {f.about}" for f in FORMATS.values())
 
 def project_documents(project: Project) -> list[Document]:
     """Every translations file of every target language; one that cannot be read is named
-    and left out, so the others stay usable."""
+    and left out, so the others stay usable. A dead review session's journal is folded first."""
+    fold_dead_sessions(project)
     problems: list[str] = []
     documents = list(Store(project, None).documents(skip=problems.append))
     if not documents and len(problems) == 1:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli.output import print_json, refuse_project_files, warn
+from workbench.cli.output import fold_dead_sessions, print_json, refuse_project_files, warn
 from workbench.cli.translate import load_articles, load_project_glossary
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
@@ -48,6 +48,7 @@ def check_command(paths: Paths = None, json: Json = False) -> None:
     project = Project.here()
     glossary = _glossary(project)
     articles = load_articles(paths or [], project, show=not json)
+    fold_dead_sessions(project)
     store = Store(project)
     documents = {}
     for article in articles:

@@ -122,6 +122,16 @@ def refuse_project_files(path: Path, project: Project | None = None, *, memory: 
                                 f"{path} is a hard link to {twin}, the project's own data; write it elsewhere."
                             )
 
+def fold_dead_sessions(project: Project) -> None:
+    """Before a command reads human work: what a review session that died (a kill, a crash,
+    a lost terminal) left in its journal is folded into the files and the memory first, so
+    nothing a translator was shown as done is missing. A live session's journal is its own
+    (its lock is held) and is left alone."""
+    from workbench.review.recovery import recover
+
+    summary = recover(project).summary()
+    if summary:
+        warn(summary)
 
 
 def warn(message: str) -> None:

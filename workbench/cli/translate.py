@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench.cli.output import print_json, warn
+from workbench.cli.output import fold_dead_sessions, print_json, warn
 from workbench.cli.progress import progress_bar
 from workbench.cluster import ClusterEngines, ClusterPreparer, Connection, cluster_address
 from workbench.errors import InputError
@@ -152,6 +152,7 @@ def translate_command(
     if address is None and device == "cuda":
         resolve_device(device, compute_type)  # no GPU here is one sentence before any work
     project = Project.here()
+    fold_dead_sessions(project)  # human work a killed session journaled is kept from the MT
     store = Store(project, to)
     prepare = preparer(project)
     sources = project_sources(paths or [], project)

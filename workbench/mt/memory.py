@@ -227,6 +227,16 @@ class TranslationMemory:
         return [(r[0], r[1], r[2]) for r in rows]
 
     @_guarded
+    def human_keys(self, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
+        """(key, note) of every human unit of the pair: what an analysis of the corpus
+        against the memory needs (the note says which segment taught it)."""
+        rows = self.db.execute(
+            "SELECT key, note FROM units WHERE source_lang=? AND target_lang=? AND origin=?",
+            (source_lang, target_lang, HUMAN),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    @_guarded
     def fuzzy(
         self,
         source_lang: str,

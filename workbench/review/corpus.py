@@ -178,6 +178,9 @@ class Concordance:
     span: tuple[int, int]
 
 
+SIDES = ("source", "target")
+
+
 def phrase(text: str, whole_words: bool = True) -> regex.Pattern[str]:
     escaped = regex.escape(unicodedata.normalize("NFC", text.strip()))
     return regex.compile(rf"(?<!\w){escaped}(?!\w)" if whole_words else escaped, regex.IGNORECASE | regex.V1)
@@ -190,15 +193,20 @@ def concordance(
     memory_units: Iterable[tuple[str, str, str]] = (),
     *,
     limit: int = 200,
+    sides: Sequence[str] = SIDES,
 ) -> list[Concordance]:
-    """Where a word or phrase occurs in sources or targets, translation memory first (it is
-    the corpus of what was confirmed), then the corpus; at most `limit` hits."""
+    """Where a word or phrase occurs in sources or targets (`sides`), translation memory
+    first (it is the corpus of what was confirmed), then the corpus; at most `limit` hits,
+    one per pair (where it is in both, the source)."""
     if not text.strip():
         return []
     pattern = phrase(text)
+    looked = [side for side in SIDES if side in sides]
     hits: list[Concordance] = []
     for source, target, origin in memory_units:
         for side, value in (("source", source), ("target", target)):
+            if side not in looked:
+                continue
             found = pattern.search(unicodedata.normalize("NFC", value))
             if found:
                 hits.append(Concordance("memory", "", -1, source, target, origin, side, found.span()))
@@ -208,6 +216,8 @@ def concordance(
     for article in ids:
         for index, s in enumerate(documents(article).segments):
             for side, value in (("source", s.source), ("target", s.target)):
+                if side not in looked:
+                    continue
                 found = pattern.search(value)
                 if found:
                     hits.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,14 +225,19 @@ class ReviewSession(Actions):
     def next_unreviewed(self, article: str, after: int) -> tuple[str, int] | None:
         return corpus.next_unreviewed(self._documents(), sorted(self.library), article, after)
 
-    def concordance(self, text: str, limit: int = 200) -> list[corpus.Concordance]:
-        """How a word or phrase was rendered: the memory's units, then the corpus."""
+    def concordance(
+        self, text: str, limit: int = 200, sides: Sequence[str] = corpus.SIDES
+    ) -> list[corpus.Concordance]:
+        """How a word or phrase was rendered: the memory's units, then the corpus, in the
+        sources, the targets or both (`sides`)."""
         languages = {info.language for info in self.articles() if info.language}
         units: list[tuple[str, str, str]] = []
         with contextlib.suppress(Exception):  # a memory that cannot be read costs its hits only
             for language in sorted(languages):
                 units += self.memory.units(language, self.target)
-        return corpus.concordance(self._documents(), sorted(self.library), text, units, limit=limit)
+        return corpus.concordance(
+            self._documents(), sorted(self.library), text, units, limit=limit, sides=sides
+        )
 
     def replacements(
         self,
