@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import contains_english, matcher_for
-from workbench.qa import Finding, check_documents
+from workbench.qa import Context, Finding, check_documents
 from workbench.store import STATUSES, Document
 
 TER_MAX_WORDS = 100
@@ -87,7 +87,9 @@ class _Metrics:
         effort = Effort(segments=len(pairs), changed=sum(mt != target for mt, target in pairs))
         effort.ter_skipped = len(pairs) - len(statistics["ter"])
         scores = {
-            name: metric._compute_score_from_stats([sum(column) for column in zip(*statistics[name], strict=True)])
+            name: metric._compute_score_from_stats(
+                [sum(column) for column in zip(*statistics[name], strict=True)]
+            )
             for name, metric in self.metrics.items()
             if statistics[name]
         }
@@ -98,9 +100,12 @@ class _Metrics:
         return effort
 
 
-def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -> tuple[list[Report], Report]:
+def summarise(
+    documents: Iterable[Document], glossary: Glossary | None = None, context: Context | None = None
+) -> tuple[list[Report], Report]:
+    """`context`: the QA context (the project's words); by default one from `glossary`."""
     documents = sorted(documents, key=lambda d: d.article_id)
-    findings: list[Finding] = check_documents(documents, glossary)
+    findings: list[Finding] = check_documents(documents, glossary, context)
     by_article: dict[str, Counter[str]] = {}
     for f in findings:
         if f.check != "untranslated":
