@@ -7,7 +7,7 @@ the source (names, brands, acronyms), or when it is a capitalised name translite
 from a Russian word of the source (Amiel for Амьель). Numbers, URLs, e-mail addresses
 and short all-capital acronyms are not judged.
 
-Suggestions are the dictionary's words within two edits (rapidfuzz's Levenshtein distance
+Suggestions are the dictionary's words within two edits (rapidfuzz's OSA distance
 over the words that start with the same letter, most frequent first): pyspellchecker's own
 second-edit search takes about a second a word, too slow for a check run while typing.
 """
@@ -125,6 +125,7 @@ class Speller:
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.checker = _checker()
+        _by_letter()  # built here, not on the first misspelling typed
         self.extra = {_fold(w) for text in words for w in _parts(text)}
 
     def known(self, word: str) -> bool:
@@ -146,11 +147,14 @@ class Speller:
         hits = process.extract(
             folded,
             _by_letter().get(folded[:1], []),
-            scorer=distance.Levenshtein.distance,
+            scorer=distance.OSA.distance,  # a swap of two letters is one edit
             score_cutoff=2,
             limit=50,
         )
-        ranked = sorted(hits, key=lambda hit: (hit[1], -frequency[hit[0]]))
+        letters = sorted(folded)
+        ranked = sorted(  # nearest first; among as near, the same letters misplaced, then the commonest
+            hits, key=lambda hit: (hit[1], sorted(hit[0]) != letters, -frequency[hit[0]])
+        )
         words = [w for w, _, _ in ranked if "'" not in w][:SUGGESTIONS]
         return tuple(w.capitalize() if word[:1].isupper() else w for w in words)
 
