@@ -37,7 +37,8 @@ def run_cli(
     *args: str, stdin: bytes | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the real `workbench` entry point in a child process with the network guard."""
-    env = {**os.environ, "PYTHONPATH": str(GUARD), "PYTHONIOENCODING": "utf-8"}
+    # ROOT on the path: the child runs this checkout's workbench (a worktree's), not the installed one
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(GUARD), str(ROOT))), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         [sys.executable, "-m", "workbench", *args],
         input=stdin,

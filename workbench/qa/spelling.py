@@ -126,6 +126,8 @@ class Speller:
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.checker = _checker()
         _by_letter()  # built here, not on the first misspelling typed
+        import iuliia  # noqa: F401  (imported here too, not on the first unknown name)
+        import rapidfuzz.process  # noqa: F401
         self.extra = {_fold(w) for text in words for w in _parts(text)}
 
     def known(self, word: str) -> bool:
