@@ -19,7 +19,8 @@ from workbench.export.tsv import read_tsv
 from workbench.glossary.entries import load_folder
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
-from workbench.qa import check_segment, numbers
+from workbench.qa import Context, Finding, check_segment
+from workbench.qa.numbers import values
 from workbench.report import summarise
 from workbench.review.session import ReviewSession
 from workbench.store import SegmentRecord, Store
@@ -417,10 +418,10 @@ def test_a_failed_set_export_leaves_the_old_set(project: Project, tmp_path: Path
     assert not list(tmp_path.glob(".corpus*"))  # no temporary files left behind
 
 
-def record(source: str, target: str, status: str = "reviewed") -> SegmentRecord:
-    return SegmentRecord(
-        id="s", block=0, index=0, kind="text", source=source, mt=target, target=target, status=status
-    )
+def qa(source: str, target: str) -> list[Finding]:
+    """The checks other than spelling (tests/test_qa_*.py judge spelling)."""
+    context = Context(GLOSSARY, spelling=False)
+    return check_segment(context, source, target, source_language="fr", status="reviewed")
 
 
 @pytest.mark.parametrize(
@@ -438,14 +439,12 @@ def record(source: str, target: str, status: str = "reviewed") -> SegmentRecord:
         ),
         ("Oui.", "Yes, this is a very long answer that goes on and on and on.", None),
         ("Il a dit (selon Ria) non.", "He said (according to RIA no.", "brackets"),
-        ("Il a dit «non».", "He said «no.", "brackets"),
+        ("Il a dit «non».", "He said «no.", "quotes"),
         ("Dmitri Peskov a parlé.", "Dmitri Peskov spoke.", "glossary"),
     ],
 )
 def test_each_qa_check_fires_on_a_crafted_case(source: str, target: str, check: str | None) -> None:
-    from workbench.glossary.match import Matcher
-
-    findings = check_segment("a", record(source, target), Matcher(GLOSSARY, "fr"))
+    findings = qa(source, target)
     if check is None:
         assert findings == []  # short sources are not judged on length
     else:
@@ -491,17 +490,15 @@ GOOD = [  # the seeds' sentences, translated by hand as a careful translator wou
 
 @pytest.mark.parametrize(("source", "target"), GOOD, ids=range(len(GOOD)))
 def test_qa_is_silent_on_good_translations_of_the_seeds(source: str, target: str) -> None:
-    from workbench.glossary.match import Matcher
-
-    assert check_segment("a", record(source, target), Matcher(GLOSSARY, "fr")) == []
+    assert qa(source, target) == []
 
 
 def test_numbers_compare_values_across_conventions() -> None:
-    assert numbers("5,55 millions et 1 234,5 euros le 12 mars 2024") == numbers(
-        "5.55 million and 1,234.5 euros on March 12, 2024"
+    assert values("5,55 millions et 1 234,5 euros le 12 mars 2024", "fr") == values(
+        "5.55 million and 1,234.5 euros on March 12, 2024", "en"
     )
-    assert numbers("07.04.2021") == numbers("2021-04-07") == numbers("7 April 2021")
-    assert numbers("В июле 2024 г. около 10 тыс.") == numbers("In July 2024 about 10 thousand")
+    assert values("07.04.2021", "fr") == values("2021-04-07", "en") == values("7 April 2021", "en")
+    assert values("В июле 2024 г. около 10 тыс.", "ru") == values("In July 2024 about 10 thousand", "en")
 
 
 def test_report_counts_statuses_and_post_edit_effort(project: Project) -> None:

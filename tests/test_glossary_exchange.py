@@ -169,6 +169,7 @@ def test_table_round_trip(delimiter: str) -> None:
         "fr",
         "ru",
         "wrong",
+        "adjective",
         "note",
     ]
     again = import_table(text, "x", delimiter)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from workbench.analysis import Analysis, HumanUnits, analyse
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import contains_english, matcher_for
-from workbench.qa import Finding, check_documents
+from workbench.qa import Context, Finding, check_documents
 from workbench.store import STATUSES, Document
 
 TER_MAX_WORDS = 100
@@ -89,7 +89,9 @@ class _Metrics:
         effort = Effort(segments=len(pairs), changed=sum(mt != target for mt, target in pairs))
         effort.ter_skipped = len(pairs) - len(statistics["ter"])
         scores = {
-            name: metric._compute_score_from_stats([sum(column) for column in zip(*statistics[name], strict=True)])
+            name: metric._compute_score_from_stats(
+                [sum(column) for column in zip(*statistics[name], strict=True)]
+            )
             for name, metric in self.metrics.items()
             if statistics[name]
         }
@@ -101,13 +103,17 @@ class _Metrics:
 
 
 def summarise(
-    documents: Iterable[Document], glossary: Glossary | None = None, human_units: HumanUnits | None = None
+    documents: Iterable[Document],
+    glossary: Glossary | None = None,
+    human_units: HumanUnits | None = None,
+    context: Context | None = None,
 ) -> tuple[list[Report], Report]:
     """`human_units` reads the memory's human units of a language pair, for the match bands
-    (without it every first occurrence is "no match")."""
+    (without it every first occurrence is "no match"); `context`: the QA context (the
+    project's words), by default one from `glossary`."""
     documents = sorted(documents, key=lambda d: d.article_id)
     analyses = analyse(documents, human_units)
-    findings: list[Finding] = check_documents(documents, glossary)
+    findings: list[Finding] = check_documents(documents, glossary, context)
     by_article: dict[str, Counter[str]] = {}
     for f in findings:
         if f.check != "untranslated":

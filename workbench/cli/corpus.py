@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,12 +17,12 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.export import LEVELS, select
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
-from workbench.qa import check_documents
+from workbench.qa import CHECKS, Finding, check_documents, project_context
 from workbench.report import TER_MAX_WORDS, Report, as_json, summarise
+from workbench.store import Document
 
 if TYPE_CHECKING:
     from rich.table import Table
-
 # the analysis table's headings for the match bands, in the order CAT tools print them
 ANALYSIS_COLUMNS = {
     "101%": "101%",
@@ -45,27 +46,50 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None) -> None:
-    """Check translated segments: numbers and dates, empty or untranslated targets, copies of the
-    source, length outliers, unbalanced quotes and brackets, glossary violations. Exits 1 on findings."""
+    """Check translated segments: numbers and number words, dates, months and weekdays, empty or
+    untranslated targets, copies of the source, length outliers, quotes and brackets (with the
+    paragraph), glossary names, English spelling (dictionary, glossary, glossaries/words.txt).
+    Findings judged "not an error" in the review screen are not reported. Exits 1 on findings."""
     project = Project.here()
     rows = select(project_documents(project), status, lang)
     documents = {(r.article, r.target_language): r.document for r in rows}  # one per target language
     wanted = {(r.article, r.target_language, r.segment.id) for r in rows}
+    context = project_context(load_project_glossary(project), project.glossaries)
     findings = [
         f
-        for f in check_documents(documents.values(), load_project_glossary(project))
+        for f in check_documents(documents.values(), context=context)
         if (f.article, f.target, f.segment) in wanted
     ]
-    several = len({target for _, target in documents}) > 1
     if json:
         print_json([vars(f) for f in findings])
     else:
-        for f in findings:
-            where = f"{f.article} {f.segment}" + (f" →{f.target}" if several else "")
-            typer.echo(f"{where} {f.check:<12} {f.message}")
-        typer.echo(f"{len(findings)} findings in {len(wanted)} segments.")
+        _print_findings(
+            findings, documents, len(wanted), several=len({target for _, target in documents}) > 1
+        )
     if findings:
         raise typer.Exit(1)
+
+
+def _print_findings(
+    findings: list[Finding], documents: dict[tuple[str, str], Document], segments: int, several: bool
+) -> None:
+    """Each finding under its article's title, by segment number and text; then a count per check."""
+    positions = {(key, s.id): (n, s) for key, d in documents.items() for n, s in enumerate(d.segments, 1)}
+    current = None
+    for f in findings:
+        key = (f.article, f.target)
+        if key != current:
+            current = key
+            title = documents[key].title or f.article
+            typer.echo(f"{title} ({f.article}{f' →{f.target}' if several else ''})")
+        n, s = positions[(key, f.segment)]
+        text = s.target if s.target.strip() else s.source
+        typer.echo(f"  segment {n}: {f.check}: {f.message}")
+        typer.echo(f"    {text if len(text) <= 100 else text[:99] + '…'}")
+    counts = Counter(f.check for f in findings)
+    if counts:
+        typer.echo("By check: " + ", ".join(f"{check} {counts[check]}" for check in CHECKS if counts[check]))
+    typer.echo(f"{len(findings)} findings in {segments} segments.")
 
 
 def report_command(json: Json = False) -> None:
@@ -73,10 +97,11 @@ def report_command(json: Json = False) -> None:
     coverage and QA findings."""
     project = Project.here()
     documents = project_documents(project)
+    context = project_context(load_project_glossary(project), project.glossaries)
     with contextlib.ExitStack() as stack:
         memory = _memory_reader(project, stack)
         articles, corpus = summarise(
-            documents, load_project_glossary(project), memory.human_keys if memory else None
+            documents, context.glossary, memory.human_keys if memory else None, context
         )
     if json:
         print_json({"articles": [as_json(a) for a in articles], "corpus": as_json(corpus)})

@@ -131,13 +131,11 @@ def _rows(
     removed: list[tuple[str, int, int]] = []  # (step, removed, left)
     if strict:
         from workbench.cli.translate import load_project_glossary
-        from workbench.qa import check_documents
+        from workbench.qa import check_documents, project_context
 
         chosen = {(r.article, r.target_language): r.document for r in rows}
-        failing = {
-            (f.article, f.target, f.segment)
-            for f in check_documents(chosen.values(), load_project_glossary(project))
-        }
+        context = project_context(load_project_glossary(project), project.glossaries)
+        failing = {(f.article, f.target, f.segment) for f in check_documents(chosen.values(), context=context)}
         keys = {(r.article, r.target_language, r.segment.id) for r in rows}
         for article, target, segment in sorted(failing & keys):
             warn(f"left out {article} {segment} (→{target}): it fails QA (see `workbench qa`).")

@@ -73,6 +73,8 @@ def entry_table(entry: Entry) -> Table:
         table["forms" if language == "*" else language] = _array(forms, "a source form")
     if entry.wrong:
         table["wrong"] = _array(entry.wrong, "a wrong rendering")
+    if entry.adjective:
+        table["adjective"] = _array(entry.adjective, "an adjective")
     for flag in merge.FLAGS:
         if getattr(entry, flag):
             table[flag] = True

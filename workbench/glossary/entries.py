@@ -10,6 +10,10 @@ A glossary file is TOML, one `[[entity]]` table per named entity:
     wrong = ["Dmitri Peskov", "Peskova"]  # renderings MT produces that must be replaced
     note = "Kremlin spokesman."
 
+`adjective` lists English adjectives and demonyms that may stand for the entity
+(France: "French"): `Госорганы Франции` is rightly "French government agencies", so QA
+accepts them in place of the English form.
+
 `forms` holds forms valid in every source language (brand names in Latin script).
 `short` is the English form expected when a source form is a single word (a surname): it
 defaults to the last word of `en` for people. Entries are parsed one by one, so a mistake
@@ -34,7 +38,18 @@ import regex
 
 TYPES = ("person", "organisation", "place", "product", "event", "other")
 LANGUAGE_KEY = regex.compile(r"[a-z]{2,3}")
-RESERVED = {"id", "type", "en", "short", "forms", "wrong", "note", "case_insensitive", "accent_insensitive"}
+RESERVED = {
+    "id",
+    "type",
+    "en",
+    "short",
+    "forms",
+    "wrong",
+    "adjective",
+    "note",
+    "case_insensitive",
+    "accent_insensitive",
+}
 TOML_POSITION = regex.compile(r"\s*\(at line (\d+), column \d+\)")
 ENTITY_HEADER = regex.compile(r"^\s*\[\[\s*entity\s*\]\]\s*(#.*)?$")
 
@@ -47,6 +62,7 @@ class Entry:
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language or "*" → forms
     short: str = ""
     wrong: tuple[str, ...] = ()
+    adjective: tuple[str, ...] = ()  # English adjectives or demonyms that may stand for it
     note: str = ""
     case_insensitive: bool = False
     accent_insensitive: bool = False
@@ -154,6 +170,7 @@ def entry_from_table(table: dict[str, object], origin: str) -> Entry:
         forms=forms,
         short=short,
         wrong=_as_forms(table["wrong"], "wrong") if "wrong" in table else (),
+        adjective=_as_forms(table["adjective"], "adjective") if "adjective" in table else (),
         note=str(table.get("note", "")),
         case_insensitive=bool(table.get("case_insensitive", False)),
         accent_insensitive=bool(table.get("accent_insensitive", False)),
@@ -248,4 +265,3 @@ def glossary_files(folder: Path) -> list[Path]:
 
 def load_folder(folder: Path) -> Glossary:
     return load(glossary_files(folder))
-

@@ -117,6 +117,8 @@ def export_tbx(entries: Iterable[Entry], version: int = 2) -> bytes:
             term(english, entry.short, ("termType", "shortForm"))
         for wrong in entry.wrong:
             term(english, wrong, ("administrativeStatus", DEPRECATED))
+        for adjective in entry.adjective:  # France: French, which QA accepts for the name
+            term(english, adjective, ("partOfSpeech", "adjective"))
         for language in _languages([entry]):
             section = sub(concept, "langSec" if v3 else "langSet", **{XML_LANG: language})
             for form in entry.forms_for(language):
@@ -190,10 +192,13 @@ def _concept_table(concept: Any) -> dict[str, object]:
     english = terms.pop("en", [])
     wrong = [t for t, notes in english if notes.get("administrativeStatus") == DEPRECATED]
     short = [t for t, notes in english if notes.get("termType") == "shortForm"]
+    adjective = [t for t, notes in english if notes.get("partOfSpeech") == "adjective"]
     main = [
         t
         for t, notes in english
-        if notes.get("administrativeStatus") != DEPRECATED and notes.get("termType") != "shortForm"
+        if notes.get("administrativeStatus") != DEPRECATED
+        and notes.get("termType") != "shortForm"
+        and notes.get("partOfSpeech") != "adjective"
     ]
     table: dict[str, object] = {
         "en": main[0] if main else "",
@@ -207,6 +212,8 @@ def _concept_table(concept: Any) -> dict[str, object]:
         table["short"] = short[0]
     if wrong:
         table["wrong"] = wrong
+    if adjective:
+        table["adjective"] = adjective
     for key in ("case_insensitive", "accent_insensitive"):
         if extra.get(key) is True:
             table[key] = True
@@ -225,7 +232,7 @@ def export_table(entries: Iterable[Entry], delimiter: str) -> str:
     languages = _languages(entries)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(["id", "type", "en", "short", "forms", *languages, "wrong", "note"])
+    writer.writerow(["id", "type", "en", "short", "forms", *languages, "wrong", "adjective", "note"])
     for e in entries:
         writer.writerow(
             [
@@ -236,6 +243,7 @@ def export_table(entries: Iterable[Entry], delimiter: str) -> str:
                 SEPARATOR.join(e.forms.get("*", ())),
                 *(SEPARATOR.join(e.forms.get(lang, ())) for lang in languages),
                 SEPARATOR.join(e.wrong),
+                SEPARATOR.join(e.adjective),
                 e.note,
             ]
         )
