@@ -96,9 +96,15 @@ def test_a_domain_module_importing_the_ui_breaks_a_contract(
 def test_importing_the_domain_loads_no_ui_and_no_model_library() -> None:
     script = """
 import importlib, pkgutil, sys, workbench
-for info in pkgutil.walk_packages(workbench.__path__, "workbench."):
-    if not info.name.startswith(("workbench.cli", "workbench.tui", "workbench.__main__")):
-        importlib.import_module(info.name)
+def walk(path, prefix):
+    # not pkgutil.walk_packages: it imports every package it passes, the UI's too
+    for info in pkgutil.iter_modules(path, prefix):
+        if info.name.startswith(("workbench.cli", "workbench.tui", "workbench.__main__")):
+            continue
+        module = importlib.import_module(info.name)
+        if info.ispkg:
+            walk(module.__path__, info.name + ".")
+walk(workbench.__path__, "workbench.")
 heavy = ("textual", "rich", "lingua", "ctranslate2", "argostranslate", "sentencepiece", "pyarrow", "ray")
 print(" ".join(sorted(name for name in heavy if name in sys.modules)) or "none")
 """
