@@ -18,7 +18,7 @@ that stay quiet on a right translation (a checklist wrong one time in four is no
 from __future__ import annotations
 
 from workbench.qa.check import CHECKS, Context, check_segment
-from workbench.qa.corpus import check_document, check_documents, project_context
+from workbench.qa.corpus import check_document, check_documents, check_in_document, project_context
 from workbench.qa.findings import Finding
 from workbench.qa.spelling import add_word
 
@@ -29,6 +29,7 @@ __all__ = [
     "add_word",
     "check_document",
     "check_documents",
+    "check_in_document",
     "check_segment",
     "project_context",
 ]

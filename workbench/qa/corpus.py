@@ -25,6 +25,29 @@ def _pair(s: SegmentRecord) -> tuple[str, str]:
     return s.source, s.target if s.status != "new" else ""
 
 
+def check_in_document(
+    document: Document, index: int, context: Context, target: str | None = None
+) -> list[Finding]:
+    """The findings of one segment of `document` with its paragraph around it; `target`: the
+    text being typed instead of the stored one (judged as an edit)."""
+    record = document.segments[index]
+    first = last = index
+    while first > 0 and document.segments[first - 1].block == record.block:
+        first -= 1
+    while last + 1 < len(document.segments) and document.segments[last + 1].block == record.block:
+        last += 1
+    return check_segment(
+        context,
+        record.source,
+        record.target if target is None else target,
+        source_language=document.source_language,
+        status=record.status if target is None else "edited",
+        before=[_pair(p) for p in document.segments[first:index]],
+        after=[_pair(p) for p in document.segments[index + 1 : last + 1]],
+        dismissed=record.dismissed,
+    )
+
+
 def check_document(document: Document, context: Context) -> list[Finding]:
     findings: list[Finding] = []
     for _, block in groupby(document.segments, key=lambda s: s.block):

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbench.fileio import WriteError, atomic_write
 from workbench.glossary.edit import add_entry
@@ -20,6 +21,7 @@ from workbench.glossary.match import Hit, contains_english
 from workbench.mt.memory import HUMAN, Match, TranslationMemory, unit_key
 from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources
 from workbench.prepare import source_label
+from workbench.qa import Context, Finding, add_word, check_in_document, project_context
 from workbench.review import corpus
 from workbench.review.actions import Actions
 from workbench.review.base import Applied, Changed, Notice, ReviewError, SessionEvent, default_user, typed
@@ -55,6 +57,10 @@ Loaded = list[tuple[Document, tuple[int, int] | None]]
 
 
 class ReviewSession(Actions):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._found: dict[tuple[object, ...], list[Finding]] = {}  # see findings()
+
     # -- the memory and the glossary -------------------------------------------------------------
 
     @property
@@ -107,7 +113,48 @@ class ReviewSession(Actions):
             raise ReviewError(str(exc)) from None
         path = add_entry(self.project.glossaries, entry, locks=self.project.locks)
         self.glossary = load_folder(self.project.glossaries)
+        self._qa = None  # its English form is a known word now
         return entry, path
+
+    # -- QA ----------------------------------------------------------------------------------------
+
+    _qa: Context | None = None
+
+    def qa_context(self) -> Context:
+        """The checks' context (glossary, dictionary, the project's words), built once."""
+        if self._qa is None:
+            self._qa = project_context(self.glossary, self.project.glossaries)
+        return self._qa
+
+    def findings(self, article: str, segment_id: str, target: str | None = None) -> list[Finding]:
+        """The QA findings of a segment as stored, or of `target` being typed for it;
+        remembered while the segment, its paragraph and the text stay the same."""
+        document = self.document(article)
+        index = self.position(article, segment_id)
+        record = document.segments[index]
+        text = record.target if target is None else typed(target)
+        key = (article, segment_id, text, target is None, id(document), record.dismissed.__len__())
+        found = self._found.get(key)
+        if found is None:
+            found = check_in_document(document, index, self.qa_context(), None if target is None else text)
+            if len(self._found) > 100_000:
+                self._found.clear()
+            self._found[key] = found
+        return found
+
+    def finding_checks(self, article: str, index: int) -> set[str]:
+        """The checks with an open finding on a segment (the filter's question)."""
+        with contextlib.suppress(StoreError, KeyError, IndexError):
+            return {f.check for f in self.findings(article, self.document(article).segments[index].id)}
+        return set()
+
+    def add_word(self, word: str) -> bool:
+        """A word the spelling check is to know from now on (glossaries/words.txt); False
+        when the list had it."""
+        added = add_word(self.project, word)  # a word that is not one is an InputError
+        self._qa = None
+        self._found = {}
+        return added
 
     # -- batch work --------------------------------------------------------------------------------
 
@@ -215,7 +262,7 @@ class ReviewSession(Actions):
             spec,
             missing_terms=lambda article, record: bool(self.glossary_view(article, record).missing),
             repeated=self.repeated,
-            findings=findings,
+            findings=findings or self.finding_checks,
         )
 
     def search(self, query: str) -> list[tuple[str, int]]:
