@@ -37,7 +37,8 @@ def run_cli(
     *args: str, stdin: bytes | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the real `workbench` entry point in a child process with the network guard."""
-    env = {**os.environ, "PYTHONPATH": str(GUARD), "PYTHONIOENCODING": "utf-8"}
+    # this checkout's package first: a worktree's tests run its code, not the one pip installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(GUARD), str(ROOT)]), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         [sys.executable, "-m", "workbench", *args],
         input=stdin,

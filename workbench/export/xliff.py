@@ -9,8 +9,11 @@ whose id is the segment id, with one `<segment>`. Statuses map to XLIFF states:
 `final` is left to a sign-off step after review, which the workbench does not have; the
 `subState` (`workbench:machine`, `workbench:edited`) keeps the distinction XLIFF lacks. A
 segment without a target is `initial` whatever its status, as XLIFF requires a target from
-`translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model` and one `glossary`
-note per glossary entry applied. Characters XML cannot hold become `<cp hex="…"/>` in
+`translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model`, one `glossary`
+note per glossary entry applied, and who did what (`provenance.py`): `translator` and
+`translated-at`, `reviewer`, `reviewed-at` and `approved-at`, times in ISO 8601 UTC. Notes,
+because XLIFF 2.0 has no provenance of its own: ITS provenance came as a module in 2.1, and
+the core schema validates notes where it can only skip foreign elements. Characters XML cannot hold become `<cp hex="…"/>` in
 sources and targets; in ids, file names and notes, which have no markup, U+FFFD, counted
 (`xmltext.py`).
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from workbench.export.provenance import provenance
 from workbench.export.rows import Row, article_facts
 from workbench.export.xmltext import Notices, fill
 
@@ -82,6 +86,18 @@ def to_xliff(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
         if s.model:
             facts.append(("mt-model", s.model))
         facts += [("glossary", entry) for entry in s.glossary]
+        made = provenance(s)
+        facts += [
+            (category, value)
+            for category, value in (
+                ("translator", made.translator),
+                ("translated-at", made.translated_at),
+                ("reviewer", made.reviewer),
+                ("reviewed-at", made.reviewed_at),
+                ("approved-at", made.approved_at),
+            )
+            if value
+        ]
         notes(unit, facts, "segment notes")
         has_target = bool(s.target)
         state = XLIFF_STATE[s.status] if has_target else "initial"
