@@ -518,7 +518,7 @@ def test_numbers_compare_values_across_conventions() -> None:
 
 def test_report_counts_statuses_and_post_edit_effort(project: Project) -> None:
     articles, corpus = summarise(documents(project), GLOSSARY)
-    assert corpus.statuses == {"new": 0, "machine": 105, "edited": 2, "reviewed": 3}
+    assert corpus.statuses == {"new": 0, "machine": 105, "edited": 2, "reviewed": 3, "approved": 0, "rejected": 0}
     edited = next(a for a in articles if a.name == "001_82dc057f0c50e8de")
     assert edited.statuses["edited"] == 2 and edited.effort.segments == 2 and edited.effort.changed == 2
     assert edited.effort.ter is not None and edited.effort.ter > 50  # rewritten almost entirely

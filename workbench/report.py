@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import contains_english, matcher_for
 from workbench.qa import Finding, check_documents
+from workbench.quality import Quality, assess
 from workbench.store import STATUSES, Document
 
 TER_MAX_WORDS = 100
@@ -43,6 +44,7 @@ class Report:
     mentions: int = 0
     mentions_ok: int = 0
     findings: Counter[str] = field(default_factory=Counter)
+    quality: Quality = field(default_factory=Quality)  # the reviewer's pass (MQM)
 
     @property
     def segments(self) -> int:
@@ -118,7 +120,7 @@ def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -
             matcher = matcher_for(glossary, d.source_language)
         for s in d.segments:
             summary.statuses[s.status] += 1
-            if s.status in ("edited", "reviewed") and s.mt:
+            if s.human and s.mt:
                 pairs.append((s.mt, s.target))
             if matcher is not None and s.status != "new" and s.target:
                 for hit in matcher.find(s.source):
@@ -129,6 +131,8 @@ def summarise(documents: Iterable[Document], glossary: Glossary | None = None) -
         for name, rows in statistics.items():
             all_statistics[name] += rows
         summary.findings = by_article.get(d.article_id, Counter())
+        summary.quality = assess(d.segments)
+        corpus.quality.add(summary.quality)
         all_pairs += pairs
         articles.append(summary)
         for status, n in summary.statuses.items():
@@ -159,4 +163,5 @@ def as_json(summary: Report) -> dict[str, object]:
             "coverage": None if summary.coverage is None else round(summary.coverage, 4),
         },
         "qa": dict(sorted(summary.findings.items())),
+        "quality": summary.quality.as_json(),
     }

@@ -54,7 +54,7 @@ def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None
 
 def report_command(json: Json = False) -> None:
     """Per article and for the corpus: segments by status, post-edit effort (TER, chrF), glossary
-    coverage and QA findings."""
+    coverage, QA findings, and the reviewer's pass (MQM error counts and score)."""
     project = Project.here()
     articles, corpus = summarise(project_documents(project), load_project_glossary(project))
     if json:
@@ -71,11 +71,14 @@ def report_command(json: Json = False) -> None:
         "Machine",
         "Edited",
         "Reviewed",
+        "Approved",
+        "Rejected",
         "Changed/PE",
         "TER",
         "chrF",
         "Glossary",
         "QA",
+        "MQM",
     ]
     for name in columns:
         table.add_column(name, justify="left" if name in ("Article", "Lang") else "right")
@@ -85,12 +88,13 @@ def report_command(json: Json = False) -> None:
         return [
             s.name,
             s.language or "",
-            *(str(s.statuses[k]) for k in ("new", "machine", "edited", "reviewed")),
+            *(str(s.statuses[k]) for k in ("new", "machine", "edited", "reviewed", "approved", "rejected")),
             f"{e.changed}/{e.segments}",
             "–" if e.ter is None else f"{e.ter:.1f}",
             "–" if e.chrf is None else f"{e.chrf:.1f}",
             "–" if s.coverage is None else f"{100 * s.coverage:.0f}%",
             str(sum(s.findings.values())),
+            "–" if s.quality.score is None else f"{s.quality.score:.1f}",
         ]
 
     for summary in articles:
@@ -100,7 +104,9 @@ def report_command(json: Json = False) -> None:
     Console(width=None if sys.stdout.isatty() else 140).print(table)
     typer.echo(
         "Changed/PE: reviewed or edited segments whose target differs from the MT, of those with MT. "
-        "TER: edits per word needed to turn the MT into the final target (lower: less post-editing)."
+        "TER: edits per word needed to turn the MT into the final target (lower: less post-editing). "
+        "MQM: quality score of the reviewer's pass, (1 − penalty / source words) × 100, errors weighted "
+        "minor 1, major 5, critical 25 (MQM scoring models); --json has the counts by category and severity."
     )
     if corpus.effort.ter_skipped:
         typer.echo(

@@ -4,10 +4,11 @@ One document holds one language pair, so a corpus in French and Russian becomes 
 pair. Each article is a `<file>` (`original`: the article id) and each sentence a `<unit>`
 whose id is the segment id, with one `<segment>`. Statuses map to XLIFF states:
 
-    new → initial, machine → translated, edited → translated, reviewed → reviewed
+    new → initial, machine → translated, edited → translated, reviewed → reviewed,
+    approved → final (the reviewer's sign-off), rejected → translated
 
-`final` is left to a sign-off step after review, which the workbench does not have; the
-`subState` (`workbench:machine`, `workbench:edited`) keeps the distinction XLIFF lacks. A
+The `subState` (`workbench:machine`, `workbench:edited`, `workbench:rejected`) keeps the
+distinction XLIFF lacks. A
 segment without a target is `initial` whatever its status, as XLIFF requires a target from
 `translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model`, one `glossary`
 note per glossary entry applied, and who did what (`provenance.py`): `translator` and
@@ -31,7 +32,14 @@ if TYPE_CHECKING:
     from lxml import etree
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
-XLIFF_STATE = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
+XLIFF_STATE = {
+    "new": "initial",
+    "machine": "translated",
+    "edited": "translated",
+    "reviewed": "reviewed",
+    "approved": "final",
+    "rejected": "translated",
+}
 
 
 def _tag(name: str) -> str:
@@ -102,7 +110,7 @@ def to_xliff(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
         has_target = bool(s.target)
         state = XLIFF_STATE[s.status] if has_target else "initial"
         segment = etree.SubElement(unit, _tag("segment"), state=state)
-        if has_target and s.status in ("machine", "edited"):
+        if has_target and s.status in ("machine", "edited", "rejected"):
             segment.set("subState", f"workbench:{s.status}")
         texts.append((etree.SubElement(segment, _tag("source")), s.source))
         if has_target:
