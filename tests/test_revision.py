@@ -87,7 +87,17 @@ def test_rejecting_sends_it_back_with_a_comment_and_a_new_confirm_takes_it_out(p
     assert record.status == "rejected"
     assert [(c.text, c.author) for c in record.comments] == [("The tense is wrong.", "bob")]
     assert select(Store(project).documents(), "reviewed") == []  # not good enough to export as reviewed
-    assert [r.segment.id for r in select(Store(project).documents(), "edited")] == [segment]
+    rows = select(Store(project).documents(), "edited")
+    assert [r.segment.id for r in rows] == [segment]
+    [comment] = record.comments
+    said = f"[{comment.id}] bob, {comment.time}: The tense is wrong."
+    xliff = render(rows, "xliff")["fr-en.xlf"]
+    assert errors(xliff, XLIFF) == []
+    notes = [(n.get("category"), n.text) for n in etree.fromstring(xliff).iter(f"{XLF}note")]
+    assert ("comment", said) in notes
+    tmx = render(rows, "tmx")
+    assert errors(tmx, TMX) == []
+    assert f"comment {said}" in [n.text for n in etree.fromstring(tmx).iter("note")]
     alice = session_of(project, "alice")
     alice.comment(ARTICLE, segment, "Fixed, see now.", reply_to=record.comments[0].id)
     alice.confirm(ARTICLE, segment, "Alice's corrected translation.")

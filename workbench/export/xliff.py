@@ -12,7 +12,8 @@ distinction XLIFF lacks. A
 segment without a target is `initial` whatever its status, as XLIFF requires a target from
 `translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model`, one `glossary`
 note per glossary entry applied, and who did what (`provenance.py`): `translator` and
-`translated-at`, `reviewer`, `reviewed-at` and `approved-at`, times in ISO 8601 UTC. Notes,
+`translated-at`, `reviewer`, `reviewed-at` and `approved-at`, times in ISO 8601 UTC, and one
+`comment` note per segment comment (`[id] author, time: text`). Notes,
 because XLIFF 2.0 has no provenance of its own: ITS provenance came as a module in 2.1, and
 the core schema validates notes where it can only skip foreign elements. Characters XML cannot hold become `<cp hex="…"/>` in
 sources and targets; in ids, file names and notes, which have no markup, U+FFFD, counted
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from workbench.export.provenance import provenance
 from workbench.export.rows import Row, article_facts
 from workbench.export.xmltext import Notices, fill
+from workbench.store import Comment
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -50,6 +52,12 @@ def _cp(parent: etree._Element, char: str) -> etree._Element:
     from lxml import etree
 
     return etree.SubElement(parent, _tag("cp"), hex=f"{ord(char):04X}")
+
+
+def said(comment: Comment) -> str:
+    """A comment as a note: who, when, and the text (a reply names the comment it answers)."""
+    answer = f" (answering {comment.reply_to})" if comment.reply_to else ""
+    return f"[{comment.id}] {comment.author or 'someone'}, {comment.time}{answer}: {comment.text}"
 
 
 def pair(row: Row) -> str:
@@ -106,6 +114,7 @@ def to_xliff(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
             )
             if value
         ]
+        facts += [("comment", said(c)) for c in s.comments]
         notes(unit, facts, "segment notes")
         has_target = bool(s.target)
         state = XLIFF_STATE[s.status] if has_target else "initial"
