@@ -87,6 +87,10 @@ def test_jsonl_has_every_field(project: Project) -> None:
         "score",
         "glossary",
         "model",
+        "translator",
+        "translated_at",
+        "reviewer",
+        "approved_at",
         "duplicate",
         "source_path",
         "title",
@@ -175,7 +179,9 @@ def test_xliff_of_a_mixed_corpus_is_one_valid_file_per_pair(project: Project) ->
                 "notes": [("status", r.segment.status)]
                 + ([("mt-score", repr(r.segment.score))] if r.segment.score is not None else [])
                 + ([("mt-model", r.segment.model)] if r.segment.model else [])
-                + [("glossary", g) for g in r.segment.glossary],
+                + [("glossary", g) for g in r.segment.glossary]
+                # each human segment here was written by the fixture's one user in one change
+                + ([("translator", "tester"), ("translated-at", r.segment.updated)] if r.segment.human else []),
             }
             for r in rows
             if r.source_language == source
@@ -271,6 +277,10 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
         ("score", pa.float64(), True),
         ("glossary", pa.list_(pa.field("element", string, nullable=False)), False),
         ("model", string, False),
+        ("translator", string, True),
+        ("translated_at", pa.timestamp("ms", tz="UTC"), True),
+        ("reviewer", string, True),
+        ("approved_at", pa.timestamp("ms", tz="UTC"), True),
         ("duplicate", pa.bool_(), False),
         ("source_path", string, False),
         ("title", string, True),
@@ -281,8 +291,10 @@ def test_parquet_reads_back_with_its_schema(project: Project) -> None:
         ("author", string, True),
     ]
     jsonl = [json.loads(line) for line in render(rows, "jsonl").decode().splitlines()]
-    # the same values; Parquet's date is a date where JSON has its ISO text
-    assert [{**r, "date": r["date"] and r["date"].isoformat()} for r in table.to_pylist()] == jsonl
+    # the same values; Parquet's dates and times are dates and times where JSON has their ISO text
+    times = ("date", "translated_at", "approved_at")
+    assert [{**r, **{k: r[k] and r[k].isoformat() for k in times}} for r in table.to_pylist()] == jsonl
+    assert any(r["translated_at"] is not None for r in table.to_pylist())
     assert any(r["date"] is not None for r in table.to_pylist())  # the Russian seed's 2021-01-26
     assert [r["segment"] for r in jsonl] == [r.segment.id for r in rows]
 
@@ -503,7 +515,7 @@ def test_numbers_compare_values_across_conventions() -> None:
 
 def test_report_counts_statuses_and_post_edit_effort(project: Project) -> None:
     articles, corpus = summarise(documents(project), GLOSSARY)
-    assert corpus.statuses == {"new": 0, "machine": 105, "edited": 2, "reviewed": 3}
+    assert corpus.statuses == {"new": 0, "machine": 105, "edited": 2, "reviewed": 3, "approved": 0, "rejected": 0}
     edited = next(a for a in articles if a.name == "001_82dc057f0c50e8de")
     assert edited.statuses["edited"] == 2 and edited.effort.segments == 2 and edited.effort.changed == 2
     assert edited.effort.ter is not None and edited.effort.ter > 50  # rewritten almost entirely

@@ -22,7 +22,7 @@ def test_merge_makes_one_record_per_segment(project: Project) -> None:
     assert [r.id for r in doc.segments] == [s.id for s in article.segments]
     assert {r.status for r in doc.segments} == {"new"}
     assert doc.segments[0].kind == "title"
-    assert doc.counts() == {"new": 15, "machine": 0, "edited": 0, "reviewed": 0}
+    assert doc.counts() == {"new": 15, "machine": 0, "edited": 0, "reviewed": 0, "approved": 0, "rejected": 0}
 
 
 def test_save_and_read_back(project: Project) -> None:

@@ -21,6 +21,7 @@ from workbench.analysis import Analysis, HumanUnits, analyse
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import contains_english, matcher_for
 from workbench.qa import Context, Finding, check_documents
+from workbench.quality import Quality, assess
 from workbench.store import STATUSES, Document
 
 TER_MAX_WORDS = 100
@@ -45,6 +46,7 @@ class Report:
     mentions_ok: int = 0
     findings: Counter[str] = field(default_factory=Counter)
     analysis: Analysis = field(default_factory=Analysis)  # words, repetitions, memory matches
+    quality: Quality = field(default_factory=Quality)  # the reviewer's pass (MQM)
 
     @property
     def segments(self) -> int:
@@ -131,7 +133,7 @@ def summarise(
             matcher = matcher_for(glossary, d.source_language)
         for s in d.segments:
             summary.statuses[s.status] += 1
-            if s.status in ("edited", "reviewed") and s.mt:
+            if s.human and s.mt:
                 pairs.append((s.mt, s.target))
             if matcher is not None and s.status != "new" and s.target:
                 for hit in matcher.find(s.source):
@@ -144,6 +146,8 @@ def summarise(
         summary.findings = by_article.get(d.article_id, Counter())
         summary.analysis = analyses[(d.article_id, d.target_language)]
         corpus.analysis += summary.analysis
+        summary.quality = assess(d.segments)
+        corpus.quality.add(summary.quality)
         all_pairs += pairs
         articles.append(summary)
         for status, n in summary.statuses.items():
@@ -175,4 +179,5 @@ def as_json(summary: Report) -> dict[str, object]:
         },
         "qa": dict(sorted(summary.findings.items())),
         "analysis": summary.analysis.to_json(),
+        "quality": summary.quality.as_json(),
     }

@@ -36,9 +36,11 @@ from workbench.resegment import Resegment
 SCHEMA = 3
 # schema 2 files read as schema 3 with empty histories; a newer schema is refused, never rewritten
 READABLE = frozenset({2, SCHEMA})
-Status = Literal["new", "machine", "edited", "reviewed"]
-STATUSES: tuple[Status, ...] = ("new", "machine", "edited", "reviewed")
-HUMAN_STATUSES = frozenset({"edited", "reviewed"})
+# approved and rejected: the reviewer's pass after the translator's (review/revision.py)
+Status = Literal["new", "machine", "edited", "reviewed", "approved", "rejected"]
+STATUSES: tuple[Status, ...] = ("new", "machine", "edited", "reviewed", "approved", "rejected")
+HUMAN_STATUSES = frozenset({"edited", "reviewed", "approved", "rejected"})
+DONE = frozenset({"reviewed", "approved"})  # nothing left for the translator to do
 LOCK_TIMEOUT = 30.0
 # Characters an article id keeps in its file name; the rest are %-escaped, so that two
 # ids never share a file (and no id makes a hidden file or leaves the folder).
@@ -100,6 +102,33 @@ class Dismissal:
 
 
 @dataclass
+class Comment:
+    """A remark on a segment; `reply_to` names the comment it answers, so comments thread."""
+
+    id: str
+    text: str
+    author: str = ""
+    time: str = ""
+    reply_to: str = ""
+
+
+@dataclass
+class ErrorMark:
+    """An error a reviewer found in the target (MQM): its category, severity and the span of
+    the target it covers (character offsets, end exclusive; 0, 0 for the whole segment)."""
+
+    id: str
+    category: str
+    severity: str
+    start: int = 0
+    end: int = 0
+    note: str = ""
+    author: str = ""
+    time: str = ""
+    target: str = ""  # the target it was found in
+
+
+@dataclass
 class SegmentRecord:
     id: str
     block: int
@@ -124,6 +153,8 @@ class SegmentRecord:
     conflicts: list[Version] = field(default_factory=list)
     draft: Draft | None = None
     dismissed: list[Dismissal] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)  # oldest first
+    errors: list[ErrorMark] = field(default_factory=list)
 
     @property
     def human(self) -> bool:

@@ -46,13 +46,14 @@ def default(
     if ctx.invoked_subcommand is None:
         from workbench.cli.review import review_command
 
-        review_command()
+        review_command(user=None)
 
 
 # command → the module that defines it; only the invoked command's module is imported, so
 # a re-run of `translate` does not pay for the export, glossary and review modules
 COMMANDS = {
     "review": "review",
+    "serve": "serve",
     "clean": "articles",
     "segment": "articles",
     "translate": "translate",

@@ -94,7 +94,7 @@ def _print_findings(
 
 def report_command(json: Json = False) -> None:
     """Per article and for the corpus: segments by status, post-edit effort (TER, chrF), glossary
-    coverage and QA findings."""
+    coverage, QA findings, and the reviewer's pass (MQM error counts and score)."""
     project = Project.here()
     documents = project_documents(project)
     context = project_context(load_project_glossary(project), project.glossaries)
@@ -117,11 +117,14 @@ def report_command(json: Json = False) -> None:
         "Machine",
         "Edited",
         "Reviewed",
+        "Approved",
+        "Rejected",
         "Changed/PE",
         "TER",
         "chrF",
         "Glossary",
         "QA",
+        "MQM",
     ]
     for name in columns:
         table.add_column(name, justify="left" if name in ("Article", "Lang") else "right")
@@ -131,12 +134,13 @@ def report_command(json: Json = False) -> None:
         return [
             s.name,
             s.language or "",
-            *(str(s.statuses[k]) for k in ("new", "machine", "edited", "reviewed")),
+            *(str(s.statuses[k]) for k in ("new", "machine", "edited", "reviewed", "approved", "rejected")),
             f"{e.changed}/{e.segments}",
             "–" if e.ter is None else f"{e.ter:.1f}",
             "–" if e.chrf is None else f"{e.chrf:.1f}",
             "–" if s.coverage is None else f"{100 * s.coverage:.0f}%",
             str(sum(s.findings.values())),
+            "–" if s.quality.score is None else f"{s.quality.score:.1f}",
         ]
 
     for summary in articles:
@@ -150,7 +154,9 @@ def report_command(json: Json = False) -> None:
         "Changed/PE: reviewed or edited segments whose target differs from the MT, of those with MT. "
         "TER: edits per word needed to turn the MT into the final target (lower: less post-editing). "
         "Analysis: source words by status, and by what the translation memory's human units offer "
-        "(101%: same source and same preceding source; Rep.: the source came earlier in the corpus)."
+        "(101%: same source and same preceding source; Rep.: the source came earlier in the corpus). "
+        "MQM: quality score of the reviewer's pass, (1 − penalty / source words) × 100, errors weighted "
+        "minor 1, major 5, critical 25 (MQM scoring models); --json has the counts by category and severity."
     )
     if memory is None:
         typer.echo("There is no translation memory yet: every first occurrence is counted as no match.")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import platformdirs
 import typer
@@ -21,9 +22,18 @@ if TYPE_CHECKING:
 CRASH_EXIT = 2
 
 
-def review_command() -> None:
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # what textual-serve sets for the app it starts
+
+
+def review_command(
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
+    ] = None,
+) -> None:
     """Review translations side by side: cleaned source, machine translation, your target."""
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    in_browser = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # `workbench serve`: pipes, not a terminal
+    if not in_browser and (not sys.stdout.isatty() or not sys.stdin.isatty()):
         raise InputError(
             "the review screen needs a terminal; use `workbench translate` or `workbench export` in scripts."
         )
@@ -34,7 +44,8 @@ def review_command() -> None:
         )
     from workbench.tui import create_app
 
-    code = run_app(create_app(project))
+    name = (user or "").strip() or None  # None: the session's own default
+    code = run_app(create_app(project, user=name))
     if code:
         raise typer.Exit(code)
 

@@ -1,8 +1,9 @@
 """The columns of the corpus: one list that JSONL and Parquet both write, in this order.
 
 Each column has a name, a type, whether it may be null, and how a row gives its value, so a
-column added here (the lead's `translator`, `reviewer`, `approved_at` once documents carry
-authors) appears in both formats with nothing else to change. `duplicate` is computed over
+column added here appears in both formats with nothing else to change. `translator`,
+`translated_at`, `reviewer` and `approved_at` say who did what, as `provenance.py` reads it
+from the segment's versions (null where nobody did). `duplicate` is computed over
 the rows being exported, in their order: true when the same source sentence (as the
 translation memory compares them: NFC, spaces and apostrophes folded) already appeared for
 the same language pair earlier in the export.
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from workbench.export.provenance import provenance
 from workbench.export.rows import Row, calendar_date
 from workbench.mt.memory import unit_key
 
-Kind = Literal["string", "int", "float", "bool", "date", "strings"]
+Kind = Literal["string", "int", "float", "bool", "date", "timestamp", "strings"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,23 @@ class Column:
     nullable: bool
     value: Callable[[Row, bool], Any]  # (row, duplicate) → value
     about: str
+
+
+def _moment(text: str) -> datetime | None:
+    """A version's time (ISO 8601 with its offset, as the store writes it); None if absent."""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment is not None and moment.utcoffset() is not None else None
+
+
+def _who(name: str) -> Callable[[Row, bool], Any]:
+    return lambda r, _: getattr(provenance(r.segment), name) or None
+
+
+def _when(name: str) -> Callable[[Row, bool], Any]:
+    return lambda r, _: _moment(getattr(provenance(r.segment), name))
 
 
 def _article(name: str) -> Callable[[Row, bool], Any]:
@@ -49,6 +68,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("score", "float", True, lambda r, _: r.segment.score, "the MT's score; null without MT score"),
     Column("glossary", "strings", False, lambda r, _: list(r.segment.glossary), "glossary entries applied"),
     Column("model", "string", False, lambda r, _: r.segment.model, "the model of the MT (empty if none)"),
+    Column("translator", "string", True, _who("translator"), "who gave the target its text; null: the machine"),
+    Column("translated_at", "timestamp", True, _when("translated_at"), "when they did (UTC)"),
+    Column("reviewer", "string", True, _who("reviewer"), "who approved or rejected it; null: nobody yet"),
+    Column("approved_at", "timestamp", True, _when("approved_at"), "when it was approved (UTC); null if not"),
     Column("duplicate", "bool", False, lambda _, d: d, "the source was seen earlier in this export"),
     Column("source_path", "string", False, lambda r, _: r.document.source_path, "the source file"),
     Column("title", "string", True, _article("title"), "the article's title"),

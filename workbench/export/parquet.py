@@ -3,7 +3,8 @@
 The schema is explicit so that an empty column or a corpus without scores still reads with
 the same types; rows come in the export's order, in one row group, with no timestamps, so
 the same translations give the same bytes. `date` is a date32 (null where the article's date
-is not a whole calendar day) beside `date_raw`, the string the article gave.
+is not a whole calendar day) beside `date_raw`, the string the article gave; `translated_at`
+and `approved_at` are timestamps in milliseconds (Parquet has no seconds), UTC.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def _type(column: Column) -> pa.DataType:
         "float": pa.float64(),
         "bool": pa.bool_(),
         "date": pa.date32(),
+        "timestamp": pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit: pyarrow would store ms anyway,
     }[column.kind]
 
 

@@ -1,8 +1,8 @@
 """What an export is made of: rows (a segment with its article) chosen by status and language.
 
 Rows are taken from translations/ in article order, then segment order, so the same files
-give the same bytes. `--status` is a threshold: `reviewed` exports reviewed segments only
-(the default), `edited` adds segments a human edited but did not confirm, `machine` adds
+give the same bytes. `--status` is a threshold: `approved` exports what a reviewer approved,
+`reviewed` adds what the translator confirmed (the default), `edited` adds segments a human edited but did not confirm (and rejected ones), `machine` adds
 machine translations, `all` adds untranslated segments too. Every format module reads rows
 from here; none of them imports the package that lists them.
 """
@@ -18,11 +18,13 @@ from workbench.errors import WorkbenchError
 from workbench.store import Document, SegmentRecord
 
 LEVELS = {
-    "reviewed": ("reviewed",),
-    "edited": ("reviewed", "edited"),
-    "machine": ("reviewed", "edited", "machine"),
+    "approved": ("approved",),
+    "reviewed": ("approved", "reviewed"),
+    # a rejected segment is a person's text sent back for another pass: edited, not reviewed
+    "edited": ("approved", "reviewed", "edited", "rejected"),
+    "machine": ("approved", "reviewed", "edited", "rejected", "machine"),
 }
-LEVELS["all"] = ("reviewed", "edited", "machine", "new")
+LEVELS["all"] = ("approved", "reviewed", "edited", "rejected", "machine", "new")
 ARTICLE_FIELDS = ("title", "date", "url", "site", "author")  # what the article says of itself
 ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?")
 

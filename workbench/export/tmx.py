@@ -3,7 +3,11 @@
 The header names Workbench and its version (`creationtool`, `creationtoolversion`). Each
 unit (`tuid`: article/segment) says where its target came from in properties a CAT tool
 shows and keeps: `x-workbench-status` (new, machine, edited, reviewed), `x-workbench-model`
-and `x-workbench-score` for machine translation, and the article's metadata as notes.
+and `x-workbench-score` for machine translation, and the article's metadata as notes. Who
+did what is in TMX's own attributes of the unit: `creationid` and `creationdate` name the
+translator of the present text and when (`provenance.py`), `changeid` and `changedate` the
+last person to change the segment and when (no `changeid` when that was the machine).
+Segment comments are notes too (`comment [id] author, time: text`).
 Text is kept exactly, leading and trailing spaces included; a character XML 1.0 cannot hold
 becomes a stand-alone placeholder `<ph type="x-workbench-char">U+0001</ph>` (`xmltext.py`).
 
@@ -22,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
+from workbench.export.provenance import provenance
 from workbench.export.rows import ExportError, Row, article_facts
+from workbench.export.xliff import said
 from workbench.export.xmltext import Notices, fill
 
 if TYPE_CHECKING:
@@ -76,6 +82,13 @@ def to_tmx(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
     for r in rows:
         s = r.segment
         unit = etree.SubElement(body, "tu", tuid=notices.plain(f"{r.article}/{s.id}", "unit ids"))
+        made = provenance(s)
+        if made.translator:
+            unit.set("creationid", notices.plain(made.translator, "user names"))
+            if created := _tmx_date(made.translated_at):
+                unit.set("creationdate", created)
+        if made.changed_by:
+            unit.set("changeid", notices.plain(made.changed_by, "user names"))
         if s.updated and (changed := _tmx_date(s.updated)):
             unit.set("changedate", changed)
         properties: list[tuple[str, str]] = [(STATUS, s.status)]
@@ -87,6 +100,8 @@ def to_tmx(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
             etree.SubElement(unit, "prop", type=kind).text = notices.plain(value, "properties")
         for name, value in article_facts(r.document):
             etree.SubElement(unit, "note").text = notices.plain(f"{name}: {value}", "notes")
+        for comment in s.comments:
+            etree.SubElement(unit, "note").text = notices.plain(f"comment {said(comment)}", "notes")
         for language, text in ((r.source_language, s.source), (r.target_language, s.target)):
             variant = etree.SubElement(unit, "tuv", {XML_LANG: language})
             texts.append((etree.SubElement(variant, "seg"), text))

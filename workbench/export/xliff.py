@@ -4,13 +4,18 @@ One document holds one language pair, so a corpus in French and Russian becomes 
 pair. Each article is a `<file>` (`original`: the article id) and each sentence a `<unit>`
 whose id is the segment id, with one `<segment>`. Statuses map to XLIFF states:
 
-    new → initial, machine → translated, edited → translated, reviewed → reviewed
+    new → initial, machine → translated, edited → translated, reviewed → reviewed,
+    approved → final (the reviewer's sign-off), rejected → translated
 
-`final` is left to a sign-off step after review, which the workbench does not have; the
-`subState` (`workbench:machine`, `workbench:edited`) keeps the distinction XLIFF lacks. A
+The `subState` (`workbench:machine`, `workbench:edited`, `workbench:rejected`) keeps the
+distinction XLIFF lacks. A
 segment without a target is `initial` whatever its status, as XLIFF requires a target from
-`translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model` and one `glossary`
-note per glossary entry applied. Characters XML cannot hold become `<cp hex="…"/>` in
+`translated` on. Notes carry the rest: `status`, `mt-score`, `mt-model`, one `glossary`
+note per glossary entry applied, and who did what (`provenance.py`): `translator` and
+`translated-at`, `reviewer`, `reviewed-at` and `approved-at`, times in ISO 8601 UTC, and one
+`comment` note per segment comment (`[id] author, time: text`). Notes,
+because XLIFF 2.0 has no provenance of its own: ITS provenance came as a module in 2.1, and
+the core schema validates notes where it can only skip foreign elements. Characters XML cannot hold become `<cp hex="…"/>` in
 sources and targets; in ids, file names and notes, which have no markup, U+FFFD, counted
 (`xmltext.py`).
 """
@@ -20,14 +25,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from workbench.export.provenance import provenance
 from workbench.export.rows import Row, article_facts
 from workbench.export.xmltext import Notices, fill
+from workbench.store import Comment
 
 if TYPE_CHECKING:
     from lxml import etree
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
-XLIFF_STATE = {"new": "initial", "machine": "translated", "edited": "translated", "reviewed": "reviewed"}
+XLIFF_STATE = {
+    "new": "initial",
+    "machine": "translated",
+    "edited": "translated",
+    "reviewed": "reviewed",
+    "approved": "final",
+    "rejected": "translated",
+}
 
 
 def _tag(name: str) -> str:
@@ -38,6 +52,12 @@ def _cp(parent: etree._Element, char: str) -> etree._Element:
     from lxml import etree
 
     return etree.SubElement(parent, _tag("cp"), hex=f"{ord(char):04X}")
+
+
+def said(comment: Comment) -> str:
+    """A comment as a note: who, when, and the text (a reply names the comment it answers)."""
+    answer = f" (answering {comment.reply_to})" if comment.reply_to else ""
+    return f"[{comment.id}] {comment.author or 'someone'}, {comment.time}{answer}: {comment.text}"
 
 
 def pair(row: Row) -> str:
@@ -82,11 +102,24 @@ def to_xliff(rows: Sequence[Row], notices: Notices | None = None) -> bytes:
         if s.model:
             facts.append(("mt-model", s.model))
         facts += [("glossary", entry) for entry in s.glossary]
+        made = provenance(s)
+        facts += [
+            (category, value)
+            for category, value in (
+                ("translator", made.translator),
+                ("translated-at", made.translated_at),
+                ("reviewer", made.reviewer),
+                ("reviewed-at", made.reviewed_at),
+                ("approved-at", made.approved_at),
+            )
+            if value
+        ]
+        facts += [("comment", said(c)) for c in s.comments]
         notes(unit, facts, "segment notes")
         has_target = bool(s.target)
         state = XLIFF_STATE[s.status] if has_target else "initial"
         segment = etree.SubElement(unit, _tag("segment"), state=state)
-        if has_target and s.status in ("machine", "edited"):
+        if has_target and s.status in ("machine", "edited", "rejected"):
             segment.set("subState", f"workbench:{s.status}")
         texts.append((etree.SubElement(segment, _tag("source")), s.source))
         if has_target:

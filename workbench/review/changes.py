@@ -21,7 +21,17 @@ from typing import Literal
 import msgspec
 
 from workbench.resegment import Resegment
-from workbench.store import HUMAN_STATUSES, Dismissal, Document, SegmentRecord, Status, Version, now
+from workbench.store import (
+    HUMAN_STATUSES,
+    Comment,
+    Dismissal,
+    Document,
+    ErrorMark,
+    SegmentRecord,
+    Status,
+    Version,
+    now,
+)
 
 
 class Edit(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -92,6 +102,11 @@ Kind = Literal[
     "propagate",
     "replace",
     "dismiss",
+    "approve",
+    "reject",
+    "comment",
+    "annotate",
+    "unannotate",
 ]
 
 
@@ -110,6 +125,9 @@ class Change(msgspec.Struct, frozen=True, omit_defaults=True, tag="change"):
     memory: tuple[MemoryOp, ...] = ()  # what the translation memory learns or forgets
     dismiss: tuple[tuple[str, Dismissal], ...] = ()  # (segment, a QA finding judged not an error)
     undismiss: tuple[tuple[str, str, str], ...] = ()  # (segment, check, finding) judged again
+    comment: tuple[tuple[str, Comment], ...] = ()  # (segment, a comment added)
+    mark: tuple[tuple[str, ErrorMark], ...] = ()  # (segment, an error annotation added)
+    unnote: tuple[tuple[str, str], ...] = ()  # (segment, id of a comment or annotation taken away)
     group: str = ""  # changes made by one action across articles share it; undone together
     undoes: str = ""  # the id of the change an undo or redo reverses
 
@@ -267,6 +285,7 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
             segments[n] = replace(segments[n], dismissed=marks)
             outcome.landed.append(segment)
             outcome.changed = True
+    _notes(outcome, change, segments, where)
     for settle in change.settle:
         n = where.get(settle.segment)
         if n is None:
@@ -281,6 +300,36 @@ def apply_change(document: Document, change: Change, restorer: Restorer | None =
             )
             outcome.changed = True
     return outcome
+
+
+def _notes(outcome: Outcome, change: Change, segments: list[SegmentRecord], where: dict[str, int]) -> None:
+    """Comments and error annotations, added and taken away by id (so a replay adds none twice).
+    Their ids sort in the order they were made, and the lists are kept in that order: an undone
+    removal puts a note back where it was."""
+    for segment, comment in change.comment:
+        n = where.get(segment)
+        if n is not None and all(c.id != comment.id for c in segments[n].comments):
+            comments = sorted([*segments[n].comments, comment], key=lambda c: c.id)
+            segments[n] = replace(segments[n], comments=comments)
+            outcome.landed.append(segment)
+            outcome.changed = True
+    for segment, mark in change.mark:
+        n = where.get(segment)
+        if n is not None and all(m.id != mark.id for m in segments[n].errors):
+            segments[n] = replace(segments[n], errors=sorted([*segments[n].errors, mark], key=lambda m: m.id))
+            outcome.landed.append(segment)
+            outcome.changed = True
+    for segment, note in change.unnote:
+        n = where.get(segment)
+        if n is None:
+            continue
+        record = segments[n]
+        comments = [c for c in record.comments if c.id != note]
+        errors = [m for m in record.errors if m.id != note]
+        if len(comments) + len(errors) < len(record.comments) + len(record.errors):
+            segments[n] = replace(record, comments=comments, errors=errors)
+            outcome.landed.append(segment)
+            outcome.changed = True
 
 
 def _reshape(outcome: Outcome, change: Change, restorer: Restorer | None) -> None:

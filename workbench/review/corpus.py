@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from workbench.mt.memory import unit_key
-from workbench.store import STATUSES, Document, SegmentRecord
+from workbench.store import DONE, STATUSES, Document, SegmentRecord
 
 Documents = Callable[[str], Document]
 
@@ -114,12 +114,12 @@ def next_unreviewed(
         segments = documents(other).segments
         first = after + 1 if offset == 0 else 0
         for index in range(first, len(segments)):
-            if segments[index].status != "reviewed":
+            if segments[index].status not in DONE:
                 return other, index
     if article in ids:
         segments = documents(article).segments
         for index in range(0, min(after + 1, len(segments))):
-            if segments[index].status != "reviewed":
+            if segments[index].status not in DONE:
                 return article, index
     return None
 

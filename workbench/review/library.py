@@ -13,7 +13,7 @@ from pathlib import Path
 import msgspec
 
 from workbench.fileio import WriteError, atomic_write
-from workbench.store import Document, Store, StoreError, file_name
+from workbench.store import DONE, Document, Store, StoreError, file_name
 
 INDEX_VERSION = 2
 
@@ -29,7 +29,7 @@ class ArticleInfo:
 
     @classmethod
     def of(cls, d: Document) -> ArticleInfo:
-        reviewed = sum(s.status == "reviewed" for s in d.segments)
+        reviewed = sum(s.status in DONE for s in d.segments)  # approved is reviewed, and more
         return cls(d.article_id, d.source_language, d.title, len(d.segments), reviewed, d.source_path)
 
 

@@ -23,9 +23,9 @@ from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources
 from workbench.prepare import source_label
 from workbench.qa import Context, Finding, add_word, check_in_document, project_context
 from workbench.review import corpus
-from workbench.review.actions import Actions
 from workbench.review.base import Applied, Changed, Notice, ReviewError, SessionEvent, default_user, typed
 from workbench.review.library import stamp_of
+from workbench.review.revision import Revision
 from workbench.review.work import PreparedSources, Translated, prepare_sources, run_translation
 from workbench.store import Document, SegmentRecord, Store, StoreError, file_name
 from workbench.translate import Progress
@@ -56,7 +56,7 @@ class GlossaryView:
 Loaded = list[tuple[Document, tuple[int, int] | None]]
 
 
-class ReviewSession(Actions):
+class ReviewSession(Revision):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._found: dict[tuple[object, ...], list[Finding]] = {}  # see findings()

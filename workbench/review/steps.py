@@ -87,10 +87,19 @@ def inverse(change: Change, step: Step, user: str, kind: Kind, language: str) ->
         for mark in (before[segment].dismissed if segment in before else [])
         if (mark.check, mark.finding) == (check, finding)
     )
+    added = {(segment, c.id) for segment, c in change.comment} | {(segment, m.id) for segment, m in change.mark}
+    taken = set(change.unnote)
+    comments_back = tuple(
+        (segment, c) for segment, was in before.items() for c in was.comments if (segment, c.id) in taken
+    )
+    marks_back = tuple((segment, m) for segment, was in before.items() for m in was.errors if (segment, m.id) in taken)
     return make(
         article,
         kind,
         user,
+        comment=comments_back,
+        mark=marks_back,
+        unnote=tuple(sorted(added)),
         edits=tuple(edits),
         restore=change.unrestore,
         unrestore=change.restore,

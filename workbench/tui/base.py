@@ -26,7 +26,7 @@ from workbench.errors import WorkbenchError
 from workbench.review.changes import Conflict
 from workbench.review.corpus import Filter, Filtered
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
-from workbench.store import SegmentRecord
+from workbench.store import DONE, SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
 from workbench.tui.dialogs import ConflictDialog
@@ -172,7 +172,7 @@ class ReviewBase(Screen[None]):
             return
         document = self.session.document(article)
         title = self.session.titles().get(article, article)
-        done = sum(s.status == "reviewed" for s in document.segments)
+        done = sum(s.status in DONE for s in document.segments)
         # Textual crops border titles to the border, whatever its width after a resize
         self.table.border_title = (
             f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"

@@ -25,6 +25,8 @@ STATUS = {
     "machine": Text("M", style="bold cyan"),
     "edited": Text("E", style="bold yellow"),
     "reviewed": Text("✓", style="bold green"),
+    "approved": Text("A", style="bold magenta"),
+    "rejected": Text("R", style="bold red"),
 }
 FLAG = Text("⚠", style="bold red")
 WIDE = 120  # from this many terminal columns the MT column shows
