@@ -93,6 +93,8 @@ def test_each_segment_falls_in_one_band() -> None:
         "machine": (1, 5),
         "edited": (3, 13),
         "reviewed": (0, 0),
+        "approved": (0, 0),
+        "rejected": (0, 0),
     }
 
 
@@ -145,8 +147,9 @@ def test_report_text_shows_the_analysis_table(project: Project) -> None:
     assert "Analysis (source words)" in text
     [corpus_row] = [line for line in text.splitlines() if "corpus" in line and "51" in line]
     cells = [c.strip() for c in corpus_row.strip("│ ").split("│")]
-    # Article, Words, New, Machine, Edited, Reviewed, 101%, Rep., 100%, 95–99, 85–94, 75–84, 50–74, No match
-    assert cells == ["corpus", "51", "18", "10", "13", "10", "10", "5", "6", "6", "6", "4", "3", "11"]
+    # Article, Words, New, Machine, Edited, Reviewed, Approved, Rejected,
+    # 101%, Rep., 100%, 95–99, 85–94, 75–84, 50–74, No match
+    assert cells == ["corpus", "51", "18", "10", "13", "10", "0", "0", "10", "5", "6", "6", "6", "4", "3", "11"]
 
 
 def test_report_without_a_memory_says_how_it_counted(tmp_path: Path) -> None:

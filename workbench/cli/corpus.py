@@ -19,7 +19,7 @@ from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.qa import CHECKS, Finding, check_documents, project_context
 from workbench.report import TER_MAX_WORDS, Report, as_json, summarise
-from workbench.store import Document
+from workbench.store import STATUSES, Document
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -184,7 +184,7 @@ def _analysis_table(articles: list[Report], corpus: Report) -> Table:
 
     table = Table(title="Analysis (source words)")
     table.add_column("Article")
-    for name in ("Words", "New", "Machine", "Edited", "Reviewed", *ANALYSIS_COLUMNS):
+    for name in ("Words", *(status.capitalize() for status in STATUSES), *ANALYSIS_COLUMNS):
         table.add_column(name, justify="right")
 
     def cells(s: Report) -> list[str]:
@@ -192,7 +192,7 @@ def _analysis_table(articles: list[Report], corpus: Report) -> Table:
         return [
             s.name,
             str(a.words),
-            *(str(a.by_status[k].words) for k in ("new", "machine", "edited", "reviewed")),
+            *(str(a.by_status[k].words) for k in STATUSES),
             *(str(a.bands[band].words) for band in ANALYSIS_COLUMNS.values()),
         ]
 
