@@ -30,6 +30,8 @@ def make_project(tmp_path: Path, translated: bool = True) -> Project:
     shutil.copytree(ROOT / "seeds", root / "seeds")
     shutil.copytree(ROOT / "glossaries", root / "glossaries")
     project = Project(root)
+    # the fake engine's "EN(…)" targets are French: every confirm would ask about QA findings
+    (root / "workbench.toml").write_text("[review]\nask_on_findings = false\n", encoding="utf-8")
     if translated:
         translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
     return project

@@ -221,3 +221,104 @@ async def test_reopening_returns_to_where_the_translator_stopped(project: Projec
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert again.main.cursor == where
+
+
+# -- QA while typing, and the reviewer's pass -------------------------------------------------------
+
+
+def qa_line(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.main.detail.query_one("#qa").text)
+
+
+async def test_qa_follows_the_typing_and_confirm_asks_over_findings(project: Project) -> None:
+    from workbench.tui.dialogs import ConsentDialog
+
+    (project.root / "workbench.toml").unlink()  # the question is asked by default
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *"Zoom bans Russian public bodies, the Kremlin reacts")
+        await pilot.pause(0.3)  # the check runs after a pause in typing, not per key
+        assert "QA 0" not in qa_line(app) and "nothing found" in qa_line(app)
+        await pilot.press(*" 5 million")
+        assert "5 million" not in qa_line(app)  # not yet: no check per keystroke
+        await pilot.pause(0.3)
+        assert "numbers" in qa_line(app) and "5 million" in qa_line(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentDialog)
+        await pilot.press("n")  # back to the editor, text intact, nothing confirmed
+        await settle(pilot)
+        assert app.main.detail.editing is not None and app.main.editor.text.endswith("5 million")
+        assert saved(project).segments[0].status == "machine"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert saved(project).segments[0].status == "reviewed"
+        assert saved(project).segments[0].target.endswith("5 million")
+
+
+async def test_a_misspelling_is_flagged_and_learnt_from_the_screen(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *"Zoom bans Russian public bodies, the Kremlin reacts to Zoomers")
+        await pilot.pause(0.3)
+        assert "spelling" in qa_line(app) and "Zoomers" in qa_line(app)
+        editor = app.main.editor
+        text, spans = editor.marks
+        assert text == editor.text and [text[a:b] for a, b in spans] == ["Zoomers"]  # underlined
+        await pilot.press("ctrl+w")  # the word under the cursor is a word of the project
+        await pilot.pause(0.3)
+        assert "spelling" not in qa_line(app)
+        assert "Zoomers" in (project.glossaries / "words.txt").read_text(encoding="utf-8").split()
+
+
+async def test_a_finding_judged_not_an_error_stays_judged(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.edit(FIRST, first.id, "Zoom bans Russian public bodies, the Kremlin reacts 5 million")
+        await settle(pilot)
+        app.main.show_segment()
+        assert "numbers" in qa_line(app)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        await pilot.press("enter")  # the first finding
+        await pilot.press(*"the figure is in the photo caption", "enter")
+        await settle(pilot)
+        assert "numbers" not in qa_line(app)
+        [mark] = saved(project).segments[0].dismissed
+        assert mark.check == "numbers" and mark.reason == "the figure is in the photo caption"
+
+
+async def test_the_reviewers_pass_from_the_keys(project: Project) -> None:
+    from workbench.tui.dialogs.notes import AnnotateDialog
+
+    app = app_for(project)
+    app.session.user = "translator"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.confirm(FIRST, first.id, "Zoom bans Russian public bodies, the Kremlin reacts")
+        await settle(pilot)
+        app.session.user = "reviewer"
+        await pilot.press("A")
+        await settle(pilot)
+        assert saved(project).segments[0].status == "approved"
+        await pilot.press("C", *"Good title", "enter")
+        await settle(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotateDialog)
+        app.screen.query_one("#note", Input).focus()
+        await pilot.press(*"too literal", "enter")
+        await settle(pilot)
+        await pilot.press("R", *"fix the title", "enter")
+        await settle(pilot)
+        segment = saved(project).segments[0]
+        assert segment.status == "rejected"
+        assert [c.text for c in segment.comments] == ["Good title", "fix the title"]
+        assert [(e.category, e.note, e.author) for e in segment.errors] == [("terminology", "too literal", "reviewer")]

@@ -3,6 +3,7 @@ team, under version control like the glossaries):
 
     [review]
     propagate = true   # a confirmed translation fills identical untranslated segments
+    ask_on_findings = true   # confirming a target with QA findings asks first
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench.project import Project
 @dataclass(frozen=True)
 class ReviewSettings:
     propagate: bool = True
+    ask_on_findings: bool = True
 
 
 def review_settings(project: Project) -> ReviewSettings:
@@ -30,7 +32,10 @@ def review_settings(project: Project) -> ReviewSettings:
     review = data.get("review", {})
     if not isinstance(review, dict):
         raise InputError(f"{path}: [review] must be a table.")
-    propagate = review.get("propagate", True)
-    if not isinstance(propagate, bool):
-        raise InputError(f"{path}: review.propagate must be true or false, not {propagate!r}.")
-    return ReviewSettings(propagate=propagate)
+    flags = {}
+    for name in ("propagate", "ask_on_findings"):
+        value = review.get(name, True)
+        if not isinstance(value, bool):
+            raise InputError(f"{path}: review.{name} must be true or false, not {value!r}.")
+        flags[name] = value
+    return ReviewSettings(**flags)

@@ -50,6 +50,12 @@ COMMANDS = (
     Command("Cancel translation", "cancel_work", ("x",), "Cancel the running translation after the current batch"),
     Command("Add to glossary", "glossary_add", ("g",), "Add the selected source span to the glossary"),
     Command("Removed lines", "removed", ("r",), "Show the removed web cruft; restore a line"),
+    Command("Not an error (QA finding)", "dismiss_finding", ("exclamation_mark",), "Judge a QA finding of the segment not an error, with a reason"),
+    Command("Add word to dictionary", "add_word", ("ctrl+w",), "The misspelling under the cursor is a word: the spelling check learns it"),
+    Command("Approve segment", "approve", ("A",), "Approve the reviewed segment (the reviewer's pass)"),
+    Command("Reject segment", "reject", ("R",), "Send the segment back to the translator, with a reason"),
+    Command("Comment on segment", "comment", ("C",), "Add a comment to the segment"),
+    Command("Annotate error (MQM)", "annotate", ("E",), "Record an error in the target by MQM category and severity"),
     Command("Next article", "article(1)", ("right_square_bracket",), "Open the next article"),
     Command("Previous article", "article(-1)", ("left_square_bracket",), "Open the previous article"),
 )

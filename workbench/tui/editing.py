@@ -61,20 +61,28 @@ class Editing(ReviewBase):
             self.notify(describe(exc), severity="error")
 
     def action_confirm(self) -> None:
-        if self.detail.editing is not None:
-            if self.finish_editing(confirm=True) is not None:
-                self.goto_next_unreviewed()
+        editing = self.detail.editing
+        if editing is not None:
+
+            def confirm_typed() -> None:
+                if self.detail.editing is editing and self.finish_editing(confirm=True) is not None:
+                    self.goto_next_unreviewed()
+
+            self.after_qa(editing.article, editing.base.id, self.editor.text, confirm_typed)
             return
         self._commands()
         record, article = self.current(), self.cursor.article
         if record is None or article is None:
             return
-        self._act(lambda: self.session.confirm(article, record.id))
+        text = record.target or record.mt
+        self.after_qa(article, record.id, text, lambda: self._act(lambda: self.session.confirm(article, record.id)))
 
     def action_accept_mt(self) -> None:
         self._commands()
         record, article = self.current(), self.cursor.article
-        if record is not None and article is not None:
+        if record is not None and article is not None and record.mt:
+            self.after_qa(article, record.id, record.mt, lambda: self._act(lambda: self.session.accept(article, record.id)))
+        elif record is not None and article is not None:
             self._act(lambda: self.session.accept(article, record.id))
 
     def _act(self, action: Callable[[], Applied], then_next: bool = True) -> None:

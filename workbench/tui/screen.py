@@ -13,6 +13,7 @@ from __future__ import annotations
 from textual.actions import SkipAction
 
 from workbench.errors import WorkbenchError
+from workbench.tui.checking import Checking
 from workbench.tui.commands import bindings
 from workbench.tui.editing import Editing
 from workbench.tui.finding import Finding
@@ -21,7 +22,7 @@ from workbench.tui.tools import Tools
 WATCH_SECONDS = 2.0
 
 
-class ReviewScreen(Editing, Tools, Finding):
+class ReviewScreen(Editing, Checking, Tools, Finding):
     # the article list hides below 100 columns and widens from 160; the MT column shows from
     # 120 (SegmentTable)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
@@ -70,7 +71,7 @@ class ReviewScreen(Editing, Tools, Finding):
         editing = self.detail.editing is not None if self.is_mounted else False
         if action == "done":
             return editing
-        return not editing or action in ("confirm", "keys", "concordance", "replace")
+        return not editing or action in ("confirm", "keys", "concordance", "replace", "add_word")
 
     def check_external_changes(self) -> None:
         """Another process (a translate run, a second reviewer) saved the open article: the

@@ -3,9 +3,11 @@ which turns into an editor."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,8 +18,10 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, TextArea
+from textual.widgets.text_area import TextAreaTheme
 
 from workbench.glossary.match import Hit, whole_words
+from workbench.qa import Finding
 from workbench.review.session import GlossaryView
 from workbench.store import SegmentRecord
 from workbench.tui.text import diff_text, highlight
@@ -80,6 +84,36 @@ class TargetEditor(TextArea):
 
     cursor_blink = False  # steady for screenshots and for people who dislike blinking
 
+    # misspellings are drawn through TextArea's highlight map, which its themes style by name
+    THEME = TextAreaTheme(name="workbench", syntax_styles={"spelling": Style(color="red", underline=True)})
+
+    def on_mount(self) -> None:
+        self.register_theme(self.THEME)
+        self.theme = "workbench"
+
+    marks: tuple[str, tuple[tuple[int, int], ...]] = ("", ())  # the text they were found in, spans
+
+    def mark(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
+        """Underline these spans of `text` while the editor holds that text."""
+        self.marks = (text, tuple(spans))
+        self._build_highlight_map()
+        self.refresh()
+
+    def _build_highlight_map(self) -> None:
+        # TextArea's own hook, called on every edit: marks of an older text would be off
+        super()._build_highlight_map()
+        text, spans = self.marks
+        if not spans or text != self.text:
+            return
+        for start, end in spans:
+            (row, column), (end_row, end_column) = location(text, start), location(text, end)
+            if row != end_row:
+                continue
+            line = self.document.get_line(row)
+            self._highlights[row].append(
+                (len(line[:column].encode()), len(line[:end_column].encode()), "spelling")
+            )
+
     BINDINGS = [
         Binding("ctrl+a", "select_all", "Select all"),
         Binding("ctrl+left", "word(-1)", "Word left", show=False),
@@ -103,8 +137,21 @@ class TargetEditor(TextArea):
         self.move_cursor(target, select=select)
 
 
+def location(text: str, index: int) -> tuple[int, int]:
+    """(row, column) of a character offset, as TextArea counts them."""
+    row = text.count("\n", 0, index)
+    return row, index - (text.rfind("\n", 0, index) + 1)
+
+
+def offset(text: str, where: tuple[int, int]) -> int:
+    """The character offset of a (row, column)."""
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: where[0]]) + where[1]
+
+
 SHORT = 30  # rows: a terminal below this is short (SHORT must match the screen's breakpoint)
 DRAFT_PAUSE = 1.0  # seconds of no typing after which the editor's text is kept as a draft
+QA_PAUSE = 0.15  # seconds of no typing after which it is checked: no check runs per keystroke
 
 
 @dataclass(frozen=True)
@@ -124,6 +171,14 @@ class SegmentDetail(Vertical):
         segment: str
         text: str
 
+    @dataclass
+    class Checking(Message):
+        """The reviewer paused typing for a moment: the text so far should be checked."""
+
+        article: str
+        segment: str
+        text: str
+
     editing: Editing | None = None
 
     def compose(self) -> ComposeResult:
@@ -138,6 +193,7 @@ class SegmentDetail(Vertical):
             yield Pane(id="target-text", max_lines=6, short=3)
             yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
         yield Pane(id="info", max_lines=2, short=1)
+        yield Pane(id="qa", max_lines=4, short=1)
 
     @property
     def editor(self) -> TargetEditor:
@@ -149,7 +205,29 @@ class SegmentDetail(Vertical):
         for pane in self.query(Pane):
             pane.fit()
 
-    def show(self, index: int, record: SegmentRecord | None, view: GlossaryView | None) -> None:
+    def show_findings(self, findings: Sequence[Finding], text: str) -> None:
+        """The QA findings of `text` (the target, or what is being typed) under the target."""
+        pane = self.query_one("#qa", Pane)
+        if not findings:
+            pane.update(Text("QA: nothing found", style="dim"))
+        else:
+            line = Text(f"QA {len(findings)}: ", style="bold")
+            for n, finding in enumerate(findings):
+                line.append(" · " if n else "")
+                line.append(f"{finding.check}: ", style="bold yellow")
+                line.append(finding.message)
+            pane.update(line)
+        spans = [(f.start, f.end) for f in findings if f.check == "spelling" and f.start >= 0]
+        if self.editing is not None:
+            self.editor.mark(text, spans)
+
+    def show(
+        self,
+        index: int,
+        record: SegmentRecord | None,
+        view: GlossaryView | None,
+        findings: Sequence[Finding] = (),
+    ) -> None:
         source = self.query_one("#source-text", Pane)
         mt = self.query_one("#mt-text", Pane)
         target = self.query_one("#target-text", Pane)
@@ -169,13 +247,15 @@ class SegmentDetail(Vertical):
             if edited
             else Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic")
         )
+        misspelt = [(f.start, f.end) for f in findings if f.check == "spelling" and f.start >= 0]
         target.update(
-            highlight(record.target, english_spans(record.target, view.source_hits))
+            highlight(record.target, english_spans(record.target, view.source_hits), misspelt)
             if record.target
             else Text("(empty: e edits, starting from the MT)", style="dim italic")
         )
         self.border_title = f"Segment {index + 1} · {record.status}"
         info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
+        self.show_findings(findings, record.target)
 
     def start_editing(self, article: str, base: SegmentRecord, text: str) -> None:
         """Open the editor with `text`, focused at once: keys typed from now on are text."""
@@ -190,9 +270,10 @@ class SegmentDetail(Vertical):
     def stop_editing(self) -> tuple[Editing, str] | None:
         """Close the editor; what it was open on and the text in it."""
         editing, self.editing = self.editing, None
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        for timer in (self._draft_timer, self._qa_timer):
+            if timer is not None:
+                timer.stop()
+        self._draft_timer = self._qa_timer = None
         self.editor.display = False
         self.query_one("#target-text", Pane).display = True
         return (editing, self.editor.text) if editing is not None else None
@@ -204,6 +285,16 @@ class SegmentDetail(Vertical):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_PAUSE, self._keep_draft)
+        if self._qa_timer is not None:
+            self._qa_timer.stop()
+        self._qa_timer = self.set_timer(QA_PAUSE, self._check)
+
+    _qa_timer: Timer | None = None
+
+    def _check(self) -> None:
+        self._qa_timer = None
+        if self.editing is not None:
+            self.post_message(self.Checking(self.editing.article, self.editing.base.id, self.editor.text))
 
     def _keep_draft(self) -> None:
         self._draft_timer = None

@@ -64,11 +64,11 @@ class ConsentDialog(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, title: str, question: str, yes: str) -> None:
+    def __init__(self, title: str, question: str, yes: str, no: str = "Keep it") -> None:
         super().__init__()
         self.title_text = title
         self.question = question
-        self.yes = yes
+        self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="consent"):
@@ -76,7 +76,7 @@ class ConsentDialog(ModalScreen[bool]):
             yield Static(Text(self.question))
             with Horizontal(classes="buttons"):
                 yield Button(Text(f"{self.yes} [y]"), id="yes", variant="warning")
-                yield Button(Text("Keep it [n]"), id="no", variant="primary")
+                yield Button(Text(f"{self.no} [n]"), id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
