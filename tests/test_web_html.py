@@ -466,3 +466,30 @@ def test_a_list_of_links_inside_the_article_is_related_not_text() -> None:
     assert "Un autre article" not in text
     assert {r.reason for r in article.removed if "Un autre article" in r.text} == {"related"}
     assert "Selon le rapport publié mardi, la ville économisera" in text  # one link in a sentence is text
+
+
+def test_hidden_microdata_copies_are_dropped_and_restorable() -> None:
+    """A template's hidden schema.org block repeats the headline, the date and the whole body;
+    hidden text that is not microdata (a tab, an accordion) is shown by a click and stays."""
+    body = (
+        f"<article><h1>Un titre</h1><p>{LONG * 2}</p><p>Deuxième paragraphe. {LONG * 2}</p>"
+        f"<div class='tab' style='display: none'><p>Dans l'onglet. {LONG * 2}</p></div></article>"
+        "<div style='display:none;' itemscope itemtype='http://schema.org/NewsArticle'>"
+        "<div itemprop='headline'>Un titre repris pour les moteurs</div>"
+        "<div itemprop='datePublished'>2019-11-19T08:57:40+01:00</div>"
+        f"<div itemprop='articleBody'><p>Copie cachée. {LONG * 2}</p></div></div>"
+    )
+    html = page('<meta charset="utf-8">', body)
+    article = extract_html(html.encode(), "page.html")
+    text = kept_text(article)
+    assert "Copie cachée" not in text and "2019-11-19T08:57:40" not in text
+    assert "Deuxième paragraphe" in text
+    copy = next(r for r in article.removed if r.text.startswith("Copie cachée"))
+    assert copy.reason == "hidden"
+    assert any(b.text.startswith("Copie cachée") for b in restore(article, copy.line).blocks)
+
+    from workbench.web.extract import _hidden_microdata
+
+    blocks = page_blocks(parse_html(html, "page.html"))
+    hidden = {b.text[:13] for b in blocks if b.position in _hidden_microdata(blocks, {b.position for b in blocks})}
+    assert hidden == {"Un titre repr", "2019-11-19T08", "Copie cachée."}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import lxml.etree as etree
+import regex
 
 from workbench.clean import Ruleset, default_rules, dominant_script, ends_sentence, is_foreign_ui
 from workbench.errors import InputError
@@ -54,6 +55,11 @@ PROSE_MAX_LINKS = 0.3
 # A block this short and this much link is an entry of a list of other pages.
 LINK_ITEM_MAX = 150
 LINKED = 0.9
+# Schema.org microdata the page hides from readers (display:none, visibility:hidden, the
+# hidden attribute): machine-readable copies of the headline, the dates, the author and
+# often the whole article body, which extractors read as if they showed. Hidden text that
+# is not microdata stays: tabs, accordions and "page 2" are shown by a click.
+HIDDEN_STYLE = regex.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", regex.IGNORECASE)
 
 
 def _is_lead(block: PageBlock, page_description: str) -> bool:
@@ -161,6 +167,40 @@ def _inside_reasons(
     return {p: why for p, (why, _) in found.items() if held[why] < STRUCTURE_SHARE * total}
 
 
+def _hidden_microdata(blocks: list[PageBlock], kept: set[int]) -> set[int]:
+    """Kept blocks of schema.org microdata (itemprop, itemscope) inside an element the page hides."""
+    hider: dict[etree._Element, etree._Element | None] = {}  # the nearest hidden element at or above
+
+    def hidden_at(element: etree._Element) -> etree._Element | None:
+        chain: list[etree._Element] = []
+        found: etree._Element | None = None
+        for candidate in (element, *element.iterancestors()):
+            if candidate in hider:
+                found = hider[candidate]
+                break
+            chain.append(candidate)
+            if candidate.get("hidden") is not None or HIDDEN_STYLE.search(candidate.get("style") or ""):
+                found = candidate
+                break
+        for candidate in chain:
+            hider[candidate] = found
+        return found
+
+    def microdata(element: etree._Element, top: etree._Element) -> bool:
+        for candidate in (element, *element.iterancestors()):
+            if candidate.get("itemprop") is not None or candidate.get("itemscope") is not None:
+                return True
+            if candidate is top:
+                return False
+        return False
+
+    found = set()
+    for block in blocks:
+        if block.position in kept and (top := hidden_at(block.element)) is not None and microdata(block.element, top):
+            found.add(block.position)
+    return found
+
+
 def _removal(block: PageBlock, why: str, rule: str) -> Removal:
     return Removal(block.position, block.text, why, rule, block.kind)
 
@@ -196,6 +236,7 @@ def extract_html(
     recovered |= _recover_prose(furniture, blocks, kept, container)
 
     inside_reasons = _inside_reasons(furniture, blocks, kept | recovered, container)
+    hidden = _hidden_microdata(blocks, kept | recovered)
     dropped: list[Removal] = []
     survivors: list[PageBlock] = []
     for block in blocks:
@@ -204,6 +245,9 @@ def extract_html(
             found = furniture.reason(block.element)
             why, where = found if found else ("outside-main", "")
             dropped.append(_removal(block, why, main_rule + (f" (inside {where})" if where else "")))
+            continue
+        if block.position in hidden:
+            dropped.append(_removal(block, "hidden", "schema.org microdata the page hides from readers"))
             continue
         found = furniture.reason(block.element) if not inside and len(block.text) < SHORT_BLOCK and long_kept else None
         if found or (
