@@ -493,3 +493,16 @@ def test_hidden_microdata_copies_are_dropped_and_restorable() -> None:
     blocks = page_blocks(parse_html(html, "page.html"))
     hidden = {b.text[:13] for b in blocks if b.position in _hidden_microdata(blocks, {b.position for b in blocks})}
     assert hidden == {"Un titre repr", "2019-11-19T08", "Copie cachée."}
+
+
+@pytest.mark.parametrize("name", ["latest-news-box", "latest_posts", "widget-latest"])
+def test_a_box_of_the_latest_stories_is_related(name: str) -> None:
+    from lxml import html as lxml_html
+
+    from workbench.web.furniture import element_reason
+
+    assert (element_reason(lxml_html.fromstring(f"<div class='{name}'><p>x</p></div>")) or ("",))[0] == "related"
+    stories = "".join(f"<li><h3><a href='/n/{n}'>Une autre histoire du jour numéro {n}</a></h3><h4>Son sous-titre</h4></li>" for n in range(4))
+    body = f"<article><h1>Un titre</h1><p>{LONG * 2}</p><p>{LONG * 2}</p><div class='{name}'><ul>{stories}</ul></div></article>"
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    assert "Une autre histoire" not in kept_text(article) and "Son sous-titre" not in kept_text(article)
