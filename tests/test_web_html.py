@@ -303,6 +303,14 @@ def test_url_is_the_given_one_else_the_canonical() -> None:
         ("Фото пресс-службы мэрии", "credit"),
         ("Похожие новости", "teaser"),
         ("Все права защищены. Перепечатка без согласия редакции запрещена.", "footer"),
+        ("Have a tip? Amy Kuperinsky may be reached at akuperinsky@example.com.", "contact"),
+        ("Email Tariq Malik at tmalik@example.com or follow him @tariqjmalik.", "contact"),
+        ("Follow us on Twitter @Example and on Facebook.", "subscribe"),
+        ("SEE MORE: Hong Kong protests: 800 students under siege in university", "teaser"),
+        ("DON'T MISS", "teaser"),
+        ("This slideshow requires JavaScript.", "teaser"),
+        ("[button link=\"https://example.com/review/\" type=\"big\"] Send us YOUR kit review[/button]", "widget"),
+        ('[caption id="attachment_12" align="alignleft" width="300"]', "widget"),
     ],
 )
 def test_web_furniture_lines(line: str, reason: str) -> None:
@@ -323,6 +331,10 @@ def test_web_furniture_lines(line: str, reason: str) -> None:
         "Автор законопроекта считает, что подписка на сервисы подорожает.",
         "Фотография стала символом протеста, пишут журналисты.",
         "Le photographe a été arrêté à Paris / Lyon selon les sources.",
+        "He can be reached at the office on weekdays, his aide said.",
+        "Click here, the minister said, was the wrong button to press.",
+        "Apple announced the new model on Tuesday. [Engadget]",
+        "See more of the country's coast, the tourism board urges.",
     ],
 )
 def test_web_rules_leave_prose_alone(line: str) -> None:
@@ -506,3 +518,17 @@ def test_a_box_of_the_latest_stories_is_related(name: str) -> None:
     body = f"<article><h1>Un titre</h1><p>{LONG * 2}</p><p>{LONG * 2}</p><div class='{name}'><ul>{stories}</ul></div></article>"
     article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
     assert "Une autre histoire" not in kept_text(article) and "Son sous-titre" not in kept_text(article)
+
+
+def test_a_link_in_capitals_between_paragraphs_is_a_teaser() -> None:
+    body = (
+        f"<article><h1>Un titre</h1><p>{LONG * 2}</p>"
+        "<p><strong><a href='/autre'>'DANCING WITH THE STARS' PRO OPENS UP ABOUT HER HEALTH</a></strong></p>"
+        f"<p>{LONG * 2}</p><p>La <a href='/cgt'>CGT</a> et FO ont appelé à la grève, a dit le maire à la presse.</p>"
+        "<p>LE MAIRE A DÉMISSIONNÉ MARDI</p></article>"
+    )
+    article = extract_html(page('<meta charset="utf-8">', body).encode(), "page.html")
+    text = kept_text(article)
+    assert "DANCING WITH THE STARS" not in text
+    assert {r.reason for r in article.removed if "DANCING" in r.text} == {"related"}
+    assert "La CGT et FO ont appelé" in text and "LE MAIRE A DÉMISSIONNÉ MARDI" in text  # capitals without a link stay

@@ -129,6 +129,18 @@ def _recover_prose(
     }
 
 
+def _is_capitals_link(block: PageBlock) -> bool:
+    """A short line in capitals that is one link: the teaser for another article that news
+    templates put between paragraphs ("'DANCING WITH THE STARS' PRO OPENS UP ABOUT ...")."""
+    letters = [c for c in block.text if c.isalpha()]
+    return (
+        len(block.text) < LINK_ITEM_MAX
+        and block.link_share >= LINKED
+        and len(letters) >= 12
+        and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    )
+
+
 def _link_lists(blocks: list[PageBlock]) -> list[PageBlock]:
     """Runs of short blocks that are each one link, one after the other: the list of other
     articles that templates put inside the article ("More:", "Related"), not its text."""
@@ -268,7 +280,9 @@ def extract_html(
         survivors.append(block)
     links = _link_lists(survivors)
     dropped.extend(_removal(b, "related", "a list of links to other pages inside the article") for b in links)
-    survivors = [b for b in survivors if b not in links]
+    capitals = [b for b in survivors if b not in links and _is_capitals_link(b)]
+    dropped.extend(_removal(b, "related", "a link in capitals to another article inside the article") for b in capitals)
+    survivors = [b for b in survivors if b not in links and b not in capitals]
 
     title_text = SPACE.sub(" ", meta.title or "").strip()
     title_block = _title_block(blocks, title_text, kept)
