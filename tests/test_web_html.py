@@ -140,6 +140,16 @@ def test_transport_charset_wins_and_a_wrong_declaration_is_not_trusted() -> None
     assert "Минцифры утвердило план" in kept_text(article)
 
 
+def test_utf8_with_a_few_broken_bytes_is_still_utf8() -> None:
+    """As a browser reads it: each broken sequence one U+FFFD, every other letter right."""
+    body = "<p>Kolejne organizacje sprzeciwiają się atakom na Fundację, pisze redakcja. " * 30 + "</p>"
+    data = page('<meta charset="utf-8">', body).encode("utf-8").replace(b"redakcja", b"redakcj\xe1", 2)
+    article = extract_html(data, "page.html")
+    assert article.encoding == "utf-8"
+    text = kept_text(article)
+    assert "sprzeciwiają się atakom na Fundację" in text and text.count("\ufffd") == 2
+
+
 def test_undeclared_legacy_encoding_is_detected() -> None:
     body = "<p>Федеральные ведомства должны полностью отказаться от иностранных офисных программ до конца года.</p>"
     article = extract_html(page("", body).encode("cp1251"), "page.html")
@@ -309,6 +319,10 @@ def test_url_is_the_given_one_else_the_canonical() -> None:
         ("SEE MORE: Hong Kong protests: 800 students under siege in university", "teaser"),
         ("DON'T MISS", "teaser"),
         ("This slideshow requires JavaScript.", "teaser"),
+        ("Follow The Example Times Opinion section on Facebook, Twitter and Instagram.", "subscribe"),
+        ("Join our Space Forums to keep talking space on the latest missions!", "subscribe"),
+        ("Also on example.com Journalists from the party threatened with arrest", "teaser"),
+        ("Like this story? Share it with a friend!", "teaser"),
         ("[button link=\"https://example.com/review/\" type=\"big\"] Send us YOUR kit review[/button]", "widget"),
         ('[caption id="attachment_12" align="alignleft" width="300"]', "widget"),
     ],
@@ -335,6 +349,7 @@ def test_web_furniture_lines(line: str, reason: str) -> None:
         "Click here, the minister said, was the wrong button to press.",
         "Apple announced the new model on Tuesday. [Engadget]",
         "See more of the country's coast, the tourism board urges.",
+        "Follow-up talks will take place on Twitter Spaces next week.",
     ],
 )
 def test_web_rules_leave_prose_alone(line: str) -> None:

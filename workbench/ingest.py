@@ -69,6 +69,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 # Spaces that look like a space but defeat word matching.
+SPACES = regex.compile(r" {2,}")
 SPACE_LIKE = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 # Zero-width characters, soft hyphen, bidi embedding/override/isolate controls, BOM.
 INVISIBLE = regex.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -250,7 +251,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
         repairs.append("invisible characters")
         text = INVISIBLE.sub("", text)
     text = CONTROL.sub("", text)
-    lines = [regex.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in SPACES.sub(" ", text).split("\n")]  # runs of spaces never cross lines
     text = unicodedata.normalize("NFC", "\n".join(lines)).strip("\n")
     return text + "\n", repairs
 

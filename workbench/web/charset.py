@@ -22,6 +22,10 @@ SNIFF_BYTES = 8192
 META_CHARSET = regex.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", regex.IGNORECASE
 )
+# A page declared (or sniffed) UTF-8 with a few broken sequences, from a template pasted
+# together from several sources, is UTF-8 to a browser, which shows U+FFFD for each; one
+# in cp1251 or latin-1 that merely says UTF-8 breaks on nearly every accented letter.
+STRAY_UTF8_ERRORS = 1 / 10_000  # per byte
 # WHATWG maps these labels to windows-1252; latin-9 (iso-8859-15) stays itself.
 WHATWG_ALIASES = {"latin_1": "cp1252", "ascii": "cp1252", "iso8859_1": "cp1252"}
 
@@ -56,5 +60,13 @@ def decode_html(data: bytes, name: str, transport: str | None = None) -> tuple[s
         try:
             return data.decode(codec), codec.replace("_", "-")
         except UnicodeDecodeError:
+            if codec == "utf_8" and (text := _mostly_utf8(data)) is not None:
+                return text, "utf-8"
             continue
     return decode(data, name)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    return text if broken <= max(3, len(data) * STRAY_UTF8_ERRORS) else None
