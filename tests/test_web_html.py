@@ -547,3 +547,22 @@ def test_a_link_in_capitals_between_paragraphs_is_a_teaser() -> None:
     assert "DANCING WITH THE STARS" not in text
     assert {r.reason for r in article.removed if "DANCING" in r.text} == {"related"}
     assert "La CGT et FO ont appelé" in text and "LE MAIRE A DÉMISSIONNÉ MARDI" in text  # capitals without a link stay
+
+
+def test_a_long_block_kept_in_pieces_is_kept() -> None:
+    """trafilatura split the page's one long block at its subheadings and left a line inside
+    it out: most of it is there, in order, right after what came before, so it is kept; the
+    same text far past what came before, or only a fifth of it, is not."""
+    from lxml import html as lxml_html
+
+    from workbench.web.align import WINDOW, kept_positions, key
+    from workbench.web.blocks import PageBlock
+
+    sentences = [f"Phrase numéro {n} du long article sur la méditation et le cerveau humain. " for n in range(40)]
+    element = lxml_html.fromstring("<div>x</div>")
+    block = PageBlock(1, element, "".join(sentences), "text")
+    pieces = ["".join(sentences[:10]), "".join(sentences[10:20]), "".join(sentences[24:])]  # 20-23 left out
+    extracted = "\x00" + "\x00".join(key(p) for p in pieces) + "\x00"
+    assert kept_positions([block], extracted) == {1}
+    assert kept_positions([block], "\x00" + "x" * (WINDOW + 10) + extracted) == set()
+    assert kept_positions([block], "\x00" + key("".join(sentences[:8])) + "\x00") == set()

@@ -26,6 +26,12 @@ SHORT_BLOCK = 40
 # trafilatura moved it). Both bound the alignment to linear time on huge pages.
 WINDOW = 5000
 GLOBAL_SEARCH_MAX = 500_000
+# A long page block the extractor kept only in pieces (it split it at subheadings and left
+# out a line or an inline box inside it) is kept when most of it, read in pieces of
+# PIECE characters, is in the extracted text in its order.
+LONG_BLOCK = 400
+PIECE = 50
+MOST = 0.8
 WHITESPACE = regex.compile(r"[\s\x1f]+")  # \x1f: between the cells of a table row
 
 
@@ -72,6 +78,8 @@ def kept_positions(blocks: list[PageBlock], extracted: str) -> set[int]:
                 found = _find_aligned(extracted, block_key, following, 0, len(extracted))
             if found is None and len(block_key) >= SHORT_BLOCK:
                 found = across.find(block_key, cursor)
+            if found is None and len(block_key) >= LONG_BLOCK:
+                found = across.find_most(block_key, cursor)
         if found is not None:
             kept.add(block.position)
             cursor = found + len(block_key)
@@ -87,11 +95,36 @@ class _Across:
         self._flat: str | None = None
         self._zeros: list[int] = []
 
-    def find(self, block_key: str, cursor: int) -> int | None:
+    def _build(self) -> str:
         if self._flat is None:  # built only when a block needs it
             self._flat = self.extracted.replace("\x00", "")
             zeros = [n for n, c in enumerate(self.extracted) if c == "\x00"]
             self._zeros = [z - k for k, z in enumerate(zeros)]  # their places in the flat text
+        return self._flat
+
+    def find_most(self, block_key: str, cursor: int) -> int | None:
+        """Where most of a long block stands, in pieces and in order, starting right after
+        the text matched so far (never text the extractor kept elsewhere on the page)."""
+        flat = self._build()
+        if len(flat) > GLOBAL_SEARCH_MAX:
+            return None
+        start = max(0, cursor - bisect.bisect_right(self._zeros, cursor))
+        pieces = [block_key[i : i + PIECE] for i in range(0, len(block_key) - PIECE + 1, PIECE)]
+        first: int | None = None
+        at, hits = start, 0
+        for piece in pieces:
+            where = flat.find(piece, at)
+            if where >= 0:
+                hits += 1
+                first = where if first is None else first
+                at = where + PIECE
+        if first is None or first > start + WINDOW or hits < MOST * len(pieces):
+            return None
+        return first + bisect.bisect_right(self._zeros, first)
+
+    def find(self, block_key: str, cursor: int) -> int | None:
+        self._build()
+        assert self._flat is not None
         start = max(0, cursor - bisect.bisect_right(self._zeros, cursor))
         limit = len(self._flat) if len(self._flat) <= GLOBAL_SEARCH_MAX else start + len(block_key) + WINDOW
         at = self._flat.find(block_key, 0 if len(self._flat) <= GLOBAL_SEARCH_MAX else start, limit)
