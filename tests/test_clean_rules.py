@@ -211,27 +211,3 @@ def test_bad_user_rule_names_file_and_rule(tmp_path: Path) -> None:
     rules.write_text('[[rule]]\nreason = "x"\npatterns = ["(unclosed"]\n', encoding="utf-8")
     with pytest.raises(WorkbenchError, match=r"site.toml rule 1: bad pattern"):
         load_rules([rules])
-
-
-def test_rules_are_tried_at_once_and_in_order_alike() -> None:
-    """The one-pass check of all patterns gives the rule the rule-by-rule loop gives: the
-    first that matches, whatever its place, past a longer line's max_words; a rule whose
-    pattern refers back to its own group still matches."""
-    from workbench.clean import Ruleset, default_rules, parse_rules
-
-    rules = default_rules()
-    assert rules._any_pattern is not None  # the built-in rules join into one pattern
-    early, late = parse_rules(
-        "[[rule]]\nreason = 'a'\npatterns = ['x+ y']\nmax_words = 1\n"
-        "[[rule]]\nreason = 'b'\npatterns = ['x+ y', 'z{2}']\n",
-        "test.toml",
-    )
-    both = Ruleset([early, late])
-    assert [getattr(both.match(t), "reason", None) for t in ("xx y", "zz", "zzz", "prose here")] == ["b", "b", None, None]
-    looped = Ruleset([early, late])
-    looped._any_pattern = None  # the plain loop, as for patterns that cannot be joined
-    assert [getattr(looped.match(t), "reason", None) for t in ("xx y", "zz", "zzz", "prose here")] == ["b", "b", None, None]
-    (backref,) = parse_rules("[[rule]]\nreason = 'tag'\npatterns = ['\\[(\\w+)\\].*\\[/\\1\\]']\n", "test.toml")
-    tags = Ruleset([backref])
-    assert tags._any_pattern is None
-    assert tags.match("[b]bold[/b]") is backref and tags.match("[b]bold[/i]") is None

@@ -32,7 +32,6 @@ HEADING_MAX_WORDS = 14
 FOREIGN_UI_MAX_WORDS = 8
 SEEN_MAX = 100_000  # distinct short lines remembered per rule set
 SEEN_LINE_MAX = 200
-BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=|\\g<")
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,6 @@ class Ruleset:
             digest_size=16,
         ).hexdigest()
         self._seen: dict[str, Rule | None] = {}
-        self._any_pattern = _any_of(p for r in self.rules for p in r.patterns)
 
     def match(self, line: str) -> Rule | None:
         """The first rule that removes this line, if any. Pages repeat their furniture (a
@@ -96,30 +94,14 @@ class Ruleset:
     def _match(self, line: str) -> Rule | None:
         key = label_key(line)
         words = word_count(line)
-        # Most lines are prose that no pattern matches: one pass of all patterns at once
-        # says so, and only a line some pattern matches is tried rule by rule, in order.
-        patterns = line[:1] not in OPENING_QUOTES and (
-            self._any_pattern is None or self._any_pattern.fullmatch(line) is not None
-        )
+        quoted = line[:1] in OPENING_QUOTES
         for rule in self.rules:
             if words > rule.max_words:
                 continue
             if key and key in rule.labels:
                 return rule
-            if patterns and any(p.fullmatch(line) for p in rule.patterns):
+            if not quoted and any(p.fullmatch(line) for p in rule.patterns):
                 return rule
-        return None
-
-
-def _any_of(patterns: Iterable[regex.Pattern[str]]) -> regex.Pattern[str] | None:
-    """One pattern that matches a whole line when any of these does, or None when they
-    cannot be joined (a back-reference counts groups of its own pattern only)."""
-    sources = [p.pattern for p in patterns]
-    if not sources or any(BACKREFERENCE.search(s) for s in sources):
-        return None
-    try:
-        return regex.compile("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE | regex.V0)
-    except regex.error:
         return None
 
 
