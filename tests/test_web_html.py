@@ -566,3 +566,27 @@ def test_a_long_block_kept_in_pieces_is_kept() -> None:
     assert kept_positions([block], extracted) == {1}
     assert kept_positions([block], "\x00" + "x" * (WINDOW + 10) + extracted) == set()
     assert kept_positions([block], "\x00" + key("".join(sentences[:8])) + "\x00") == set()
+
+
+def test_a_standfirst_is_recovered_near_the_headline_and_product_cards_are_not() -> None:
+    """A block named like a standfirst ("desc", "chapo") is the article's only under its
+    headline or just before its text; fifty blocks further up it is a product card's."""
+    from workbench.web.extract import _recover_gaps
+    from workbench.web.furniture import PageFurniture
+    from workbench.web.main_text import main_container
+
+    cards = "".join(
+        f"<div class='card'><div class='product-desc'>Aspirateur robot numéro {n} avec station de vidange, "
+        "navigation laser et serpillière vibrante.</div></div>"
+        for n in range(50)
+    )
+    menu = "<ul>" + "".join(f"<li><a href='/r/{n}'>Rubrique {n}</a></li>" for n in range(40)) + "</ul>"
+    body = (
+        f"{cards}{menu}<h1>Un titre</h1><div class='chapo'>Le conseil municipal a tranché mardi soir : la ville passe "
+        f"au logiciel libre.</div><article><p>{LONG * 2}</p><p>{LONG * 2}</p></article>"
+    )
+    blocks = page_blocks(parse_html(page("", body), "page.html"))
+    kept = {b.position for b in blocks if b.text.startswith("Le conseil municipal a voté")}
+    container = main_container([b for b in blocks if b.position in kept])
+    recovered = [b.text[:24] for b in blocks if b.position in _recover_gaps(PageFurniture(), blocks, kept, container)]
+    assert recovered == ["Le conseil municipal a t"]

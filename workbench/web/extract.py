@@ -49,6 +49,10 @@ STRUCTURE_SHARE = 0.4
 # list. Inside the article's container, between kept text and in no furniture
 # container, they are article text; the cruft rules still run over them.
 GAP_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"])
+# The standfirst sits between the headline and the text: at most this many page blocks
+# before the first kept one or after the last <h1> above it. Further up, a "description"
+# is a product card's or a teaser's.
+LEAD_WINDOW = 30
 # Running text: at least this long, ending a sentence, under this share of link text.
 PROSE_MIN = 120
 PROSE_MAX_LINKS = 0.3
@@ -78,9 +82,11 @@ def _recover_gaps(
     if container is None or not kept:
         return set()
     first, last = min(kept), max(kept)
+    headline = max((b.position for b in blocks if b.tag == "h1" and b.position < first), default=None)
     recovered = set()
     for block in blocks:
-        if block.position < first and block.position not in kept and _is_lead(block, page_description):
+        near = first - LEAD_WINDOW <= block.position or (headline is not None and headline < block.position <= headline + LEAD_WINDOW)
+        if block.position < first and near and block.position not in kept and _is_lead(block, page_description):
             recovered.add(block.position)
             continue
         if not first < block.position < last or block.position in kept:
