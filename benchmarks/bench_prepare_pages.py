@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,17 +35,18 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
 
 
 def timed(command: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak MB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds, peak MB) of one child process, from its own rusage."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode(errors='replace')[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024  # the largest child so far: run the big ones last
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode(errors='replace')[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def best(command: list[str], rounds: int) -> tuple[float, float, float]:
@@ -89,8 +89,8 @@ def main() -> None:
         print(f"{count} pages ({size:.1f} MB), best of {args.rounds}:")
         ours = best([*workbench, str(folder)], args.rounds)
         theirs = best([sys.executable, "-c", TRAFILATURA, str(folder)], args.rounds)
-        print(f"  workbench clean --json  {ours[0]:6.2f} s wall  {ours[1]:6.2f} s CPU  ({ours[1] / count * 1000:.0f} ms/page)")
-        print(f"  trafilatura alone       {theirs[0]:6.2f} s wall  {theirs[1]:6.2f} s CPU  ({theirs[1] / count * 1000:.0f} ms/page)")
+        print(f"  workbench clean --json  {ours[0]:6.2f} s wall  {ours[1]:6.2f} s CPU  ({ours[1] / count * 1000:.0f} ms/page, peak {ours[2]:.0f} MB)")
+        print(f"  trafilatura alone       {theirs[0]:6.2f} s wall  {theirs[1]:6.2f} s CPU  ({theirs[1] / count * 1000:.0f} ms/page, peak {theirs[2]:.0f} MB)")
         print(f"  ratio                   {ours[0] / theirs[0]:6.2f}× wall    {ours[1] / theirs[1]:6.2f}× CPU")
         seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
         small = best([*workbench[:-1], str(seed)], args.rounds)
