@@ -21,6 +21,7 @@ from workbench.store import Store
 from workbench.tui import create_app
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.dialogs import ConflictDialog, GlossaryDialog, MemoryDialog, RemovedDialog
+from workbench.tui.segment_table import WIDE as WIDE_TABLE
 
 WIDE = (160, 45)
 
@@ -323,7 +324,8 @@ async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) 
 
 
 @pytest.mark.parametrize(
-    ("size", "articles_shown", "mt_column"), [((80, 24), False, False), ((200, 50), True, True)]
+    ("size", "articles_shown", "mt_column"),
+    [((80, 24), False, False), ((120, 40), True, False), ((160, 50), True, True), ((200, 50), True, True)],
 )
 async def test_layout_adapts_to_the_terminal(project: Project, size, articles_shown, mt_column) -> None:
     app = app_for(project)
@@ -635,7 +637,7 @@ def assert_fits(app: WorkbenchApp) -> None:
     assert app.main.article_list.display == (width >= 100)
     table = app.main.table
     labels = [str(c.label) for c in table.columns.values()]
-    assert ("MT" in labels) == (width >= 120)
+    assert ("MT" in labels) == (width >= WIDE_TABLE)
     assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
 
 

@@ -24,7 +24,7 @@ WATCH_SECONDS = 2.0
 
 class ReviewScreen(Editing, Checking, Tools, Finding):
     # the article list hides below 100 columns and widens from 160; the MT column shows from
-    # 120 (SegmentTable)
+    # 160 (SegmentTable)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 

@@ -29,7 +29,7 @@ STATUS = {
     "rejected": Text("R", style="bold red"),
 }
 FLAG = Text("⚠", style="bold red")
-WIDE = 120  # from this many terminal columns the MT column shows
+WIDE = 160  # from this many terminal columns the MT column shows (below, the detail pane has it)
 WINDOW = 300  # rows held by the table at once
 MARGIN = 20  # the window slides when the cursor comes this close to an edge it can pass
 
