@@ -97,8 +97,12 @@ class SegmentTable(DataTable[Text | str]):
         return cells
 
     def _columns(self) -> None:
-        self.layout_key = self._layout()
-        mt, width, number = self.layout_key
+        key = self._layout()
+        if key == self.layout_key and self.columns:
+            self.clear()  # the same columns: only the rows go (columns again cost a layout)
+            return
+        self.layout_key = key
+        mt, width, number = key
         self.clear(columns=True)
         self.add_column(" ", width=1, key="status")
         self.add_column("#", width=number, key="n")
