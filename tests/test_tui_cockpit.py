@@ -322,3 +322,14 @@ async def test_the_reviewers_pass_from_the_keys(project: Project) -> None:
         assert segment.status == "rejected"
         assert [c.text for c in segment.comments] == ["Good title", "fix the title"]
         assert [(e.category, e.note, e.author) for e in segment.errors] == [("terminology", "too literal", "reviewer")]
+
+
+async def test_progress_in_source_words_for_the_article_and_the_corpus(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert " · 0/" in str(app.main.table.border_title) and "words" in str(app.main.table.border_title)
+        await pilot.press("c")  # the title: "Zoom interdit l’accès à ses services … le Kremlin réagit"
+        await settle(pilot)
+        assert " · 13/" in str(app.main.table.border_title)  # 13 words, l’accès one of them
+        assert str(app.main.article_list.border_subtitle).startswith("13/")

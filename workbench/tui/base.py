@@ -26,9 +26,10 @@ from workbench.errors import WorkbenchError
 from workbench.qa import Finding
 from workbench.review.changes import Conflict
 from workbench.review.corpus import Filter, Filtered
+from workbench.review.library import ArticleInfo
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
 from workbench.review.settings import review_settings
-from workbench.store import DONE, SegmentRecord
+from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
 from workbench.tui.dialogs import ConflictDialog, ConsentDialog
@@ -174,12 +175,24 @@ class ReviewBase(Screen[None]):
             return
         document = self.session.document(article)
         title = self.session.titles().get(article, article)
-        done = sum(s.status in DONE for s in document.segments)
+        info = ArticleInfo.of(document)
         # Textual crops border titles to the border, whatever its width after a resize
         self.table.border_title = (
-            f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"
+            f"{title} · {document.source_language or '?'} · {info.reviewed}/{info.segments} reviewed"
+            f" · {info.words_done:,}/{info.words:,} words"
         )
         self.table.border_subtitle = " · ".join(p for p in (document.source_path, document.date or "") if p)
+        self._corpus_words()
+
+    def _corpus_words(self) -> None:
+        """The corpus's progress in source words, under the article list."""
+        infos = self.session.library.summaries.values()
+        total, done = sum(i.words for i in infos), sum(i.words_done for i in infos)
+        unreadable = len(self.session.library.unreadable)
+        parts = [f"{done:,}/{total:,} words reviewed"] + (
+            [f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"] if unreadable else []
+        )
+        self.article_list.border_subtitle = " · ".join(parts)
 
     def show_segment(self) -> None:
         article, index = self.cursor.article, self.cursor.index

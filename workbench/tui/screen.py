@@ -44,9 +44,7 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
         self.article_list.border_title = "Articles"
         self.article_list.show(articles, session.titles())
         self.table.border_title = "Segments"
-        unreadable = len(session.library.unreadable)
-        if unreadable:
-            self.article_list.border_subtitle = f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"
+        self._corpus_words()
         for problem in session.problems:
             self.report_problem(problem, "Recovered" if problem.startswith("Recovered") else "Skipped")
         if articles:
