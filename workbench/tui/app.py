@@ -118,6 +118,13 @@ class WorkbenchApp(App[None]):
             self.main.finish_editing()
         self.exit()
 
+    async def _on_exit_app(self) -> None:
+        # Every way out posts ExitApp (quit, a signal, a browser tab closed under `workbench
+        # serve`); Textual's own handler runs after this one. What is typed in an open
+        # editor is kept as a draft, to come back on reopening.
+        with contextlib.suppress(Exception):
+            self.keep_typed_text()
+
     def on_unmount(self) -> None:
         self.close_session()
 
