@@ -322,6 +322,24 @@ async def test_the_reviewers_pass_from_the_keys(project: Project) -> None:
         assert segment.status == "rejected"
         assert [c.text for c in segment.comments] == ["Good title", "fix the title"]
         assert [(e.category, e.note, e.author) for e in segment.errors] == [("terminology", "too literal", "reviewer")]
+        notes = str(app.main.detail.query_one("#notes").text)
+        assert "reviewer: Good title" in notes and "terminology/minor too literal" in notes
+
+
+async def test_approving_ones_own_translation_needs_the_flag(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.confirm(FIRST, first.id, "Zoom bans Russian public bodies, the Kremlin reacts")
+        await settle(pilot)
+        await pilot.press("A")  # the same person: refused, said, nothing changes
+        await settle(pilot)
+        assert saved(project).segments[0].status == "reviewed"
+        app.main.allow_self_approve = True  # workbench review --allow-self-approve
+        await pilot.press("A")
+        await settle(pilot)
+        assert saved(project).segments[0].status == "approved"
 
 
 async def test_progress_in_source_words_for_the_article_and_the_corpus(project: Project) -> None:

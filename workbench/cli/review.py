@@ -30,6 +30,10 @@ def review_command(
         str | None,
         typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
     ] = None,
+    allow_self_approve: Annotated[
+        bool,
+        typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
+    ] = False,
 ) -> None:
     """Review translations side by side: cleaned source, machine translation, your target."""
     in_browser = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # `workbench serve`: pipes, not a terminal
@@ -45,7 +49,7 @@ def review_command(
     from workbench.tui import create_app
 
     name = (user or "").strip() or None  # None: the session's own default
-    code = run_app(create_app(project, user=name))
+    code = run_app(create_app(project, user=name, allow_self_approve=allow_self_approve))
     if code:
         raise typer.Exit(code)
 

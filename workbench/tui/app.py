@@ -59,6 +59,7 @@ class WorkbenchApp(App[None]):
         self.main: ReviewScreen  # pushed on mount: widgets need a running app
         self.crash: str | None = None  # the traceback of an unhandled exception
         self.signalled = 0
+        self.allow_self_approve = False  # workbench review --allow-self-approve
         self._woken = threading.Event()
         self.gate = KeyGate(self, super().on_event)
 
@@ -80,6 +81,7 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         self.main = ReviewScreen(self.session, self.work)
         self.main.watch_interval = self.watch_interval
+        self.main.allow_self_approve = self.allow_self_approve
         self.push_screen(self.main)  # which opens the session as it mounts
         if not self.is_headless and threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
