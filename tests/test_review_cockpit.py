@@ -267,3 +267,33 @@ def test_reopening_returns_where_the_translator_stopped(project: Project) -> Non
     session.close()
     assert session_of(project).last_place() == (OTHER, 7)
     assert session_of(project, "someone else").last_place() is None
+
+
+def test_joining_and_splitting_human_segments_keeps_their_text(project: Project) -> None:
+    """A join or a split is the translator fixing the segmentation, not a reason to lose what
+    they wrote: the text stays on the new segment (edited, to be fixed up), never fresh MT."""
+    session = session_of(project)
+    segments = session.document(ARTICLE).segments
+    n = next(i for i in range(len(segments) - 1) if segments[i].block == segments[i + 1].block)
+    first, second = segments[n], segments[n + 1]
+    session.confirm(ARTICLE, first.id, "We must switch.")
+    session.confirm(ARTICLE, second.id, "Our operators will cope.")
+    session.join(ARTICLE, first.id)
+    joined = session.document(ARTICLE).segments[n]
+    assert (joined.target, joined.status) == ("We must switch. Our operators will cope.", "edited")
+    assert not session.untranslated(ARTICLE, [joined.id])  # nothing for the machine to redo
+    session.flush()
+    translate_project(project, FakeEngine("fr"), sources=[project.seeds / f"{ARTICLE}.txt"])
+    assert disk(project).segments[n].target == "We must switch. Our operators will cope."
+    session.undo()  # the two reviewed segments back, as they were
+    session.flush()
+    assert [(s.target, s.status) for s in disk(project).segments[n : n + 2]] == [
+        ("We must switch.", "reviewed"),
+        ("Our operators will cope.", "reviewed"),
+    ]
+    record = session.document(ARTICLE).segments[5]
+    session.confirm(ARTICLE, record.id, "A reviewed sentence, to be split.")
+    session.split(ARTICLE, record.id, record.source.index(" ", 10))
+    left, right = session.document(ARTICLE).segments[5:7]
+    assert (left.target, left.status) == ("A reviewed sentence, to be split.", "edited")
+    assert right.status == "new" and session.untranslated(ARTICLE, [right.id]) == [right]

@@ -351,3 +351,26 @@ async def test_progress_in_source_words_for_the_article_and_the_corpus(project: 
         await settle(pilot)
         assert " · 13/" in str(app.main.table.border_title)  # 13 words, l’accès one of them
         assert str(app.main.article_list.border_subtitle).startswith("13/")
+
+
+async def test_an_unfinished_edit_from_an_ended_session_shows_and_is_never_thrown_away(project: Project) -> None:
+    from workbench.review.session import ReviewSession
+
+    ended = ReviewSession(project, user="translator")
+    ended.open()
+    fourth = ended.document(FIRST).segments[3]
+    ended.draft(FIRST, fourth.id, "Typed before the terminal went away")
+    ended.close()  # the draft stays in the journal, for the next session
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        notes = app.main.detail.query_one("#notes")
+        assert notes.display and "Unfinished edit" in str(notes.text)
+        assert "Typed before the terminal went away" in str(notes.text)
+        await pilot.press("a")  # accepting the MT over it keeps the typed text in the history
+        await settle(pilot)
+        record = saved(project).segments[3]
+        assert record.status == "reviewed" and record.draft is None
+        assert ("Typed before the terminal went away", "unfinished edit") in [(v.target, v.event) for v in record.history]

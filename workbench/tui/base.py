@@ -33,7 +33,7 @@ from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
 from workbench.tui.dialogs import ConflictDialog, ConsentDialog
-from workbench.tui.segment_detail import SegmentDetail, TargetEditor
+from workbench.tui.segment_detail import SegmentDetail, TargetEditor, unfinished
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 from workbench.tui.work import Work
@@ -166,7 +166,9 @@ class ReviewBase(Screen[None]):
         """Whether a segment's target lacks the English form of one of its entities; asked
         only for the rows on screen."""
         return lambda record: (
-            bool(self.session.glossary_view(article, record).missing) or bool(record.conflicts)
+            bool(self.session.glossary_view(article, record).missing)
+            or bool(record.conflicts)
+            or bool(unfinished(record))
         )
 
     def _header(self) -> None:

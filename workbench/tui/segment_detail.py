@@ -258,7 +258,7 @@ class SegmentDetail(Vertical):
         info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
         self.show_findings(findings, record.target)
         notes = self.query_one("#notes", Pane)
-        notes.display = bool(record.comments or record.errors)
+        notes.display = bool(record.comments or record.errors or unfinished(record))
         notes.update(notes_line(record))
 
     def start_editing(self, article: str, base: SegmentRecord, text: str) -> None:
@@ -306,9 +306,20 @@ class SegmentDetail(Vertical):
             self.post_message(self.Typed(self.editing.article, self.editing.base.id, self.editor.text))
 
 
+def unfinished(record: SegmentRecord) -> str:
+    """Text typed for the segment in a session that ended before it was committed."""
+    draft = record.draft
+    return draft.text if draft is not None and draft.text.strip() and draft.text != record.target else ""
+
+
 def notes_line(record: SegmentRecord) -> Text:
-    """The reviewer's pass on the segment: its comments, threaded by reply, and its errors."""
+    """An unfinished edit kept from an ended session; the reviewer's pass on the segment:
+    its comments, threaded by reply, and its errors."""
     line = Text()
+    if unfinished(record):
+        line.append("Unfinished edit (e resumes it): ", style="bold yellow")
+        line.append(unfinished(record))
+        line.append("  " if record.comments or record.errors else "")
     if record.comments:
         line.append(f"Comments {len(record.comments)}: ", style="bold")
         for n, comment in enumerate(record.comments):
