@@ -297,3 +297,20 @@ def test_joining_and_splitting_human_segments_keeps_their_text(project: Project)
     left, right = session.document(ARTICLE).segments[5:7]
     assert (left.target, left.status) == ("A reviewed sentence, to be split.", "edited")
     assert right.status == "new" and session.untranslated(ARTICLE, [right.id]) == [right]
+
+
+def test_propagation_reaches_an_article_translated_during_the_session(project: Project) -> None:
+    """The repetition index follows the corpus: an article that gains its translation (or
+    comes into being) while the session is open is propagated to like the others."""
+    import shutil as sh
+
+    session = session_of(project)
+    copy = project.seeds / "copy of the first article.txt"
+    sh.copy(project.seeds / f"{ARTICLE}.txt", copy)
+    session.take_prepared(session.preparation(session.unprepared_sources())())  # the screen prepares it
+    twin = next(a for a in session.library if session.document(a).source_path.endswith(copy.name))
+    session.take_translated(session.translation([twin])())  # and translates it (T)
+    record = session.document(ARTICLE).segments[2]
+    session.confirm(ARTICLE, record.id, "The Kremlin commented.")
+    same = next(s for s in session.document(twin).segments if s.source == record.source)
+    assert (same.target, same.origin) == ("The Kremlin commented.", "propagated")

@@ -342,3 +342,25 @@ def test_segment_ids_shared_by_two_articles_do_not_mix_their_texts(project: Proj
     assert summary.decoded == 2 and summary.duplicates == 0
     assert Store(project).read("a").segments[0].target == "EN(Le Kremlin a réagi.)"
     assert Store(project).read("b").segments[0].target == "EN(Zoom a répondu.)"
+
+
+def test_a_source_recorded_under_an_absolute_path_is_the_same_article(tmp_path: Path) -> None:
+    """The library records the path it was given (absolute, here); the CLI names the same file
+    relative to the project: one article, not two with the same id."""
+    import shutil
+
+    from conftest import SEEDS
+    from fakes import translate_project
+
+    from workbench.project import Project
+
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    translate_project(Project(root), FakeEngine("fr"), FakeEngine("ru"))
+    for path in (root / "translations").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["source_path"] = str(root / data["source_path"])  # as an older version or the API left it
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("translate", cwd=root)
+    assert b"same article id" not in result.stderr, result.stderr.decode()
+    assert result.stderr.startswith(b"workbench: no fr") or result.returncode == 0, result.stderr.decode()

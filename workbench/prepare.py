@@ -239,6 +239,12 @@ def _check_owner(document: Document | None, label: str, root: Path) -> None:
     previous, _ = split_record(document.source_path)
     if not previous.is_absolute():
         previous = root / previous
+    current, _ = split_record(label)
+    if not current.is_absolute():
+        current = root / current
+    with contextlib.suppress(OSError):
+        if previous.samefile(current) and split_record(label)[1] == split_record(document.source_path)[1]:
+            return  # the same file named another way (absolute, through a link)
     if previous.exists():
         raise InputError(
             f"{label} and {document.source_path} have the same article id {document.article_id!r}"

@@ -378,8 +378,12 @@ class SessionBase:
         self.redo_stack = [s for s in self.redo_stack if change_id not in s.ids]
 
     def _summarize(self, article: str) -> None:
+        """The article's summary and its entries in the repetition index, as it is now (after a
+        change, a fold, a reload, or a document translated or prepared during the session)."""
         with contextlib.suppress(StoreError, KeyError):
-            self.library.summaries[article] = ArticleInfo.of(self.document(article))
+            document = self.document(article)
+            self.library.summaries[article] = ArticleInfo.of(document)
+            self.repetitions.update(document)
 
     def check_external(self, article: str) -> bool:
         """Whether another process saved the article since we read it (a stat); if so it is

@@ -98,7 +98,11 @@ def _fold(
         try:
             folded = fold(store, article, mine, rebuild, typed, timeout=RECOVERY_WAIT)
         except (FoldError, WorkbenchError) as exc:
-            result.problems.append(str(exc))
+            count = f"{len(mine)} change{'s' if len(mine) > 1 else ''}" if mine else "an unfinished edit"
+            result.problems.append(
+                f"{count} of an earlier session to {article} wait in the journal, safe, and are not in the"
+                f" article yet: {exc}; they are written as soon as it can be (Workbench tries at every start)."
+            )
             settled = False
             continue
         result.changes += len(folded.outcome.landed) + len(folded.outcome.orphaned)

@@ -130,10 +130,11 @@ class WorkbenchApp(App[None]):
     def on_unmount(self) -> None:
         self.close_session()
 
-    def close_session(self) -> None:
+    def close_session(self) -> bool:
         """Quitting waits a moment for the folds in flight: what is left stays in the
-        journal, folded by the next session or command. Never waits for the memory."""
-        self.session.close(wait=5.0)
+        journal, folded by the next session or command. Never waits for the memory.
+        Whether everything reached its files."""
+        return self.session.close(wait=5.0)
 
     def keep_typed_text(self) -> None:
         editing = self.main.detail.editing

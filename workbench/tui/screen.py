@@ -46,7 +46,8 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
         self.table.border_title = "Segments"
         self._corpus_words()
         for problem in session.problems:
-            self.report_problem(problem, "Recovered" if problem.startswith("Recovered") else "Skipped")
+            title = "Recovered" if problem.startswith("Recovered") else "Skipped"
+            self.report_problem(problem, "Not written yet" if "wait in the journal" in problem else title)
         if articles:
             self.go(*(session.last_place() or (articles[0].id, 0)))  # where the translator stopped
         self.table.focus()
