@@ -374,3 +374,48 @@ async def test_an_unfinished_edit_from_an_ended_session_shows_and_is_never_throw
         record = saved(project).segments[3]
         assert record.status == "reviewed" and record.draft is None
         assert ("Typed before the terminal went away", "unfinished edit") in [(v.target, v.event) for v in record.history]
+
+
+MARKUP = ["The Kremlin thinks [/] it is time", "Le titre [bold]gras[/bold]", "root:x:0:0: [red]rouge", "a \\[b] c ]["]
+
+
+@pytest.mark.parametrize("text", MARKUP)
+async def test_text_that_looks_like_markup_is_shown_as_typed(project: Project, text: str) -> None:
+    """Targets, sources and titles are text: "[/]" or ":x:" never crashes the screen or shows
+    as something else, in the table, the header, the detail, the notices and the dialogs."""
+    import json
+
+    path = project.translations / f"{FIRST}.en.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["title"] = text
+    data["segments"][1]["source"] = text
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *text, "ctrl+s")
+        await settle(pilot)
+        assert saved(project).segments[0].target == text
+        row = app.main.table.get_row_at(0)
+        assert str(row[-1]).startswith(text[:10])  # the cell reads as typed
+        # what the border draws (the public getter gives it back as markup)
+        shown = app.main.table._border_title.plain  # type: ignore[union-attr]
+        assert shown.startswith(text + " · fr")
+        await pilot.press("slash", *text[:12], "enter")  # a search for it
+        await settle(pilot)
+        await pilot.press("h")  # and its history
+        await pilot.pause()
+        assert app.is_running and app.crash is None
+
+
+async def test_keys_typed_while_a_question_closes_wait_for_the_screen_behind_it(project: Project) -> None:
+    (project.root / "workbench.toml").unlink()  # the QA question is asked
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_fast(app, "down", "e", " ", "5", "ctrl+s", "y", "e", " ", "7", "ctrl+s", "y")
+        await settle(pilot)
+        segments = saved(project).segments
+        assert segments[1].target.endswith(" 5") and segments[1].status == "reviewed"
+        assert segments[2].target.endswith(" 7") and segments[2].status == "reviewed"  # never its raw MT
+        assert [s.status for s in segments[3:6]] == ["machine"] * 3

@@ -21,6 +21,8 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -55,13 +57,25 @@ class WorkbenchApp(App[None]):
         self.session = ReviewSession(self.project, engines=engines, user=user, wake=self._wake)
         self.work = Work(self, lambda: self.main.activity)
         self.watch_interval = watch_interval
-        self.sub_title = self.project.root.name
+        self.sub_title = escape(self.project.root.name)
         self.main: ReviewScreen  # pushed on mount: widgets need a running app
         self.crash: str | None = None  # the traceback of an unhandled exception
         self.signalled = 0
         self.allow_self_approve = False  # workbench review --allow-self-approve
         self._woken = threading.Event()
         self.gate = KeyGate(self, super().on_event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        # no markup by default: notices quote titles, sources and typed text, where "[/]" is text
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- keys, one at a time (workbench.tui.keys) ------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
@@ -32,20 +33,20 @@ class ArticleList(Widget):
         self.title_width = 16
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=False, id="articles-table")
+        table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=False, id="articles-table")
         yield table
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text | str]:
         return self.query_one("#articles-table", DataTable)
 
     @property
     def ids(self) -> list[str]:
         return [str(k.value) for k in self.table.rows]
 
-    def _cells(self, article_id: str) -> tuple[str, ...]:
+    def _cells(self, article_id: str) -> tuple[Text | str, ...]:
         info = self.infos[article_id]
-        title = clip(self.titles.get(article_id, article_id), self.title_width)
+        title = Text(clip(self.titles.get(article_id, article_id), self.title_width))  # never markup
         done = f"{info.reviewed}/{info.segments}"
         return (title, info.language or "?", done) if self.languages else (title, done)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -179,11 +180,11 @@ class ReviewBase(Screen[None]):
         title = self.session.titles().get(article, article)
         info = ArticleInfo.of(document)
         # Textual crops border titles to the border, whatever its width after a resize
-        self.table.border_title = (
+        self.table.border_title = Text(  # Text, not str: a str title is read as markup
             f"{title} · {document.source_language or '?'} · {info.reviewed}/{info.segments} reviewed"
             f" · {info.words_done:,}/{info.words:,} words"
         )
-        self.table.border_subtitle = " · ".join(p for p in (document.source_path, document.date or "") if p)
+        self.table.border_subtitle = Text(" · ".join(p for p in (document.source_path, document.date or "") if p))
         self._corpus_words()
 
     def _corpus_words(self) -> None:

@@ -89,11 +89,11 @@ class SegmentTable(DataTable[Text | str]):
             STATUS.get(record.status, STATUS["new"]),
             str(n + 1),
             FLAG if self.flag(record) else "",
-            clip(record.source, width),
+            Text(clip(record.source, width)),  # Text, not str: a str cell is read as markup
         ]
         if mt:
-            cells.append(clip(record.mt, width))
-        cells.append(clip(record.target, width))
+            cells.append(Text(clip(record.mt, width)))
+        cells.append(Text(clip(record.target, width)))
         return cells
 
     def _columns(self) -> None:
