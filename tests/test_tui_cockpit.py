@@ -419,3 +419,24 @@ async def test_keys_typed_while_a_question_closes_wait_for_the_screen_behind_it(
         assert segments[1].target.endswith(" 5") and segments[1].status == "reviewed"
         assert segments[2].target.endswith(" 7") and segments[2].status == "reviewed"  # never its raw MT
         assert [s.status for s in segments[3:6]] == ["machine"] * 3
+
+
+async def test_text_the_journal_cannot_take_is_rescued_on_the_way_out(project: Project, tmp_path: Path, monkeypatch) -> None:
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *"Typed on a full disk")
+
+        def full(*_: object) -> None:
+            raise WorkbenchError("cannot write the change journal: No space left on device")
+
+        monkeypatch.setattr(app.session.journal, "append", full)
+        await pilot.press("escape")  # cannot be kept: the editor stays open, the text in it
+        assert app.main.detail.editing is not None
+        await pilot.press("ctrl+q")  # out anyway
+        await pilot.pause()
+    assert app.rescued is not None and app.rescued.read_text(encoding="utf-8") == "Typed on a full disk"
+    assert app.rescued.is_relative_to(tmp_path / "state")

@@ -218,10 +218,11 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-facing failure becomes one sentence and a non-zero exit."""
     from typer._click.exceptions import UsageError  # private: see _usage_error
 
-    # a closed stdin, stdout or stderr (`<&-`, `>&-`) reads or writes nothing, not a crash
-    for name in ("stdin", "stdout", "stderr"):
+    # a closed stdout or stderr (`>&-`) is written to nowhere, not a crash (a closed stdin is
+    # said so by the commands that read it)
+    for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "r" if name == "stdin" else "w", encoding="utf-8"))  # noqa: SIM115
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     from workbench.cli.output import setup_streams
 
     setup_streams()

@@ -39,7 +39,7 @@ def review_command(
 ) -> None:
     """Review translations side by side: cleaned source, machine translation, your target."""
     in_browser = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # `workbench serve`: pipes, not a terminal
-    if not in_browser and (not sys.stdout.isatty() or not sys.stdin.isatty()):
+    if not in_browser and (not sys.stdout.isatty() or sys.stdin is None or not sys.stdin.isatty()):
         raise InputError(
             "the review screen needs a terminal; use `workbench translate` or `workbench export` in scripts."
         )
@@ -79,6 +79,8 @@ def run_app(app: WorkbenchApp, *, headless: bool = False) -> int:
                     continue
                 with contextlib.suppress(ValueError, OSError, TypeError):
                     signal.signal(number, handler)  # type: ignore[arg-type]
+    if app.rescued is not None:
+        print(f"workbench: the change journal could not be written; what you typed is in {app.rescued}.", file=sys.stderr)
     if report is None:
         if not settled:
             print(

@@ -22,7 +22,6 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -64,18 +63,6 @@ class WorkbenchApp(App[None]):
         self.allow_self_approve = False  # workbench review --allow-self-approve
         self._woken = threading.Event()
         self.gate = KeyGate(self, super().on_event)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        # no markup by default: notices quote titles, sources and typed text, where "[/]" is text
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- keys, one at a time (workbench.tui.keys) ------------------------------------------------
 
@@ -132,6 +119,8 @@ class WorkbenchApp(App[None]):
         """Quit (from the palette too): an open edit is kept as edited first."""
         if self.main.detail.editing is not None:
             self.main.finish_editing()
+            if self.main.detail.editing is not None:  # it could not be kept: see keep_typed_text
+                self.keep_typed_text()
         self.exit()
 
     async def _on_exit_app(self) -> None:
@@ -150,11 +139,20 @@ class WorkbenchApp(App[None]):
         Whether everything reached its files."""
         return self.session.close(wait=5.0)
 
+    rescued: Path | None = None  # where typed text went that the journal could not take
+
     def keep_typed_text(self) -> None:
         editing = self.main.detail.editing
-        if editing is not None:
-            with contextlib.suppress(WorkbenchError):
-                self.session.draft(editing.article, editing.base.id, self.main.editor.text)
+        if editing is None:
+            return
+        text = self.main.editor.text
+        try:
+            self.session.draft(editing.article, editing.base.id, text)
+        except WorkbenchError:
+            # the journal cannot be written (a full disk, a read-only .workbench/): the text
+            # goes where the crash logs go, and the way out says where
+            if self.rescued is None and text.strip():
+                self.rescued = rescue(editing.article, editing.base.id, text)
 
     def signalled_to_stop(self, number: int) -> None:
         self.signalled += 1
@@ -207,3 +205,22 @@ class WorkbenchApp(App[None]):
                 f"{command.help} ({keys})",
                 lambda action=command.action: self.run_action(action, self.main),
             )
+
+
+def rescue(article: str, segment: str, text: str) -> Path | None:
+    """Typed text the journal could not take, in a file of its own under the user's state
+    folder (another disk, as a rule); None if that fails too."""
+    import datetime as dt
+
+    import platformdirs
+
+    from workbench.fileio import WriteError, atomic_write
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = platformdirs.user_state_path("workbench") / "rescued" / f"{stamp}-{article}-{segment}.txt"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
+    except (OSError, WriteError):
+        return None
+    return path

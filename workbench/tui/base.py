@@ -18,6 +18,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -54,6 +55,19 @@ class ReviewBase(Screen[None]):
     cursor: reactive[Cursor] = reactive(Cursor(None, 0), init=False)
     spec: reactive[Filter] = reactive(Filter(), init=False)  # which segments are listed
     filtered: Filtered | None = None  # the filter's hits across the corpus, when one is on
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        # no markup by default: our notices quote titles, sources and typed text, where "[/]" is
+        # text (Textual's own keep theirs)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def __init__(self, session: ReviewSession, work: Work) -> None:
         super().__init__()
