@@ -85,7 +85,7 @@ def test_a_full_disk_under_the_state_folder(translated: Path) -> None:
         f"unshare -m bash -c 'mount -t tmpfs -o size=32k tmpfs {translated}/.workbench && cd {translated} && {WORKBENCH} translate'",
         translated,
     )
-    one_sentence(result, "cannot use the translation memory")
+    one_sentence(result, "the disk is full")
     assert snapshot(translated) == before
 
 
