@@ -293,3 +293,24 @@ def test_two_tabs_editing_one_segment_keep_both_texts_and_a_closed_tab_keeps_its
     assert first["target"] in {"Alice's title", "Bob's title"} and first["status"] == "reviewed"
     drafts = [s["draft"]["text"] for s in segments if s.get("draft")]
     assert "typed, then the tab closed" in drafts
+
+
+async def send_malformed(url: str, cookie: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        ws = await open_tab(session, url, cookie)
+        await ws.send_str("null")  # not the list textual-serve asserts
+        await ws.receive(timeout=30)  # the session is closed, not the server
+        await ws.close()
+
+
+def test_a_malformed_message_ends_its_session_not_the_server(prepared: Path, tmp_path: Path) -> None:
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    served = start(prepared, "--token-file", str(tmp_path / "token"))
+    try:
+        ws = served.origin.replace("http:", "ws:") + "/ws"
+        asyncio.run(send_malformed(ws, f"workbench_token={TOKEN}"))
+        assert get(served.origin + "/", {"Cookie": f"workbench_token={TOKEN}"})[0] == 200  # still serving
+    finally:
+        stop(served)
+    assert served.process.stderr is not None
+    assert "Traceback" not in served.process.stderr.read()

@@ -137,6 +137,14 @@ def make_server(command: str, token: str, title: str) -> Any:
         async def on_startup(self, app: web.Application) -> None:
             """textual-serve prints a banner here; `serve` prints the one URL itself."""
 
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
+            # textual-serve asserts the shape of what a browser sends: a malformed message
+            # ends that one session (its app saves what was typed), not with a traceback
+            try:
+                await super()._process_messages(websocket, app_service)
+            except (AssertionError, ValueError, TypeError, IndexError, KeyError, AttributeError):
+                await websocket.close(code=1003, message=b"malformed message")
+
     return GuardedServer(command, title=title)
 
 
