@@ -113,6 +113,8 @@ def main() -> None:
         print(f"{sentences} distinct sentences, {THREADS} decoding threads, {BATCH_TOKENS}-token batches; CPU: {cpu}")
         print(f"in-flight bound: {2 * THREADS} batches, at most {most} sentences")
 
+        seconds_full = [0.0]
+
         def full(label: str, python: str = sys.executable, extra: str = "") -> int:
             project = work / f"full-{label}"
             shutil.copytree(template, project)
@@ -121,6 +123,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
             decoded = json.loads(out)["decoded"] if out.strip().startswith(b"{") else sentences
             print(f"full run ({label}): {seconds:.1f} s, {decoded} decoded, {decoded / seconds:.1f} sentences/s (whole process)")
+            seconds_full[0] = seconds_full[0] or seconds
             return int(decoded)
 
         total = full("this checkout")  # the sentences and the articles' titles
@@ -141,6 +144,24 @@ def main() -> None:
             print(
                 f"killed at {share:.0%}: {kept} committed ({kept / total:.1%}); the re-run decoded {again}, "
                 f"so {redone} redone (bound {most}): {'within' if redone <= most else 'OVER'} the bound"
+            )
+        # by time: a kill at a share of the full run's wall time; commits that keep pace with
+        # decoding leave the re-run only what was not decoded yet (plus at most the bound)
+        for share in (0.2, 0.5, 0.8):
+            project = work / f"kill-time-{int(share * 100)}"
+            shutil.copytree(template, project)
+            process = translate(project, env)
+            deadline = time.perf_counter() + share * seconds_full[0]
+            while process.poll() is None and time.perf_counter() < deadline:
+                time.sleep(0.01)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kept = committed(project)
+            out, _ = translate(project, env).communicate()
+            again = json.loads(out)["decoded"]
+            print(
+                f"killed at {share:.0%} of the run's time: {kept} committed ({kept / total:.1%} of the sentences), "
+                f"the re-run decoded {again} ({again / total:.1%}); decoded twice at most the {most} in flight"
             )
 
 

@@ -30,11 +30,10 @@ from workbench.review.changes import Conflict
 from workbench.review.corpus import Filter, Filtered
 from workbench.review.library import ArticleInfo
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
-from workbench.review.settings import review_settings
 from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
-from workbench.tui.dialogs import ConflictDialog, ConsentDialog
+from workbench.tui.dialogs import ConflictDialog
 from workbench.tui.segment_detail import SegmentDetail, TargetEditor, unfinished
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
@@ -218,44 +217,11 @@ class ReviewBase(Screen[None]):
         findings = self.findings_of(article, record.id) if record and article else []
         self.detail.show(index, record, view, findings)
 
-    # -- QA ----------------------------------------------------------------------------------------
-
     def findings_of(self, article: str, segment_id: str, text: str | None = None) -> list[Finding]:
         try:
             return self.session.findings(article, segment_id, text)
         except (WorkbenchError, KeyError, IndexError):
             return []
-
-    def ask_on_findings(self) -> bool:
-        try:
-            return review_settings(self.session.project).ask_on_findings
-        except WorkbenchError as exc:
-            self.notify(describe(exc), severity="error")
-            return True
-
-    def after_qa(self, article: str, segment_id: str, text: str, then: Callable[[], None]) -> None:
-        """Run `then` (a confirm), first asking when `text` has QA findings."""
-        findings = self.findings_of(article, segment_id, text)
-        if not findings or not self.ask_on_findings():
-            then()
-            return
-        listed = "\n".join(f"• {f.check}: {f.message}" for f in findings[:8])
-        more = f"\n… and {len(findings) - 8} more" if len(findings) > 8 else ""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(
-            ConsentDialog(
-                f"Confirm with {len(findings)} QA finding{'s' if len(findings) > 1 else ''}?",
-                f"{listed}{more}\n\nConfirm anyway, or keep it to fix it (! judges a finding not an error).",
-                "Confirm anyway",
-                "Back to it",
-            ),
-            answered,
-        )
-
 
     def refresh_article(self, article: str) -> None:
         """Bring the screen in line with the article's view: its progress in the list; when

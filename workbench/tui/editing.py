@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.review.session import Applied
 from workbench.review.work import MachineTranslation
 from workbench.store import SegmentRecord
-from workbench.tui.base import ReviewBase
+from workbench.tui.asking import Asking
 from workbench.tui.dialogs import ConsentDialog
 from workbench.tui.dialogs.segments import HistoryDialog, SplitDialog
 from workbench.tui.segment_detail import SegmentDetail
@@ -23,7 +23,7 @@ from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 
 
-class Editing(ReviewBase):
+class Editing(Asking):
     @on(SegmentTable.Chosen)
     def segment_chosen(self) -> None:
         self.action_edit()
