@@ -364,3 +364,40 @@ def test_a_source_recorded_under_an_absolute_path_is_the_same_article(tmp_path: 
     result = run_cli("translate", cwd=root)
     assert b"same article id" not in result.stderr, result.stderr.decode()
     assert result.stderr.startswith(b"workbench: no fr") or result.returncode == 0, result.stderr.decode()
+
+
+def test_a_sentence_edited_in_the_source_keeps_its_human_translation_to_check(tmp_path: Path) -> None:
+    """A letter's case or a word changed in the source makes a new segment; the reviewed
+    translation comes with it, edited (to be checked), not set aside among the orphans."""
+    import shutil
+
+    from conftest import SEEDS
+    from fakes import translate_project
+
+    from workbench.project import Project
+    from workbench.store import Store
+
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    project = Project(root)
+    translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
+    article = "000_a82796ccd2587049"
+    store = Store(project)
+    second = store.read(article).segments[1]
+
+    def review(document):  # type: ignore[no-untyped-def]
+        record = next(s for s in document.segments if s.id == second.id)
+        record.supersede()
+        record.target, record.status, record.author = "While Russian public bodies said…", "reviewed", "ana"
+        return document
+
+    store.update(article, review)
+    seed = root / "seeds" / f"{article}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("structures publiques russes ont", "structures PUBLIQUES russes ont"), encoding="utf-8")
+    translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
+    document = store.read(article)
+    record = document.segments[1]
+    assert record.id != second.id and "PUBLIQUES" in record.source
+    assert (record.target, record.status, record.author) == ("While Russian public bodies said…", "edited", "ana")
+    assert ("While Russian public bodies said…", "reviewed") in [(v.target, v.status) for v in record.history]
+    assert not any(o.target == "While Russian public bodies said…" for o in document.orphans)

@@ -440,3 +440,30 @@ async def test_text_the_journal_cannot_take_is_rescued_on_the_way_out(project: P
         await pilot.pause()
     assert app.rescued is not None and app.rescued.read_text(encoding="utf-8") == "Typed on a full disk"
     assert app.rescued.is_relative_to(tmp_path / "state")
+
+
+async def test_accepting_the_mt_over_a_persons_translation_asks_first(project: Project) -> None:
+    from workbench.tui.dialogs import ConsentDialog
+
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.confirm(FIRST, first.id, "Zoom bars Russian public bodies, the Kremlin reacts")
+        await settle(pilot)
+        app.main.go(FIRST, 0)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert saved(project).segments[0].target == "Zoom bars Russian public bodies, the Kremlin reacts"
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert saved(project).segments[0].target == first.mt
+
+
+def test_find_and_replace_has_a_key_a_terminal_can_send() -> None:
+    # Ctrl+H reaches Textual as Backspace from most terminals (0x08)
+    [command] = [c for c in COMMANDS if c.name == "Find and replace"]
+    assert any(key not in ("ctrl+h", "backspace") for key in command.keys)

@@ -313,6 +313,49 @@ class Store:
             ) from None
 
 
+SIMILAR_SOURCE = 85.0  # rapidfuzz ratio, case folded: a letter, a word or a comma changed
+
+
+def _carry_over_edited_sources(
+    records: list[SegmentRecord], gone: dict[str, SegmentRecord], skip: set[str]
+) -> None:
+    """A sentence edited in the source (its case, a word, a comma) is a new segment; a
+    person's translation of it is carried over, `edited` (to be checked against the new
+    source), its reviewed version in the history, instead of waiting among the orphans.
+    The closest in the same paragraph wins; each old translation goes to one segment (it
+    leaves `gone`). Segments in `skip` (the translator's splits and joins) are left alone."""
+    from rapidfuzz import fuzz
+
+    for n, record in enumerate(records):
+        if record.status != "new" or record.target or not gone or record.id in skip:
+            continue
+        candidates = [
+            (fuzz.ratio(record.source.casefold(), old.source.casefold()), old.block == record.block, key)
+            for key, old in gone.items()
+            if old.human and old.target.strip() and key not in skip
+        ]
+        best = max(candidates, default=None, key=lambda c: (c[0], c[1]))
+        if best is None or best[0] < SIMILAR_SOURCE:
+            continue
+        old = gone.pop(best[2])
+        history = [*old.history, old.version()]
+        records[n] = replace(
+            record,
+            target=old.target,
+            status="edited",
+            mt=old.mt,
+            score=old.score,
+            model=old.model,
+            origin=old.origin,
+            author=old.author,
+            event="source changed",
+            updated=now(),
+            history=history,
+            conflicts=list(old.conflicts),
+            dismissed=[],
+        )
+
+
 def merge(article: Article, old: Document | None, target_language: str, prepared: str = "") -> Document:
     """The article's current segments, carrying over all earlier work by segment id.
 
@@ -358,6 +401,9 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
                     source=segment.text,
                 )
             )
+    # the translator's own splits and joins bring their text with the change that made them
+    reshaped = {i for op in (old.resegmented if old else []) for i in (*op.segments, *op.result)}
+    _carry_over_edited_sources(records, previous, reshaped)
     orphans = [replace(s) for s in orphaned.values()]
     orphans += [s for s in previous.values() if s.human or s.conflicts or s.draft]
     return Document(

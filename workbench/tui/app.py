@@ -37,6 +37,7 @@ from workbench.tui.screen import ReviewScreen
 from workbench.tui.work import Work
 
 SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+GRACE = 10.0  # seconds from a signal to the process's end, at most (the session's close waits 5)
 
 
 class WorkbenchApp(App[None]):
@@ -156,19 +157,29 @@ class WorkbenchApp(App[None]):
 
     def signalled_to_stop(self, number: int) -> None:
         self.signalled += 1
+        self.hung_up = self.hung_up or number == signal.SIGHUP
         if self.signalled > 1:
-            self._leave_now()
+            self._leave_now(number)
         self.keep_typed_text()
+        # Out within GRACE seconds whatever Textual's shutdown waits for: after a hang-up its
+        # writes to the dead terminal can block for ever (what is typed is journaled by now).
+        watchdog = threading.Timer(GRACE, os._exit, args=(128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + number)
 
-    def _leave_now(self) -> None:
+    hung_up = False  # the terminal is gone: nothing is written to it any more
+
+    def _leave_now(self, number: int) -> None:
         # A second signal: the terminal back as it was and out, without waiting for anything.
         # `_driver` is Textual's own (there is no public way to stop application mode outside
-        # its shutdown); what was journaled is on disk already.
-        with contextlib.suppress(Exception):
-            if self._driver is not None:
-                self._driver.stop_application_mode()
-        os._exit(128 + signal.SIGTERM)
+        # its shutdown); what was journaled is on disk already. After a hang-up there is no
+        # terminal to restore, and writing to it could block.
+        if not self.hung_up:
+            with contextlib.suppress(Exception):
+                if self._driver is not None:
+                    self._driver.stop_application_mode()
+        os._exit(128 + number)
 
     # -- crashes --------------------------------------------------------------------------------
 

@@ -97,6 +97,9 @@ class Checking(Asking):
         record, article = self.current(), self.cursor.article
         if record is None or article is None:
             return
+        if record.status not in ("reviewed", "approved"):  # said before a reason is typed for nothing
+            self.notify("Only a reviewed or approved segment can be rejected.", severity="warning")
+            return
 
         def chosen(reason: str | None) -> None:
             if reason is not None:
