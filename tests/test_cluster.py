@@ -463,7 +463,8 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_resumes(tmp_path: Path, head,
 
 def test_a_cluster_that_wants_its_token_says_so() -> None:
     """`ray start` turns token authentication on; ray.init then fails with a ConnectionError
-    raised from an AuthenticationError, which is what the user must act on."""
+    raised from an AuthenticationError, or from a RuntimeError quoting it (both seen against
+    `ray start --head` here), and the refusal is what the user must act on."""
     from ray.exceptions import AuthenticationError
 
     from workbench.cluster.connection import _unreachable
@@ -476,5 +477,11 @@ def test_a_cluster_that_wants_its_token_says_so() -> None:
     except ConnectionError as exc:
         error = _unreachable("127.0.0.1:6390", exc)
     assert str(error).startswith("the Ray cluster at 127.0.0.1:6390 wants its authentication token: set RAY_AUTH_MODE=token")
+    retried = RuntimeError("Failed to connect to GCS. Last connection error: Traceback (most recent call last):\n"
+                           "ray.exceptions.AuthenticationError: RPC error: InvalidAuthToken: Authentication token is missing")
+    try:
+        raise ConnectionError("Failed to connect to Ray cluster at 127.0.0.1:6390") from retried
+    except ConnectionError as exc:
+        assert "wants its authentication token" in str(_unreachable("127.0.0.1:6390", exc))
     plain = _unreachable("head:6379", ConnectionError("Failed to connect to Ray cluster at head:6379"))
     assert str(plain) == "cannot reach the Ray cluster at head:6379 (Failed to connect to Ray cluster at head:6379)."

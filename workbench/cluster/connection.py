@@ -124,7 +124,9 @@ class Connection:
 def _unreachable(address: str, exc: BaseException) -> ClusterError:
     cause: BaseException | None = exc
     while cause is not None:
-        if type(cause).__name__ == "AuthenticationError":  # `ray start` turns token authentication on
+        # `ray start` turns token authentication on; the refusal comes as Ray's AuthenticationError,
+        # or as the text of the last attempt in a RuntimeError when the GCS client retried
+        if type(cause).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(cause):
             return ClusterError(
                 f"the Ray cluster at {address} wants its authentication token: set RAY_AUTH_MODE=token and"
                 " give this machine the cluster's token (RAY_AUTH_TOKEN, or the file ray get-auth-token makes)."
