@@ -426,3 +426,20 @@ def test_a_failing_memory_costs_the_memory_entry_not_the_confirmation(project: P
     notices = [e.message for e in session.settle() if hasattr(e, "message")]
     assert any("not yet in the translation memory" in m for m in notices)
     assert (on_disk(project, 8).target, on_disk(project, 8).status) == ("Kept even so.", "reviewed")
+
+
+def test_closing_says_whether_everything_reached_its_files_to_every_caller(project: Project) -> None:
+    """The screen's unmount and the CLI's way out both close the session: the second caller
+    hears what the first found (a change that could not be written is not 'all saved')."""
+    session = session_of(project)
+    lock = Store(project).lock(ARTICLE, timeout=5)
+    lock.acquire()  # another process holds the article: the confirm cannot be folded now
+    try:
+        session.confirm(ARTICLE, seg(session, 3).id, "Kept in the journal.")
+        assert session.close(wait=0.5) is False
+        assert session.close() is False
+    finally:
+        lock.release()
+    again = session_of(project)  # the next session folds it
+    assert on_disk(project, 3).target == "Kept in the journal."
+    assert again.close() is True
