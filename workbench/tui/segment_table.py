@@ -164,6 +164,10 @@ class SegmentTable(DataTable[Text | str]):
         # across the MT breakpoint the columns change: rebuild them from the rows kept
         if self.layout_key is not None and self._layout() != self.layout_key:
             self._fill(self._place(self.index))
+        elif self.row_count:
+            # shorter (the editor below grew): the current row stays in sight
+            with self.prevent(DataTable.RowHighlighted):
+                self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False, scroll=True)
 
     def action_scroll_top(self) -> None:
         if self.shown:
