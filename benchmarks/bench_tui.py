@@ -112,8 +112,54 @@ async def measure(root: Path) -> None:
             ("next article (])", ["right_square_bracket"] * 40),
         ):
             await report(pilot, label, keys * 2)
+        await filters(pilot)
+        await typing(pilot)
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     await floor()
+
+
+async def filters(pilot) -> None:  # type: ignore[no-untyped-def]
+    """A filter over the whole corpus, once every article is read (the loading worker)."""
+    from workbench.review.corpus import Filter
+
+    app = pilot.app
+    for _ in range(600):
+        if not any(w.is_running for w in app.workers):
+            break
+        await asyncio.sleep(0.05)
+    spec = Filter(statuses=frozenset({"edited"}))
+    for label, run in (
+        ("filter, session only", lambda: app.session.filter(spec)),
+        ("filter, applied on screen", lambda: app.main.apply_filter(spec)),
+        ("filter, cleared", lambda: app.main.apply_filter(Filter())),
+    ):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            run()
+            await pilot.pause()
+            times.append(time.perf_counter() - start)
+        times.sort()
+        print(f"{label:<26} median {1000 * times[2]:6.1f} ms, worst {1000 * times[-1]:6.1f} ms")
+
+
+async def typing(pilot) -> None:  # type: ignore[no-untyped-def]
+    """A keystroke in the editor, and the live QA check that runs after a pause in typing."""
+    app = pilot.app
+    await pilot.press("e")
+    await pilot.pause()
+    await report(pilot, "keystroke in the editor", list("the government said ") * 2)
+    article, record = app.main.cursor.article, app.main.current()
+    text = app.main.editor.text
+    times = []
+    for n in range(40):
+        typed = text + " word" * (n % 7) + f" {n} million"
+        start = time.perf_counter()
+        app.session.findings(article, record.id, typed)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(f"live QA check of the typed text: median {1000 * times[20]:.1f} ms, worst {1000 * times[-1]:.1f} ms")
+    await pilot.press("escape")
 
 
 async def report(pilot, label: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]

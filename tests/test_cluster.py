@@ -371,9 +371,8 @@ def test_preparing_on_the_cluster_gives_the_same_documents(project: Project, con
 
 @pytest.fixture
 def head(nodes) -> str:  # type: ignore[no-untyped-def]
-    """The shared cluster's address, for the CLI in its own process. (A `ray start --head
-    --node-ip-address=127.0.0.1` head could not be connected to on this machine: see the
-    README's cluster section.)"""
+    """The shared cluster's address (its head on 127.0.0.1, as `ray start --head
+    --node-ip-address 127.0.0.1` makes one), for the CLI in its own process."""
     return str(nodes.address)
 
 
@@ -384,6 +383,9 @@ def cli_env(nodes) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_cli_against_ray_start_head_gives_the_single_process_output(project: Project, head, nodes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(nodes.packages))
     monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")  # another tool's cluster: never picked up
+    # a user's shell has not set what keeps Ray on loopback: the driver must find the head's
+    # raylet on 127.0.0.1 by itself (it used to take the outward address and wait for ever)
+    monkeypatch.delenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER")
     result = run_cli("translate", "--cluster", head, "--json", "--max-length", "10", cwd=project.root)
     assert result.returncode == 1, result.stderr  # the Russian article has no model here
     assert result.stderr.decode().startswith("workbench: no ru→en model is installed")
@@ -457,3 +459,29 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_resumes(tmp_path: Path, head,
     summary = json.loads(result.stdout)
     unique = len({s.text for a in prepared(project) for s in a.segments})
     assert summary["from_memory"] + summary["current"] >= kept and summary["decoded"] == unique - kept
+
+
+def test_a_cluster_that_wants_its_token_says_so() -> None:
+    """`ray start` turns token authentication on; ray.init then fails with a ConnectionError
+    raised from an AuthenticationError, or from a RuntimeError quoting it (both seen against
+    `ray start --head` here), and the refusal is what the user must act on."""
+    from ray.exceptions import AuthenticationError
+
+    from workbench.cluster.connection import _unreachable
+
+    try:
+        try:
+            raise AuthenticationError("RPC error: InvalidAuthToken: Authentication token is missing or incorrect.")
+        except AuthenticationError as refused:
+            raise ConnectionError("Failed to connect to Ray cluster at 127.0.0.1:6390") from refused
+    except ConnectionError as exc:
+        error = _unreachable("127.0.0.1:6390", exc)
+    assert str(error).startswith("the Ray cluster at 127.0.0.1:6390 wants its authentication token: set RAY_AUTH_MODE=token")
+    retried = RuntimeError("Failed to connect to GCS. Last connection error: Traceback (most recent call last):\n"
+                           "ray.exceptions.AuthenticationError: RPC error: InvalidAuthToken: Authentication token is missing")
+    try:
+        raise ConnectionError("Failed to connect to Ray cluster at 127.0.0.1:6390") from retried
+    except ConnectionError as exc:
+        assert "wants its authentication token" in str(_unreachable("127.0.0.1:6390", exc))
+    plain = _unreachable("head:6379", ConnectionError("Failed to connect to Ray cluster at head:6379"))
+    assert str(plain) == "cannot reach the Ray cluster at head:6379 (Failed to connect to Ray cluster at head:6379)."

@@ -85,7 +85,7 @@ def test_a_full_disk_under_the_state_folder(translated: Path) -> None:
         f"unshare -m bash -c 'mount -t tmpfs -o size=32k tmpfs {translated}/.workbench && cd {translated} && {WORKBENCH} translate'",
         translated,
     )
-    one_sentence(result, "cannot use the translation memory")
+    one_sentence(result, "the disk is full")
     assert snapshot(translated) == before
 
 
@@ -108,3 +108,26 @@ def test_a_reader_that_goes_away_ends_quietly_with_0(translated: Path, command: 
         result = shell(f"set -o pipefail; {WORKBENCH} {command} | head -c 1 > /dev/null", translated)
         record_figure("attacks tried")
         assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()
+
+
+def test_a_reader_that_goes_away_keeps_the_commands_verdict(translated: Path) -> None:
+    """`qa` exits 1 on findings: a reader leaving early (`| head`) does not make it 0; a rich
+    table (`report`) ends quietly with 0 like every other output."""
+    for command, code in (("qa --status all", 1), ("report", 0)):
+        for _ in range(3):
+            result = shell(f"set -o pipefail; {WORKBENCH} {command} | head -c 1 > /dev/null", translated)
+            record_figure("attacks tried")
+            assert result.returncode == code and result.stderr == b"", (command, result.stderr.decode())
+
+
+def test_a_closed_standard_input_is_nobody_to_ask(translated: Path) -> None:
+    import json
+
+    path = translated / "translations" / "000_a82796ccd2587049.en.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["segments"][0].update(target="Zoom bars Russian bodies, the Kremlin reacts", status="machine")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = shell(f"{WORKBENCH} replace Kremlin Kremlyn <&-", translated)
+    record_figure("attacks tried")
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err and "nobody is at a terminal" in err, err

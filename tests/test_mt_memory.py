@@ -101,3 +101,11 @@ def test_bulk_lookup(memory: TranslationMemory) -> None:
     found = memory.lookup_many("fr", "en", [s for s, _, _ in units] + ["Inconnue."], "m")
     assert len(found) == 1200
     assert found[unit_key("Phrase numéro 777.")].target == "Sentence number 777."
+
+
+def test_a_full_disk_is_not_called_a_damaged_memory(tmp_path: Path) -> None:
+
+    from workbench.mt.memory import _full
+
+    assert _full(tmp_path / "memory.sqlite", sqlite3.OperationalError("database or disk is full"))
+    assert not _full(tmp_path / "memory.sqlite", sqlite3.DatabaseError("file is not a database"))

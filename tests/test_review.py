@@ -426,3 +426,41 @@ def test_a_failing_memory_costs_the_memory_entry_not_the_confirmation(project: P
     notices = [e.message for e in session.settle() if hasattr(e, "message")]
     assert any("not yet in the translation memory" in m for m in notices)
     assert (on_disk(project, 8).target, on_disk(project, 8).status) == ("Kept even so.", "reviewed")
+
+
+def test_closing_says_whether_everything_reached_its_files_to_every_caller(project: Project) -> None:
+    """The screen's unmount and the CLI's way out both close the session: the second caller
+    hears what the first found (a change that could not be written is not 'all saved')."""
+    session = session_of(project)
+    lock = Store(project).lock(ARTICLE, timeout=5)
+    lock.acquire()  # another process holds the article: the confirm cannot be folded now
+    try:
+        session.confirm(ARTICLE, seg(session, 3).id, "Kept in the journal.")
+        assert session.close(wait=0.5) is False
+        assert session.close() is False
+    finally:
+        lock.release()
+    again = session_of(project)  # the next session folds it
+    assert on_disk(project, 3).target == "Kept in the journal."
+    assert again.close() is True
+
+
+def test_work_for_an_article_whose_file_is_gone_is_set_aside_not_stranded(project: Project) -> None:
+    import json
+
+    from workbench.review import recovery
+
+    session = session_of(project)
+    lock = Store(project).lock(ARTICLE, timeout=5)
+    lock.acquire()
+    try:
+        session.confirm(ARTICLE, seg(session, 2).id, "Typed for an article about to vanish.")
+        session.close(wait=0.2)  # not folded: the journal keeps it
+    finally:
+        lock.release()
+    Store(project).path(ARTICLE).unlink()  # the article's file is deleted by hand
+    result = recovery.recover(project)
+    [kept] = list((project.state / "set-aside").iterdir())
+    lines = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+    assert [(d["target"], d["status"]) for d in lines] == [("Typed for an article about to vanish.", "reviewed")]
+    assert str(kept) in result.summary() and not list((project.state / "journal").glob("*.jsonl"))

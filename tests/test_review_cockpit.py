@@ -267,3 +267,50 @@ def test_reopening_returns_where_the_translator_stopped(project: Project) -> Non
     session.close()
     assert session_of(project).last_place() == (OTHER, 7)
     assert session_of(project, "someone else").last_place() is None
+
+
+def test_joining_and_splitting_human_segments_keeps_their_text(project: Project) -> None:
+    """A join or a split is the translator fixing the segmentation, not a reason to lose what
+    they wrote: the text stays on the new segment (edited, to be fixed up), never fresh MT."""
+    session = session_of(project)
+    segments = session.document(ARTICLE).segments
+    n = next(i for i in range(len(segments) - 1) if segments[i].block == segments[i + 1].block)
+    first, second = segments[n], segments[n + 1]
+    session.confirm(ARTICLE, first.id, "We must switch.")
+    session.confirm(ARTICLE, second.id, "Our operators will cope.")
+    session.join(ARTICLE, first.id)
+    joined = session.document(ARTICLE).segments[n]
+    assert (joined.target, joined.status) == ("We must switch. Our operators will cope.", "edited")
+    assert not session.untranslated(ARTICLE, [joined.id])  # nothing for the machine to redo
+    session.flush()
+    translate_project(project, FakeEngine("fr"), sources=[project.seeds / f"{ARTICLE}.txt"])
+    assert disk(project).segments[n].target == "We must switch. Our operators will cope."
+    session.undo()  # the two reviewed segments back, as they were
+    session.flush()
+    assert [(s.target, s.status) for s in disk(project).segments[n : n + 2]] == [
+        ("We must switch.", "reviewed"),
+        ("Our operators will cope.", "reviewed"),
+    ]
+    record = session.document(ARTICLE).segments[5]
+    session.confirm(ARTICLE, record.id, "A reviewed sentence, to be split.")
+    session.split(ARTICLE, record.id, record.source.index(" ", 10))
+    left, right = session.document(ARTICLE).segments[5:7]
+    assert (left.target, left.status) == ("A reviewed sentence, to be split.", "edited")
+    assert right.status == "new" and session.untranslated(ARTICLE, [right.id]) == [right]
+
+
+def test_propagation_reaches_an_article_translated_during_the_session(project: Project) -> None:
+    """The repetition index follows the corpus: an article that gains its translation (or
+    comes into being) while the session is open is propagated to like the others."""
+    import shutil as sh
+
+    session = session_of(project)
+    copy = project.seeds / "copy of the first article.txt"
+    sh.copy(project.seeds / f"{ARTICLE}.txt", copy)
+    session.take_prepared(session.preparation(session.unprepared_sources())())  # the screen prepares it
+    twin = next(a for a in session.library if session.document(a).source_path.endswith(copy.name))
+    session.take_translated(session.translation([twin])())  # and translates it (T)
+    record = session.document(ARTICLE).segments[2]
+    session.confirm(ARTICLE, record.id, "The Kremlin commented.")
+    same = next(s for s in session.document(twin).segments if s.source == record.source)
+    assert (same.target, same.origin) == ("The Kremlin commented.", "propagated")

@@ -241,3 +241,76 @@ def test_a_headless_chromium_shows_the_article_list(server: Served, tmp_path: Pa
         assert "Госорганы" in text  # the Russian article is in the list too
     finally:
         browser.quit()
+
+
+async def type_into(ws, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    for key in keys:
+        await ws.send_str(json.dumps(["stdin", key]))
+        await asyncio.sleep(0.4)
+
+
+async def open_tab(session, url: str, cookie: str):  # type: ignore[no-untyped-def]
+    ws = await session.ws_connect(url + "?width=160&height=45", headers={"Cookie": cookie})
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Articles" not in seen:
+        message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+        seen += message.data if message.type == aiohttp.WSMsgType.BINARY else b""
+    return ws
+
+
+async def two_tabs_and_a_closed_one(url: str, cookie: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        alice, bob = await open_tab(session, url, cookie), await open_tab(session, url, cookie)
+        await type_into(alice, ["e", "\x01", "Alice's title", "\x13", "y"])  # Ctrl+A, Ctrl+S, yes over QA
+        await type_into(bob, ["e", "\x01", "Bob's title", "\x13", "y"])  # typed over a version gone stale
+        await type_into(alice, ["q"])
+        await type_into(bob, ["q"])
+        third = await open_tab(session, url, cookie)
+        await type_into(third, ["down", "e", "\x01", "typed, then the tab closed"])
+        await third.close()  # the browser tab goes away, nobody quits
+        await asyncio.sleep(3)
+        for ws in (alice, bob):
+            await ws.close()
+
+
+def test_two_tabs_editing_one_segment_keep_both_texts_and_a_closed_tab_keeps_its_typing(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    prepare(root)
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    served = start(root, "--token-file", str(tmp_path / "token"), "--user", "alice")
+    try:
+        ws = served.origin.replace("http:", "ws:") + "/ws"
+        asyncio.run(two_tabs_and_a_closed_one(ws, f"workbench_token={TOKEN}"))
+    finally:
+        stop(served)
+    workbench("export", "--format", "jsonl", "-o", str(tmp_path / "out.jsonl"), cwd=root)  # folds what is left
+    segments = json.loads((root / "translations" / "000_a82796ccd2587049.en.json").read_text(encoding="utf-8"))["segments"]
+    first = segments[0]
+    kept = {first["target"], *(v["target"] for v in first["conflicts"]), *(v["target"] for v in first["history"])}
+    assert {"Alice's title", "Bob's title"} <= kept  # neither text is lost
+    assert first["target"] in {"Alice's title", "Bob's title"} and first["status"] == "reviewed"
+    drafts = [s["draft"]["text"] for s in segments if s.get("draft")]
+    assert "typed, then the tab closed" in drafts
+
+
+async def send_malformed(url: str, cookie: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        ws = await open_tab(session, url, cookie)
+        await ws.send_str("null")  # not the list textual-serve asserts
+        await ws.receive(timeout=30)  # the session is closed, not the server
+        await ws.close()
+
+
+def test_a_malformed_message_ends_its_session_not_the_server(prepared: Path, tmp_path: Path) -> None:
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    served = start(prepared, "--token-file", str(tmp_path / "token"))
+    try:
+        ws = served.origin.replace("http:", "ws:") + "/ws"
+        asyncio.run(send_malformed(ws, f"workbench_token={TOKEN}"))
+        assert get(served.origin + "/", {"Cookie": f"workbench_token={TOKEN}"})[0] == 200  # still serving
+    finally:
+        stop(served)
+    assert served.process.stderr is not None
+    assert "Traceback" not in served.process.stderr.read()

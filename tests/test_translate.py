@@ -342,3 +342,82 @@ def test_segment_ids_shared_by_two_articles_do_not_mix_their_texts(project: Proj
     assert summary.decoded == 2 and summary.duplicates == 0
     assert Store(project).read("a").segments[0].target == "EN(Le Kremlin a réagi.)"
     assert Store(project).read("b").segments[0].target == "EN(Zoom a répondu.)"
+
+
+def test_a_source_recorded_under_an_absolute_path_is_the_same_article(tmp_path: Path) -> None:
+    """The library records the path it was given (absolute, here); the CLI names the same file
+    relative to the project: one article, not two with the same id."""
+    import shutil
+
+    from conftest import SEEDS
+    from fakes import translate_project
+
+    from workbench.project import Project
+
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    translate_project(Project(root), FakeEngine("fr"), FakeEngine("ru"))
+    for path in (root / "translations").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["source_path"] = str(root / data["source_path"])  # as an older version or the API left it
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("translate", cwd=root)
+    assert b"same article id" not in result.stderr, result.stderr.decode()
+    assert result.stderr.startswith(b"workbench: no fr") or result.returncode == 0, result.stderr.decode()
+
+
+def test_a_sentence_edited_in_the_source_keeps_its_human_translation_to_check(tmp_path: Path) -> None:
+    """A letter's case or a word changed in the source makes a new segment; the reviewed
+    translation comes with it, edited (to be checked), not set aside among the orphans."""
+    import shutil
+
+    from conftest import SEEDS
+    from fakes import translate_project
+
+    from workbench.project import Project
+    from workbench.store import Store
+
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    project = Project(root)
+    translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
+    article = "000_a82796ccd2587049"
+    store = Store(project)
+    second = store.read(article).segments[1]
+
+    def review(document):  # type: ignore[no-untyped-def]
+        record = next(s for s in document.segments if s.id == second.id)
+        record.supersede()
+        record.target, record.status, record.author = "While Russian public bodies said…", "reviewed", "ana"
+        return document
+
+    store.update(article, review)
+    seed = root / "seeds" / f"{article}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("structures publiques russes ont", "structures PUBLIQUES russes ont"), encoding="utf-8")
+    translate_project(project, FakeEngine("fr"), FakeEngine("ru"))
+    document = store.read(article)
+    record = document.segments[1]
+    assert record.id != second.id and "PUBLIQUES" in record.source
+    assert (record.target, record.status, record.author) == ("While Russian public bodies said…", "edited", "ana")
+    assert ("While Russian public bodies said…", "reviewed") in [(v.target, v.status) for v in record.history]
+    assert not any(o.target == "While Russian public bodies said…" for o in document.orphans)
+
+
+def test_sources_that_are_no_article_are_each_named_and_the_rest_translated(tmp_path: Path) -> None:
+    """Empty, blank and binary files in seeds/ are said, all in one run, and skipped; the
+    other articles are prepared (exit 1: something was not done)."""
+    import shutil
+
+    from conftest import SEEDS
+
+    root = tmp_path / "project"
+    shutil.copytree(SEEDS, root / "seeds")
+    (root / "seeds" / "empty.txt").write_bytes(b"")
+    (root / "seeds" / "blank.txt").write_bytes(b"   \n\n\t\n")
+    (root / "seeds" / "binary.txt").write_bytes(bytes(range(256)) * 12)
+    result = run_cli("translate", cwd=root)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    for name in ("empty.txt", "blank.txt", "binary.txt"):
+        assert f"seeds/{name}" in err and "skipped." in err, err
+    assert len(list((root / "translations").glob("*.en.json"))) == len(list(SEEDS.glob("*.txt")))

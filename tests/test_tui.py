@@ -17,10 +17,12 @@ from fakes import FakeEngine, factory, translate_project
 from workbench.mt.engine import Translation
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
+from workbench.review.library import INDEX_VERSION
 from workbench.store import Store
 from workbench.tui import create_app
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.dialogs import ConflictDialog, GlossaryDialog, MemoryDialog, RemovedDialog
+from workbench.tui.segment_table import WIDE as WIDE_TABLE
 
 WIDE = (160, 45)
 
@@ -323,7 +325,8 @@ async def test_keys_are_in_the_footer_and_the_command_palette(project: Project) 
 
 
 @pytest.mark.parametrize(
-    ("size", "articles_shown", "mt_column"), [((80, 24), False, False), ((200, 50), True, True)]
+    ("size", "articles_shown", "mt_column"),
+    [((80, 24), False, False), ((120, 40), True, False), ((160, 50), True, True), ((200, 50), True, True)],
 )
 async def test_layout_adapts_to_the_terminal(project: Project, size, articles_shown, mt_column) -> None:
     app = app_for(project)
@@ -635,7 +638,7 @@ def assert_fits(app: WorkbenchApp) -> None:
     assert app.main.article_list.display == (width >= 100)
     table = app.main.table
     labels = [str(c.label) for c in table.columns.values()]
-    assert ("MT" in labels) == (width >= 120)
+    assert ("MT" in labels) == (width >= WIDE_TABLE)
     assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
 
 
@@ -716,7 +719,7 @@ async def test_bad_translation_files_are_reported_and_the_rest_reviewed(project:
         assert app.main.article_list.table.row_count == 4
         problems = [n.message for n in app._notifications if n.title == "Skipped"]
         assert len(problems) == 1 and path.name in problems[0]
-        assert app.main.article_list.border_subtitle == "1 unreadable file"
+        assert str(app.main.article_list.border_subtitle).endswith(" · 1 unreadable file")
         await pilot.press("a", "right_square_bracket", "a")
         await settle(pilot)
         assert saved(project).segments[0].status == "reviewed"
@@ -741,7 +744,7 @@ async def test_a_summaries_cache_from_another_version_is_rebuilt(project: Projec
         await settle(pilot)
         assert app.main.article_list.table.row_count == 5
         assert app.main.article_list.table.get_row_at(0)[2] == "0/25"
-        assert json.loads(index.read_text(encoding="utf-8"))["version"] == 2
+        assert json.loads(index.read_text(encoding="utf-8"))["version"] == INDEX_VERSION
 
 
 async def test_the_open_article_is_read_again_only_when_its_file_changed(project: Project, monkeypatch) -> None:

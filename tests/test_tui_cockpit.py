@@ -322,3 +322,148 @@ async def test_the_reviewers_pass_from_the_keys(project: Project) -> None:
         assert segment.status == "rejected"
         assert [c.text for c in segment.comments] == ["Good title", "fix the title"]
         assert [(e.category, e.note, e.author) for e in segment.errors] == [("terminology", "too literal", "reviewer")]
+        notes = str(app.main.detail.query_one("#notes").text)
+        assert "reviewer: Good title" in notes and "terminology/minor too literal" in notes
+
+
+async def test_approving_ones_own_translation_needs_the_flag(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.confirm(FIRST, first.id, "Zoom bans Russian public bodies, the Kremlin reacts")
+        await settle(pilot)
+        await pilot.press("A")  # the same person: refused, said, nothing changes
+        await settle(pilot)
+        assert saved(project).segments[0].status == "reviewed"
+        app.main.allow_self_approve = True  # workbench review --allow-self-approve
+        await pilot.press("A")
+        await settle(pilot)
+        assert saved(project).segments[0].status == "approved"
+
+
+async def test_progress_in_source_words_for_the_article_and_the_corpus(project: Project) -> None:
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert " · 0/" in str(app.main.table.border_title) and "words" in str(app.main.table.border_title)
+        await pilot.press("c")  # the title: "Zoom interdit l’accès à ses services … le Kremlin réagit"
+        await settle(pilot)
+        assert " · 13/" in str(app.main.table.border_title)  # 13 words, l’accès one of them
+        assert str(app.main.article_list.border_subtitle).startswith("13/")
+
+
+async def test_an_unfinished_edit_from_an_ended_session_shows_and_is_never_thrown_away(project: Project) -> None:
+    from workbench.review.session import ReviewSession
+
+    ended = ReviewSession(project, user="translator")
+    ended.open()
+    fourth = ended.document(FIRST).segments[3]
+    ended.draft(FIRST, fourth.id, "Typed before the terminal went away")
+    ended.close()  # the draft stays in the journal, for the next session
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        notes = app.main.detail.query_one("#notes")
+        assert notes.display and "Unfinished edit" in str(notes.text)
+        assert "Typed before the terminal went away" in str(notes.text)
+        await pilot.press("a")  # accepting the MT over it keeps the typed text in the history
+        await settle(pilot)
+        record = saved(project).segments[3]
+        assert record.status == "reviewed" and record.draft is None
+        assert ("Typed before the terminal went away", "unfinished edit") in [(v.target, v.event) for v in record.history]
+
+
+MARKUP = ["The Kremlin thinks [/] it is time", "Le titre [bold]gras[/bold]", "root:x:0:0: [red]rouge", "a \\[b] c ]["]
+
+
+@pytest.mark.parametrize("text", MARKUP)
+async def test_text_that_looks_like_markup_is_shown_as_typed(project: Project, text: str) -> None:
+    """Targets, sources and titles are text: "[/]" or ":x:" never crashes the screen or shows
+    as something else, in the table, the header, the detail, the notices and the dialogs."""
+    import json
+
+    path = project.translations / f"{FIRST}.en.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["title"] = text
+    data["segments"][1]["source"] = text
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *text, "ctrl+s")
+        await settle(pilot)
+        assert saved(project).segments[0].target == text
+        row = app.main.table.get_row_at(0)
+        assert str(row[-1]).startswith(text[:10])  # the cell reads as typed
+        # what the border draws (the public getter gives it back as markup)
+        shown = app.main.table._border_title.plain  # type: ignore[union-attr]
+        assert shown.startswith(text + " · fr")
+        await pilot.press("slash", *text[:12], "enter")  # a search for it
+        await settle(pilot)
+        await pilot.press("h")  # and its history
+        await pilot.pause()
+        assert app.is_running and app.crash is None
+
+
+async def test_keys_typed_while_a_question_closes_wait_for_the_screen_behind_it(project: Project) -> None:
+    (project.root / "workbench.toml").unlink()  # the QA question is asked
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        typed_fast(app, "down", "e", " ", "5", "ctrl+s", "y", "e", " ", "7", "ctrl+s", "y")
+        await settle(pilot)
+        segments = saved(project).segments
+        assert segments[1].target.endswith(" 5") and segments[1].status == "reviewed"
+        assert segments[2].target.endswith(" 7") and segments[2].status == "reviewed"  # never its raw MT
+        assert [s.status for s in segments[3:6]] == ["machine"] * 3
+
+
+async def test_text_the_journal_cannot_take_is_rescued_on_the_way_out(project: Project, tmp_path: Path, monkeypatch) -> None:
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+a", *"Typed on a full disk")
+
+        def full(*_: object) -> None:
+            raise WorkbenchError("cannot write the change journal: No space left on device")
+
+        monkeypatch.setattr(app.session.journal, "append", full)
+        await pilot.press("escape")  # cannot be kept: the editor stays open, the text in it
+        assert app.main.detail.editing is not None
+        await pilot.press("ctrl+q")  # out anyway
+        await pilot.pause()
+    assert app.rescued is not None and app.rescued.read_text(encoding="utf-8") == "Typed on a full disk"
+    assert app.rescued.is_relative_to(tmp_path / "state")
+
+
+async def test_accepting_the_mt_over_a_persons_translation_asks_first(project: Project) -> None:
+    from workbench.tui.dialogs import ConsentDialog
+
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = saved(project).segments[0]
+        app.session.confirm(FIRST, first.id, "Zoom bars Russian public bodies, the Kremlin reacts")
+        await settle(pilot)
+        app.main.go(FIRST, 0)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert saved(project).segments[0].target == "Zoom bars Russian public bodies, the Kremlin reacts"
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert saved(project).segments[0].target == first.mt
+
+
+def test_find_and_replace_has_a_key_a_terminal_can_send() -> None:
+    # Ctrl+H reaches Textual as Backspace from most terminals (0x08)
+    [command] = [c for c in COMMANDS if c.name == "Find and replace"]
+    assert any(key not in ("ctrl+h", "backspace") for key in command.keys)

@@ -20,27 +20,62 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 from filelock import FileLock, Timeout
 
 from workbench.errors import WorkbenchError
 from workbench.fileio import atomic_write
-from workbench.model import Article, Removal
+from workbench.model import Article
 from workbench.project import Project
-from workbench.resegment import Resegment
+from workbench.records import (  # re-exported: the store's own vocabulary
+    DONE,
+    HUMAN_STATUSES,
+    READABLE,
+    SCHEMA,
+    STATUSES,
+    Comment,
+    Dismissal,
+    Document,
+    Draft,
+    ErrorMark,
+    SegmentRecord,
+    Status,
+    Version,
+    now,
+)
 
-SCHEMA = 3
-# schema 2 files read as schema 3 with empty histories; a newer schema is refused, never rewritten
-READABLE = frozenset({2, SCHEMA})
-# approved and rejected: the reviewer's pass after the translator's (review/revision.py)
-Status = Literal["new", "machine", "edited", "reviewed", "approved", "rejected"]
-STATUSES: tuple[Status, ...] = ("new", "machine", "edited", "reviewed", "approved", "rejected")
-HUMAN_STATUSES = frozenset({"edited", "reviewed", "approved", "rejected"})
-DONE = frozenset({"reviewed", "approved"})  # nothing left for the translator to do
+__all__ = [
+    "BOM",
+    "DONE",
+    "HUMAN_STATUSES",
+    "LOCK_TIMEOUT",
+    "READABLE",
+    "SCHEMA",
+    "SEGMENT_LISTS",
+    "STATUSES",
+    "Comment",
+    "Conflict",
+    "Dismissal",
+    "Document",
+    "Draft",
+    "ErrorMark",
+    "SegmentRecord",
+    "Status",
+    "Store",
+    "StoreError",
+    "Unknown",
+    "Version",
+    "file_name",
+    "merge",
+    "now",
+    "parse",
+    "serialize",
+    "unknown_fields",
+]
+
 LOCK_TIMEOUT = 30.0
 # Characters an article id keeps in its file name; the rest are %-escaped, so that two
 # ids never share a file (and no id makes a hidden file or leaves the folder).
@@ -56,178 +91,6 @@ class StoreError(WorkbenchError):
 class Conflict(StoreError):
     """The file changed under the writer in a way that touches what it wants to change."""
 
-
-@dataclass
-class Version:
-    """One state a segment's translation was in: who or what made it, when, and by which change."""
-
-    target: str
-    status: Status
-    mt: str = ""
-    score: float | None = None
-    model: str = ""
-    origin: str = ""
-    author: str = ""  # the person who made this version; empty for machine output
-    time: str = ""
-    change: str = ""  # id of the review change that made it (empty for a translate run)
-    event: str = ""  # what made it: machine, edit, confirm, accept, undo, retranslate, conflict…
-    device: str = ""  # where a machine version was decoded (cpu, cuda)
-    compute_type: str = ""
-
-    @property
-    def human(self) -> bool:
-        return self.status in HUMAN_STATUSES
-
-
-@dataclass
-class Draft:
-    """Text typed into the editor and not yet committed, kept across a lost terminal."""
-
-    text: str
-    author: str = ""
-    time: str = ""
-
-
-@dataclass
-class Dismissal:
-    """A QA finding a person judged not an error, with why: `workbench qa` and the screen
-    stop reporting it while the segment's source and target stay as they were judged."""
-
-    check: str  # the finding's check (numbers, quotes, glossary, spelling…)
-    finding: str  # its key within the check (the number, the name, the word)
-    reason: str
-    author: str = ""
-    time: str = ""
-    target: str = ""  # the target it was judged on: a changed target is judged again
-
-
-@dataclass
-class Comment:
-    """A remark on a segment; `reply_to` names the comment it answers, so comments thread."""
-
-    id: str
-    text: str
-    author: str = ""
-    time: str = ""
-    reply_to: str = ""
-
-
-@dataclass
-class ErrorMark:
-    """An error a reviewer found in the target (MQM): its category, severity and the span of
-    the target it covers (character offsets, end exclusive; 0, 0 for the whole segment)."""
-
-    id: str
-    category: str
-    severity: str
-    start: int = 0
-    end: int = 0
-    note: str = ""
-    author: str = ""
-    time: str = ""
-    target: str = ""  # the target it was found in
-
-
-@dataclass
-class SegmentRecord:
-    id: str
-    block: int
-    index: int
-    kind: str
-    source: str
-    mt: str = ""
-    target: str = ""
-    status: Status = "new"
-    score: float | None = None
-    model: str = ""
-    origin: str = ""  # engine, memory, memory-human, identity, human
-    device: str = ""  # where the engine decoded it (cpu, cuda); empty when not decoded by this run
-    compute_type: str = ""  # the engine's precision there (int8, int8_float16…)
-    glossary: list[str] = field(default_factory=list)
-    updated: str = ""
-    author: str = ""  # who made the current version; empty for machine output
-    change: str = ""  # id of the review change that made the current version
-    event: str = ""  # what made the current version (as Version.event)
-    history: list[Version] = field(default_factory=list)  # earlier versions, oldest first
-    # versions another session made against an older state: kept until someone chooses
-    conflicts: list[Version] = field(default_factory=list)
-    draft: Draft | None = None
-    dismissed: list[Dismissal] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)  # oldest first
-    errors: list[ErrorMark] = field(default_factory=list)
-
-    @property
-    def human(self) -> bool:
-        return self.status in HUMAN_STATUSES
-
-    def version(self) -> Version:
-        return Version(
-            self.target,
-            self.status,
-            self.mt,
-            self.score,
-            self.model,
-            self.origin,
-            self.author,
-            self.updated,
-            self.change,
-            self.event,
-            self.device,
-            self.compute_type,
-        )
-
-    def knows(self, change_id: str) -> bool:
-        """Whether the change with this id already reached this segment (as its current
-        version, an earlier one, or a conflict kept for later)."""
-        return bool(change_id) and (
-            self.change == change_id
-            or any(v.change == change_id for v in self.history)
-            or any(v.change == change_id for v in self.conflicts)
-        )
-
-    def supersede(self) -> None:
-        """Keep the current version in the history before it is replaced (an untranslated
-        segment has nothing worth keeping)."""
-        if self.status != "new" or self.target:
-            self.history.append(self.version())
-
-
-@dataclass
-class Document:
-    article_id: str
-    source_path: str
-    source_language: str | None
-    target_language: str
-    title: str
-    date: str | None
-    segments: list[SegmentRecord]
-    orphans: list[SegmentRecord] = field(default_factory=list)
-    removed: tuple[Removal, ...] = ()
-    restored: list[int] = field(default_factory=list)  # removed lines a reviewer put back
-    resegmented: list[Resegment] = field(default_factory=list)  # the translator's splits and joins
-    prepared: str = ""  # key of the prepared article the segments come from
-    url: str | None = None  # what a web page says of itself
-    author: str | None = None
-    site: str | None = None
-    revision: int = 0
-    updated: str = ""
-
-    def segment(self, segment_id: str) -> SegmentRecord | None:
-        return next((s for s in self.segments if s.id == segment_id), None)
-
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
-        for s in self.segments:
-            counts[s.status] += 1
-        return counts
-
-    def to_bytes(self) -> bytes:
-        body = msgspec.json.format(msgspec.json.encode(self), indent=1)
-        return b'{\n "schema": ' + str(SCHEMA).encode() + b"," + body[1:] + b"\n"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _problem(error: msgspec.ValidationError) -> str:
@@ -450,6 +313,49 @@ class Store:
             ) from None
 
 
+SIMILAR_SOURCE = 85.0  # rapidfuzz ratio, case folded: a letter, a word or a comma changed
+
+
+def _carry_over_edited_sources(
+    records: list[SegmentRecord], gone: dict[str, SegmentRecord], skip: set[str]
+) -> None:
+    """A sentence edited in the source (its case, a word, a comma) is a new segment; a
+    person's translation of it is carried over, `edited` (to be checked against the new
+    source), its reviewed version in the history, instead of waiting among the orphans.
+    The closest in the same paragraph wins; each old translation goes to one segment (it
+    leaves `gone`). Segments in `skip` (the translator's splits and joins) are left alone."""
+    from rapidfuzz import fuzz
+
+    for n, record in enumerate(records):
+        if record.status != "new" or record.target or not gone or record.id in skip:
+            continue
+        candidates = [
+            (fuzz.ratio(record.source.casefold(), old.source.casefold()), old.block == record.block, key)
+            for key, old in gone.items()
+            if old.human and old.target.strip() and key not in skip
+        ]
+        best = max(candidates, default=None, key=lambda c: (c[0], c[1]))
+        if best is None or best[0] < SIMILAR_SOURCE:
+            continue
+        old = gone.pop(best[2])
+        history = [*old.history, old.version()]
+        records[n] = replace(
+            record,
+            target=old.target,
+            status="edited",
+            mt=old.mt,
+            score=old.score,
+            model=old.model,
+            origin=old.origin,
+            author=old.author,
+            event="source changed",
+            updated=now(),
+            history=history,
+            conflicts=list(old.conflicts),
+            dismissed=[],
+        )
+
+
 def merge(article: Article, old: Document | None, target_language: str, prepared: str = "") -> Document:
     """The article's current segments, carrying over all earlier work by segment id.
 
@@ -495,6 +401,9 @@ def merge(article: Article, old: Document | None, target_language: str, prepared
                     source=segment.text,
                 )
             )
+    # the translator's own splits and joins bring their text with the change that made them
+    reshaped = {i for op in (old.resegmented if old else []) for i in (*op.segments, *op.result)}
+    _carry_over_edited_sources(records, previous, reshaped)
     orphans = [replace(s) for s in orphaned.values()]
     orphans += [s for s in previous.values() if s.human or s.conflicts or s.draft]
     return Document(

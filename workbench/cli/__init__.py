@@ -157,11 +157,15 @@ def _quiet_on_closed_pipe(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _closed_pipe() -> NoReturn:
-    # nothing more can be written; point stdout at /dev/null so the final flush is silent
+    # nothing more can be written; point stdout at /dev/null so the final flush is silent.
+    # The reader went away, which is no failure; a verdict the command reached before it
+    # printed (qa: 1 on findings) still stands.
+    from workbench.cli.output import verdict
+
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
-    raise SystemExit(0)
+    raise SystemExit(verdict())
 
 
 def _environment_error(exc: BaseException) -> str:
@@ -214,7 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-facing failure becomes one sentence and a non-zero exit."""
     from typer._click.exceptions import UsageError  # private: see _usage_error
 
-    # a closed stdout or stderr (`>&-`) is written to nowhere, not a crash
+    # a closed stdout or stderr (`>&-`) is written to nowhere, not a crash (a closed stdin is
+    # said so by the commands that read it)
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from workbench.cli.export import project_documents
-from workbench.cli.output import fold_dead_sessions, print_json, refuse_project_files, warn
+from workbench.cli.output import console as pipe_console
+from workbench.cli.output import fold_dead_sessions, print_json, reach_verdict, refuse_project_files, warn
 from workbench.cli.translate import load_project_glossary
 from workbench.errors import InputError, WorkbenchError
 from workbench.export import LEVELS, select
@@ -60,6 +61,7 @@ def qa_command(json: Json = False, status: Status = "machine", lang: Lang = None
         for f in check_documents(documents.values(), context=context)
         if (f.article, f.target, f.segment) in wanted
     ]
+    reach_verdict(1 if findings else 0)
     if json:
         print_json([vars(f) for f in findings])
     else:
@@ -106,7 +108,6 @@ def report_command(json: Json = False) -> None:
     if json:
         print_json({"articles": [as_json(a) for a in articles], "corpus": as_json(corpus)})
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="Workbench report")
@@ -147,7 +148,7 @@ def report_command(json: Json = False) -> None:
         table.add_row(*cells(summary))
     table.add_section()
     table.add_row(*cells(corpus), style="bold")
-    console = Console(width=None if sys.stdout.isatty() else 140)
+    console = pipe_console(width=None if sys.stdout.isatty() else 140)
     console.print(table)
     console.print(_analysis_table(articles, corpus))
     typer.echo(

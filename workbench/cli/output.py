@@ -151,3 +151,28 @@ def fold_dead_sessions(project: Project) -> None:
 def warn(message: str) -> None:
     """A warning in the CLI's voice: one line on standard error."""
     print(f"workbench: {message}", file=sys.stderr)
+
+
+_verdict = 0
+
+
+def reach_verdict(code: int) -> None:
+    """The exit code the command has decided on before printing, kept if the reader goes
+    away mid-print (`workbench qa | head`)."""
+    global _verdict
+    _verdict = code
+
+
+def verdict() -> int:
+    return _verdict
+
+
+def console(**options: Any) -> Any:
+    """A rich Console whose closed pipe is ours to handle (rich's own exits 1)."""
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole(**options)

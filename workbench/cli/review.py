@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -30,10 +32,14 @@ def review_command(
         str | None,
         typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
     ] = None,
+    allow_self_approve: Annotated[
+        bool,
+        typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
+    ] = False,
 ) -> None:
     """Review translations side by side: cleaned source, machine translation, your target."""
     in_browser = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # `workbench serve`: pipes, not a terminal
-    if not in_browser and (not sys.stdout.isatty() or not sys.stdin.isatty()):
+    if not in_browser and (not sys.stdout.isatty() or sys.stdin is None or not sys.stdin.isatty()):
         raise InputError(
             "the review screen needs a terminal; use `workbench translate` or `workbench export` in scripts."
         )
@@ -45,27 +51,61 @@ def review_command(
     from workbench.tui import create_app
 
     name = (user or "").strip() or None  # None: the session's own default
-    code = run_app(create_app(project, user=name))
-    if code:
-        raise typer.Exit(code)
+    code = run_app(create_app(project, user=name, allow_self_approve=allow_self_approve))
+    # Out now, whatever thread is left: Textual's driver may have started its input thread
+    # again on the SIGCONT a hang-up brings, and it would keep the process (and its journal)
+    # alive for ever. Everything the session made is journaled and folded or left for the next.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run_app(app: WorkbenchApp, *, headless: bool = False) -> int:
     """Run the app; after a crash (Textual has restored the terminal by then) write the
     traceback to a log file, say where in one sentence, and return a non-zero exit code."""
+    settled = False
     try:
         app.run(headless=headless)
         report = app.crash
     except Exception:  # a crash outside Textual's loop (starting, stopping)
         report = traceback.format_exc()
     finally:
-        app.close_session()  # whatever happened: folded what can be, the rest stays journaled
+        before = hang_up_ends_it()
+        try:
+            settled = app.close_session()  # whatever happened: folded what can be, the rest stays journaled
+        finally:
+            for number, handler in before.items():  # not SIGCONT's: Textual's driver is gone
+                if number in (signal.SIGCONT, signal.SIGTSTP):
+                    continue
+                with contextlib.suppress(ValueError, OSError, TypeError):
+                    signal.signal(number, handler)  # type: ignore[arg-type]
+    if app.rescued is not None:
+        print(f"workbench: the change journal could not be written; what you typed is in {app.rescued}.", file=sys.stderr)
     if report is None:
-        return app.return_code or 0  # 128 + the signal that ended it (SIGHUP, SIGTERM)
+        if not settled:
+            print(
+                "workbench: some changes are safe in the journal (.workbench/journal) but not yet in their"
+                " files or the translation memory; the next session or command writes them.",
+                file=sys.stderr,
+            )
+        return app.return_code or (0 if settled else 1)  # 128 + the signal that ended it (SIGHUP, SIGTERM)
     log = crash_log(report)
     where = f"the details are in {log}" if log else "the details could not be written to a log file"
     print(f"workbench: the review screen crashed; {where}.", file=sys.stderr)
     return CRASH_EXIT
+
+
+def hang_up_ends_it() -> dict[int, object]:
+    """Once the screen is gone, a hang-up or a second signal while the session closes ends
+    the process: what is not folded is journaled. (Textual's driver answers the SIGCONT that
+    comes with a hang-up by starting its input thread again, which would keep the process
+    alive for ever, holding its journal.) Returns the handlers it replaced."""
+    before: dict[int, object] = {}
+    for number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGCONT, signal.SIGTSTP):
+        with contextlib.suppress(ValueError, OSError):
+            ending = number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+            before[number] = signal.signal(number, (lambda n, _frame: os._exit(128 + n)) if ending else signal.SIG_DFL)
+    return before
 
 
 def crash_log(report: str) -> Path | None:

@@ -149,7 +149,7 @@ def replace_command(
             raise typer.Exit(2) from None
         titles = session.titles()
         reviewed = sum(r.status == "reviewed" for r in preview)
-        interactive = sys.stdin.isatty() and sys.stderr.isatty() and not json
+        interactive = sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty() and not json
         apply = bool(preview) and not dry_run and yes
         if preview and not dry_run and not yes and interactive:
             _show(preview, titles, sys.stdout.isatty())

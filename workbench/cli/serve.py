@@ -95,10 +95,11 @@ def token_middleware(token: str) -> Callable[..., Awaitable[web.StreamResponse]]
     return check
 
 
-def review_command_line(project: Project, user: str) -> str:
+def review_command_line(project: Project, user: str, allow_self_approve: bool = False) -> str:
     """The shell command textual-serve starts for each browser session (it runs it through
     the shell): this Python, this project, this user."""
     review = [sys.executable, "-m", "workbench", "review", "--user", user]
+    review += ["--allow-self-approve"] if allow_self_approve else []
     return f"cd {shlex.quote(str(project.root))} && exec {shlex.join(review)}"
 
 
@@ -135,6 +136,14 @@ def make_server(command: str, token: str, title: str) -> Any:
 
         async def on_startup(self, app: web.Application) -> None:
             """textual-serve prints a banner here; `serve` prints the one URL itself."""
+
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
+            # textual-serve asserts the shape of what a browser sends: a malformed message
+            # ends that one session (its app saves what was typed), not with a traceback
+            try:
+                await super()._process_messages(websocket, app_service)
+            except (AssertionError, ValueError, TypeError, IndexError, KeyError, AttributeError):
+                await websocket.close(code=1003, message=b"malformed message")
 
     return GuardedServer(command, title=title)
 
@@ -180,6 +189,10 @@ def serve_command(
         str | None,
         typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
     ] = None,
+    allow_self_approve: Annotated[
+        bool,
+        typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
+    ] = False,
 ) -> None:
     """Serve the review screen to a browser, behind a secret token, on 127.0.0.1 by default."""
     from workbench.review.session import default_user
@@ -194,7 +207,7 @@ def serve_command(
         )
     token = read_token(token_file) if token_file is not None else secrets.token_urlsafe(32)
     name = (user or "").strip() or default_user()
-    server = make_server(review_command_line(project, name), token, f"Workbench: {project.root.name}")
+    server = make_server(review_command_line(project, name, allow_self_approve), token, f"Workbench: {project.root.name}")
 
     def announce(bound: int) -> None:
         where = f"[{host}]" if ":" in host else host

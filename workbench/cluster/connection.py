@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import re
@@ -76,7 +77,8 @@ class Connection:
     nodes: list[Node] = field(default_factory=list)
 
     def __enter__(self) -> Connection:
-        ray = _ray(loopback=self.address == LOCAL)
+        loopback = self.address == LOCAL or _on_loopback(self.address)
+        ray = _ray(loopback=loopback)
         started = time.perf_counter()
         os.environ.pop("RAY_ADDRESS", None)  # our address only, whatever the environment says
         options: dict[str, Any] = {
@@ -93,11 +95,16 @@ class Connection:
         else:
             target = self.address
             _reachable(self.address)
+            if loopback:
+                # a head on 127.0.0.1 (`ray start --head --node-ip-address 127.0.0.1`): without
+                # this the driver takes the machine's outward address for its own, looks for a
+                # raylet there and waits for ever
+                options["_node_ip_address"] = "127.0.0.1"
         try:
             with _stderr_silenced():  # Ray's C++ core announces its log level on standard error
                 ray.init(address=target, **options)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
-            raise ClusterError(f"cannot reach the Ray cluster at {self.address} ({_first_line(exc)}).") from None
+            raise _unreachable(self.address, exc) from None
         _quiet_ray_data()
         self.nodes = alive_nodes()
         self.startup_seconds = time.perf_counter() - started
@@ -112,6 +119,30 @@ class Connection:
             "nodes": [asdict(n) for n in self.nodes],
             "startup_seconds": round(self.startup_seconds, 3),
         }
+
+
+def _unreachable(address: str, exc: BaseException) -> ClusterError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        # `ray start` turns token authentication on; the refusal comes as Ray's AuthenticationError,
+        # or as the text of the last attempt in a RuntimeError when the GCS client retried
+        if type(cause).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(cause):
+            return ClusterError(
+                f"the Ray cluster at {address} wants its authentication token: set RAY_AUTH_MODE=token and"
+                " give this machine the cluster's token (RAY_AUTH_TOKEN, or the file ray get-auth-token makes)."
+            )
+        cause = cause.__cause__
+    return ClusterError(f"cannot reach the Ray cluster at {address} ({_first_line(exc)}).")
+
+
+def _on_loopback(address: str) -> bool:
+    host = address.removeprefix("ray://").rpartition(":")[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _reachable(address: str) -> None:

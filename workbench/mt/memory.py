@@ -111,6 +111,11 @@ class TranslationMemory:
                 raise WorkbenchError(
                     f"cannot open the translation memory {path}: its folder is not writable."
                 ) from None
+            if _full(path, exc):
+                raise WorkbenchError(
+                    f"cannot write the translation memory {path}: the disk is full; free some space,"
+                    " nothing in it is lost"
+                ) from None
             raise WorkbenchError(
                 f"cannot use the translation memory {path} ({exc}); it holds human translations, so it is"
                 " never replaced by itself: move it aside to start a new one."
@@ -279,3 +284,15 @@ class TranslationMemory:
             keep = [i for i, unit in enumerate(cached[1]) if unit[2] == HUMAN]
             return [cached[0][i] for i in keep], [cached[1][i] for i in keep]
         return cached
+
+
+def _full(path: Path, exc: sqlite3.DatabaseError) -> bool:
+    """A full disk, not a damaged memory: SQLite says "full", or "disk I/O error" where the
+    disk has no room left (a WAL that cannot grow)."""
+    if "full" in str(exc):
+        return True
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return "I/O" in str(exc) and stat.f_bavail * stat.f_frsize < 1 << 20

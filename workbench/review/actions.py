@@ -219,7 +219,10 @@ class Actions(SessionBase):
         except ValueError as exc:
             raise ReviewError(f"Cannot split there: {exc}") from None
         self._know(self.document(article), prepared)
-        return self._reshape(article, make(article, "split", self.user, resegment=(op,), id=change_id), op)
+        # the translator's text stays, on the first part, to be fixed up (a machine one is redone)
+        carried = (self._carried(op.result[0], record.source[:at].rstrip(), [record]),) if record.human else ()
+        change = make(article, "split", self.user, resegment=(op,), edits=carried, id=change_id)
+        return self._reshape(article, change, op)
 
     def join(self, article: str, segment_id: str, prepared: tuple[Article, str] | None = None) -> Applied:
         """Join a segment with the next one of its paragraph."""
@@ -242,7 +245,17 @@ class Actions(SessionBase):
             )
         change_id = new_id()
         op = join_op(segment_id, segments[n + 1].id, joined, change_id)
-        return self._reshape(article, make(article, "join", self.user, resegment=(op,), id=change_id), op)
+        pair = [segments[n], segments[n + 1]]
+        # a person's text in either stays, the two targets joined, to be fixed up
+        carried = (self._carried(op.result[0], joined, pair),) if any(r.human for r in pair) else ()
+        change = make(article, "join", self.user, resegment=(op,), edits=carried, id=change_id)
+        return self._reshape(article, change, op)
+
+    @staticmethod
+    def _carried(segment: str, source: str, old: list[SegmentRecord]) -> Edit:
+        """What the new segment of a split or a join starts from: the old targets, edited."""
+        target = " ".join(t for t in (r.target or r.mt or "" for r in old) if t.strip())
+        return Edit(segment=segment, base_target="", base_status="new", target=target, status="edited", source=source)
 
     def _reshape(self, article: str, change: Change, op: Resegment) -> Applied:
         applied = self._make([change])

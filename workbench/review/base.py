@@ -141,19 +141,25 @@ class SessionBase:
             self.problems.insert(0, recovered.summary())
         return self.articles()
 
+    settled_at_close = True  # what close() found, for a second caller
+
     def close(self, wait: float = 3.0) -> bool:
         """Fold what can be folded within `wait` seconds, then stop. Whatever is not folded
         or not in the memory yet stays in the journal, for the next session or command;
         returns whether nothing was left there."""
         if self.closed:
-            return True
+            return self.settled_at_close
         self.closed = True
         folded = self.writer.wait(wait)
         # a memory held by another process gets a moment, never the quit: its lessons stay
         # in the journal for the next session
         learned = self.writer.wait(min(wait, 0.5), memory=True)
         self.writer.close()
-        settled = folded and learned and not self.drafts and not self.writer.pending()
+        with contextlib.suppress(Exception):
+            self.settle()  # what the writer did last: changes it could not fold stay pending
+        unfolded = any(self.pending.values())
+        settled = folded and learned and not unfolded and not self.drafts and not self.writer.pending()
+        self.settled_at_close = settled
         self.journal.close(remove=settled)
         if self._memory is not None:
             with contextlib.suppress(Exception):
@@ -378,8 +384,12 @@ class SessionBase:
         self.redo_stack = [s for s in self.redo_stack if change_id not in s.ids]
 
     def _summarize(self, article: str) -> None:
+        """The article's summary and its entries in the repetition index, as it is now (after a
+        change, a fold, a reload, or a document translated or prepared during the session)."""
         with contextlib.suppress(StoreError, KeyError):
-            self.library.summaries[article] = ArticleInfo.of(self.document(article))
+            document = self.document(article)
+            self.library.summaries[article] = ArticleInfo.of(document)
+            self.repetitions.update(document)
 
     def check_external(self, article: str) -> bool:
         """Whether another process saved the article since we read it (a stat); if so it is

@@ -231,6 +231,13 @@ def _landed(record: SegmentRecord, edit: Edit, change: Change) -> SegmentRecord:
         new.glossary = list(edit.glossary)
     new.author = change.author if edit.human else ""
     new.change, new.event, new.updated = change.id, change.kind, change.time
+    kept = record.draft
+    if kept is not None and kept.text.strip() and kept.text != edit.target:
+        # an unfinished edit (from a session that ended) is not thrown away by what lands
+        # over it: it goes into the history, where the history dialog can bring it back
+        new.history.append(
+            Version(kept.text, "edited", author=kept.author, time=kept.time, event="unfinished edit")
+        )
     new.draft = None
     return new
 

@@ -9,6 +9,7 @@ gives the same answer.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,20 @@ from workbench.store import DONE, STATUSES, Document, SegmentRecord
 Documents = Callable[[str], Document]
 
 
+Entries = list[tuple[tuple[str, str], str]]  # ((language, normalized source), segment id)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(source: str) -> str:
+    return unit_key(source)  # the same sentences are asked for again and again (filters, counts)
+
+
+def entries_of(document: Document) -> Entries:
+    """The repetition index's entries for one article; pure, so a worker can compute them."""
+    language = document.source_language or ""
+    return [((language, _key(s.source)), s.id) for s in document.segments]
+
+
 class Repetitions:
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], set[tuple[str, str]]] = {}
@@ -31,21 +46,22 @@ class Repetitions:
 
     def update(self, document: Document) -> None:
         """The article's segments as they are now (replacing what was indexed for it)."""
-        article = document.article_id
+        self.take(document.article_id, entries_of(document))
+
+    def take(self, article: str, entries: Entries) -> None:
+        """An article's entries, computed anywhere (`entries_of` reads nothing of ours)."""
         for key, segment in self._of_article.pop(article, []):
             self._by_key.get(key, set()).discard((article, segment))
-        language = document.source_language or ""
-        entries = [((language, unit_key(s.source)), s.id) for s in document.segments]
         self._of_article[article] = entries
         for key, segment in entries:
             self._by_key.setdefault(key, set()).add((article, segment))
 
     def same(self, language: str, source: str) -> set[tuple[str, str]]:
         """Every (article, segment) with this source, normalized, in this language."""
-        return set(self._by_key.get((language, unit_key(source)), ()))
+        return set(self._by_key.get((language, _key(source)), ()))
 
     def count(self, language: str, source: str) -> int:
-        return len(self._by_key.get((language, unit_key(source)), ()))
+        return len(self._by_key.get((language, _key(source)), ()))
 
 
 # -- filters ---------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import msgspec
 
+from workbench.analysis import words
 from workbench.fileio import WriteError, atomic_write
 from workbench.store import DONE, Document, Store, StoreError, file_name
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: source words, in all and done
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,22 @@ class ArticleInfo:
     segments: int
     reviewed: int
     source_path: str = ""
+    words: int = 0  # source words, as CAT tools count them (workbench.analysis)
+    words_done: int = 0  # of reviewed and approved segments
 
     @classmethod
     def of(cls, d: Document) -> ArticleInfo:
-        reviewed = sum(s.status in DONE for s in d.segments)  # approved is reviewed, and more
-        return cls(d.article_id, d.source_language, d.title, len(d.segments), reviewed, d.source_path)
+        counted = [(words(s.source), s.status in DONE) for s in d.segments]  # approved is reviewed, and more
+        return cls(
+            d.article_id,
+            d.source_language,
+            d.title,
+            len(d.segments),
+            sum(done for _, done in counted),
+            d.source_path,
+            sum(n for n, _ in counted),
+            sum(n for n, done in counted if done),
+        )
 
 
 def display_titles(infos: Iterable[ArticleInfo]) -> dict[str, str]:

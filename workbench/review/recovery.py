@@ -12,10 +12,13 @@ now, stays and is named.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.fileio import WriteError, atomic_write
 from workbench.mt.memory import TranslationMemory
 from workbench.project import Project
 from workbench.review import journal
@@ -24,7 +27,7 @@ from workbench.review.fold import FoldError, fold
 from workbench.review.journal import Draft, Marker
 from workbench.review.work import restorer
 from workbench.review.writer import learn
-from workbench.store import Store
+from workbench.store import Store, file_name
 
 RECOVERY_WAIT = 2.0  # seconds for an article another process is writing; then the journal waits
 
@@ -95,10 +98,22 @@ def _fold(
     rebuild = restorer(project, target)
     settled = True
     for article, (mine, typed) in by_article.items():
+        if not store.path(article).exists():
+            kept = _set_aside(project, target, article, mine, typed)
+            if kept is not None:
+                result.problems.append(
+                    f"Recovered what an earlier session typed for {article}, whose translation file is gone:"
+                    f" it is in {kept}."
+                )
+                continue
         try:
             folded = fold(store, article, mine, rebuild, typed, timeout=RECOVERY_WAIT)
         except (FoldError, WorkbenchError) as exc:
-            result.problems.append(str(exc))
+            count = f"{len(mine)} change{'s' if len(mine) > 1 else ''}" if mine else "an unfinished edit"
+            result.problems.append(
+                f"{count} of an earlier session to {article} wait in the journal, safe, and are not in the"
+                f" article yet: {exc}; they are written as soon as it can be (Workbench tries at every start)."
+            )
             settled = False
             continue
         result.changes += len(folded.outcome.landed) + len(folded.outcome.orphaned)
@@ -120,3 +135,32 @@ def _learn(project: Project, target: str, changes: list[Change], result: Recover
         )
         return False
     return True
+
+
+def _set_aside(
+    project: Project, target: str, article: str, changes: list[Change], drafts: list[Draft]
+) -> Path | None:
+    """The human text of changes (and drafts) to an article whose file is gone: a file of its
+    own under .workbench/set-aside/, one JSON line a segment, so that nothing typed is lost
+    and the journal can go. None when it cannot be written (the journal then stays)."""
+    lines = [
+        {"article": article, "segment": e.segment, "source": e.source, "target": e.target, "status": e.status,
+         "author": c.author, "time": c.time}
+        for c in changes
+        for e in c.edits
+        if e.human and e.target.strip()
+    ]
+    lines += [
+        {"article": article, "segment": d.segment, "target": d.text, "status": "unfinished edit",
+         "author": d.author, "time": d.time}
+        for d in drafts
+        if d.text.strip()
+    ]
+    path = project.state / "set-aside" / (file_name(article, target) + "l")  # NAME.en.jsonl
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = path.read_bytes() if path.exists() else b""
+        atomic_write(path, old + b"".join(json.dumps(line, ensure_ascii=False).encode() + b"\n" for line in lines))
+    except (OSError, WriteError):
+        return None
+    return path

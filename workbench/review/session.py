@@ -53,7 +53,7 @@ class GlossaryView:
     missing: tuple[Hit, ...]  # entities whose English form the target lacks
 
 
-Loaded = list[tuple[Document, tuple[int, int] | None]]
+Loaded = list[tuple[Document, tuple[int, int] | None, corpus.Entries]]
 
 
 class ReviewSession(Revision):
@@ -219,17 +219,19 @@ class ReviewSession(Revision):
                 with contextlib.suppress(StoreError):
                     document = store.read_path(path)
                     if document is not None:
-                        loaded.append((document, stamp))
+                        loaded.append((document, stamp, corpus.entries_of(document)))
             return loaded
 
         return read
 
     def take_loaded(self, loaded: Loaded) -> None:
-        for document, stamp in loaded:
+        for document, stamp, entries in loaded:
             if document.article_id not in self.library.loaded:
                 self.library.take(document, stamp)
+                self.repetitions.take(document.article_id, entries)
         for article in self.library:
-            self._index(article)
+            if article not in self.repetitions:
+                self._index(article)
 
     def _index(self, article: str) -> None:
         with contextlib.suppress(StoreError, KeyError):

@@ -16,8 +16,11 @@ def create_app(
     engines: EngineFactory | None = None,
     watch_interval: float = 2.0,
     user: str | None = None,
+    allow_self_approve: bool = False,
 ) -> WorkbenchApp:
     """The review app, as the CLI and the tests make it (Textual loads only when called)."""
     from workbench.tui.app import WorkbenchApp
 
-    return WorkbenchApp(project, engines=engines, watch_interval=watch_interval, user=user)
+    app = WorkbenchApp(project, engines=engines, watch_interval=watch_interval, user=user)
+    app.allow_self_approve = allow_self_approve
+    return app

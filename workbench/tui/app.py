@@ -21,6 +21,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -36,6 +37,7 @@ from workbench.tui.screen import ReviewScreen
 from workbench.tui.work import Work
 
 SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+GRACE = 10.0  # seconds from a signal to the process's end, at most (the session's close waits 5)
 
 
 class WorkbenchApp(App[None]):
@@ -55,10 +57,11 @@ class WorkbenchApp(App[None]):
         self.session = ReviewSession(self.project, engines=engines, user=user, wake=self._wake)
         self.work = Work(self, lambda: self.main.activity)
         self.watch_interval = watch_interval
-        self.sub_title = self.project.root.name
+        self.sub_title = escape(self.project.root.name)
         self.main: ReviewScreen  # pushed on mount: widgets need a running app
         self.crash: str | None = None  # the traceback of an unhandled exception
         self.signalled = 0
+        self.allow_self_approve = False  # workbench review --allow-self-approve
         self._woken = threading.Event()
         self.gate = KeyGate(self, super().on_event)
 
@@ -80,6 +83,7 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         self.main = ReviewScreen(self.session, self.work)
         self.main.watch_interval = self.watch_interval
+        self.main.allow_self_approve = self.allow_self_approve
         self.push_screen(self.main)  # which opens the session as it mounts
         if not self.is_headless and threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
@@ -116,37 +120,66 @@ class WorkbenchApp(App[None]):
         """Quit (from the palette too): an open edit is kept as edited first."""
         if self.main.detail.editing is not None:
             self.main.finish_editing()
+            if self.main.detail.editing is not None:  # it could not be kept: see keep_typed_text
+                self.keep_typed_text()
         self.exit()
+
+    async def _on_exit_app(self) -> None:
+        # Every way out posts ExitApp (quit, a signal, a browser tab closed under `workbench
+        # serve`); Textual's own handler runs after this one. What is typed in an open
+        # editor is kept as a draft, to come back on reopening.
+        with contextlib.suppress(Exception):
+            self.keep_typed_text()
 
     def on_unmount(self) -> None:
         self.close_session()
 
-    def close_session(self) -> None:
+    def close_session(self) -> bool:
         """Quitting waits a moment for the folds in flight: what is left stays in the
-        journal, folded by the next session or command. Never waits for the memory."""
-        self.session.close(wait=5.0)
+        journal, folded by the next session or command. Never waits for the memory.
+        Whether everything reached its files."""
+        return self.session.close(wait=5.0)
+
+    rescued: Path | None = None  # where typed text went that the journal could not take
 
     def keep_typed_text(self) -> None:
         editing = self.main.detail.editing
-        if editing is not None:
-            with contextlib.suppress(WorkbenchError):
-                self.session.draft(editing.article, editing.base.id, self.main.editor.text)
+        if editing is None:
+            return
+        text = self.main.editor.text
+        try:
+            self.session.draft(editing.article, editing.base.id, text)
+        except WorkbenchError:
+            # the journal cannot be written (a full disk, a read-only .workbench/): the text
+            # goes where the crash logs go, and the way out says where
+            if self.rescued is None and text.strip():
+                self.rescued = rescue(editing.article, editing.base.id, text)
 
     def signalled_to_stop(self, number: int) -> None:
         self.signalled += 1
+        self.hung_up = self.hung_up or number == signal.SIGHUP
         if self.signalled > 1:
-            self._leave_now()
+            self._leave_now(number)
         self.keep_typed_text()
+        # Out within GRACE seconds whatever Textual's shutdown waits for: after a hang-up its
+        # writes to the dead terminal can block for ever (what is typed is journaled by now).
+        watchdog = threading.Timer(GRACE, os._exit, args=(128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + number)
 
-    def _leave_now(self) -> None:
+    hung_up = False  # the terminal is gone: nothing is written to it any more
+
+    def _leave_now(self, number: int) -> None:
         # A second signal: the terminal back as it was and out, without waiting for anything.
         # `_driver` is Textual's own (there is no public way to stop application mode outside
-        # its shutdown); what was journaled is on disk already.
-        with contextlib.suppress(Exception):
-            if self._driver is not None:
-                self._driver.stop_application_mode()
-        os._exit(128 + signal.SIGTERM)
+        # its shutdown); what was journaled is on disk already. After a hang-up there is no
+        # terminal to restore, and writing to it could block.
+        if not self.hung_up:
+            with contextlib.suppress(Exception):
+                if self._driver is not None:
+                    self._driver.stop_application_mode()
+        os._exit(128 + number)
 
     # -- crashes --------------------------------------------------------------------------------
 
@@ -183,3 +216,22 @@ class WorkbenchApp(App[None]):
                 f"{command.help} ({keys})",
                 lambda action=command.action: self.run_action(action, self.main),
             )
+
+
+def rescue(article: str, segment: str, text: str) -> Path | None:
+    """Typed text the journal could not take, in a file of its own under the user's state
+    folder (another disk, as a rule); None if that fails too."""
+    import datetime as dt
+
+    import platformdirs
+
+    from workbench.fileio import WriteError, atomic_write
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = platformdirs.user_state_path("workbench") / "rescued" / f"{stamp}-{article}-{segment}.txt"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
+    except (OSError, WriteError):
+        return None
+    return path

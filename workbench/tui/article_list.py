@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
@@ -32,31 +33,37 @@ class ArticleList(Widget):
         self.title_width = 16
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=False, id="articles-table")
+        table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=False, id="articles-table")
         yield table
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text | str]:
         return self.query_one("#articles-table", DataTable)
 
     @property
     def ids(self) -> list[str]:
         return [str(k.value) for k in self.table.rows]
 
-    def _cells(self, article_id: str) -> tuple[str, str, str]:
+    def _cells(self, article_id: str) -> tuple[Text | str, ...]:
         info = self.infos[article_id]
-        title = self.titles.get(article_id, article_id)
-        return clip(title, self.title_width), info.language or "?", f"{info.reviewed}/{info.segments}"
+        title = Text(clip(self.titles.get(article_id, article_id), self.title_width))  # never markup
+        done = f"{info.reviewed}/{info.segments}"
+        return (title, info.language or "?", done) if self.languages else (title, done)
+
+    languages = True  # the language column, where the list is wide enough to keep titles readable
 
     def _columns(self) -> None:
         table = self.table
         # inside the border, less the language and progress columns, 2 cells of padding
         # each, and one for the scrollbar's edge
         width = self.content_region.width or 33
-        self.title_width = max(width - (LANG_WIDTH + 2) - (DONE_WIDTH + 2) - 2 - 1, 6)
+        self.languages = width >= 40  # below, the title's cells matter more (the header names the language)
+        language = LANG_WIDTH + 2 if self.languages else 0
+        self.title_width = max(width - language - (DONE_WIDTH + 2) - 2 - 1, 6)
         table.clear(columns=True)
         table.add_column("Article", width=self.title_width, key="article")
-        table.add_column("Lang", width=LANG_WIDTH, key="lang")
+        if self.languages:
+            table.add_column("Lang", width=LANG_WIDTH, key="lang")
         table.add_column("Done", width=DONE_WIDTH, key="done")
 
     def show(self, infos: Iterable[ArticleInfo], titles: dict[str, str]) -> None:
@@ -77,10 +84,9 @@ class ArticleList(Widget):
             self.show(self.infos.values(), titles if titles is not None else self.titles)
             return
         self.infos[info.id] = info
-        title, lang, done = self._cells(info.id)
-        self.table.update_cell(info.id, "article", title)
-        self.table.update_cell(info.id, "lang", lang)
-        self.table.update_cell(info.id, "done", done)
+        cells = self._cells(info.id)
+        for key, cell in zip(("article", "lang", "done") if self.languages else ("article", "done"), cells, strict=True):
+            self.table.update_cell(info.id, key, cell)
 
     @property
     def current(self) -> str | None:

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,13 +28,13 @@ from workbench.errors import WorkbenchError
 from workbench.qa import Finding
 from workbench.review.changes import Conflict
 from workbench.review.corpus import Filter, Filtered
+from workbench.review.library import ArticleInfo
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
-from workbench.review.settings import review_settings
-from workbench.store import DONE, SegmentRecord
+from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
-from workbench.tui.dialogs import ConflictDialog, ConsentDialog
-from workbench.tui.segment_detail import SegmentDetail, TargetEditor
+from workbench.tui.dialogs import ConflictDialog
+from workbench.tui.segment_detail import SegmentDetail, TargetEditor, unfinished
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 from workbench.tui.work import Work
@@ -52,6 +54,19 @@ class ReviewBase(Screen[None]):
     cursor: reactive[Cursor] = reactive(Cursor(None, 0), init=False)
     spec: reactive[Filter] = reactive(Filter(), init=False)  # which segments are listed
     filtered: Filtered | None = None  # the filter's hits across the corpus, when one is on
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        # no markup by default: our notices quote titles, sources and typed text, where "[/]" is
+        # text (Textual's own keep theirs)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def __init__(self, session: ReviewSession, work: Work) -> None:
         super().__init__()
@@ -165,7 +180,9 @@ class ReviewBase(Screen[None]):
         """Whether a segment's target lacks the English form of one of its entities; asked
         only for the rows on screen."""
         return lambda record: (
-            bool(self.session.glossary_view(article, record).missing) or bool(record.conflicts)
+            bool(self.session.glossary_view(article, record).missing)
+            or bool(record.conflicts)
+            or bool(unfinished(record))
         )
 
     def _header(self) -> None:
@@ -174,12 +191,24 @@ class ReviewBase(Screen[None]):
             return
         document = self.session.document(article)
         title = self.session.titles().get(article, article)
-        done = sum(s.status in DONE for s in document.segments)
+        info = ArticleInfo.of(document)
         # Textual crops border titles to the border, whatever its width after a resize
-        self.table.border_title = (
-            f"{title} · {document.source_language or '?'} · {done}/{len(document.segments)} reviewed"
+        self.table.border_title = Text(  # Text, not str: a str title is read as markup
+            f"{title} · {document.source_language or '?'} · {info.reviewed}/{info.segments} reviewed"
+            f" · {info.words_done:,}/{info.words:,} words"
         )
-        self.table.border_subtitle = " · ".join(p for p in (document.source_path, document.date or "") if p)
+        self.table.border_subtitle = Text(" · ".join(p for p in (document.source_path, document.date or "") if p))
+        self._corpus_words()
+
+    def _corpus_words(self) -> None:
+        """The corpus's progress in source words, under the article list."""
+        infos = self.session.library.summaries.values()
+        total, done = sum(i.words for i in infos), sum(i.words_done for i in infos)
+        unreadable = len(self.session.library.unreadable)
+        parts = [f"{done:,}/{total:,} words reviewed"] + (
+            [f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"] if unreadable else []
+        )
+        self.article_list.border_subtitle = " · ".join(parts)
 
     def show_segment(self) -> None:
         article, index = self.cursor.article, self.cursor.index
@@ -188,44 +217,11 @@ class ReviewBase(Screen[None]):
         findings = self.findings_of(article, record.id) if record and article else []
         self.detail.show(index, record, view, findings)
 
-    # -- QA ----------------------------------------------------------------------------------------
-
     def findings_of(self, article: str, segment_id: str, text: str | None = None) -> list[Finding]:
         try:
             return self.session.findings(article, segment_id, text)
         except (WorkbenchError, KeyError, IndexError):
             return []
-
-    def ask_on_findings(self) -> bool:
-        try:
-            return review_settings(self.session.project).ask_on_findings
-        except WorkbenchError as exc:
-            self.notify(describe(exc), severity="error")
-            return True
-
-    def after_qa(self, article: str, segment_id: str, text: str, then: Callable[[], None]) -> None:
-        """Run `then` (a confirm), first asking when `text` has QA findings."""
-        findings = self.findings_of(article, segment_id, text)
-        if not findings or not self.ask_on_findings():
-            then()
-            return
-        listed = "\n".join(f"• {f.check}: {f.message}" for f in findings[:8])
-        more = f"\n… and {len(findings) - 8} more" if len(findings) > 8 else ""
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(
-            ConsentDialog(
-                f"Confirm with {len(findings)} QA finding{'s' if len(findings) > 1 else ''}?",
-                f"{listed}{more}\n\nConfirm anyway, or keep it to fix it (! judges a finding not an error).",
-                "Confirm anyway",
-                "Back to it",
-            ),
-            answered,
-        )
-
 
     def refresh_article(self, article: str) -> None:
         """Bring the screen in line with the article's view: its progress in the list; when

@@ -11,14 +11,14 @@ from textual import on
 from workbench.errors import WorkbenchError
 from workbench.quality import CATEGORIES, SEVERITIES
 from workbench.review.session import Applied
-from workbench.tui.base import ReviewBase
+from workbench.tui.asking import Asking
 from workbench.tui.dialogs.notes import AnnotateDialog, NoteDialog
 from workbench.tui.dialogs.segments import DismissDialog
 from workbench.tui.segment_detail import SegmentDetail, offset
 from workbench.tui.text import describe
 
 
-class Checking(ReviewBase):
+class Checking(Asking):
     allow_self_approve = False  # the screen's flag (workbench review --allow-self-approve)
 
     @on(SegmentDetail.Checking)
@@ -96,6 +96,9 @@ class Checking(ReviewBase):
         self._commands()
         record, article = self.current(), self.cursor.article
         if record is None or article is None:
+            return
+        if record.status not in ("reviewed", "approved"):  # said before a reason is typed for nothing
+            self.notify("Only a reviewed or approved segment can be rejected.", severity="warning")
             return
 
         def chosen(reason: str | None) -> None:

@@ -38,7 +38,8 @@ COMMANDS = (
     Command("Redo", "redo", ("U", "ctrl+y"), "Redo what was undone"),
     Command("Translation memory", "memory", ("m",), "Show translation-memory matches for the segment", "Memory"),
     Command("Concordance", "concordance", ("k",), "Search a word or phrase in the memory and the corpus, in context"),
-    Command("Find and replace", "replace", ("ctrl+h",), "Find and replace in every target, with a preview"),
+    # Ctrl+H is Backspace to most terminals (0x08): Ctrl+R everywhere, Ctrl+H where it arrives
+    Command("Find and replace", "replace", ("ctrl+r", "ctrl+h"), "Find and replace in every target, with a preview"),
     Command("Go to segment", "goto", ("colon", "ctrl+g"), "Go to a segment of the open article by its number"),
     Command("Next search match", "search_next", ("n",), "Go to the next search match"),
     Command("Split segment", "split", ("s",), "Split the segment's source where a sentence ends"),

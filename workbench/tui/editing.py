@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.review.session import Applied
 from workbench.review.work import MachineTranslation
 from workbench.store import SegmentRecord
-from workbench.tui.base import ReviewBase
+from workbench.tui.asking import Asking
 from workbench.tui.dialogs import ConsentDialog
 from workbench.tui.dialogs.segments import HistoryDialog, SplitDialog
 from workbench.tui.segment_detail import SegmentDetail
@@ -23,7 +23,7 @@ from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 
 
-class Editing(ReviewBase):
+class Editing(Asking):
     @on(SegmentTable.Chosen)
     def segment_chosen(self) -> None:
         self.action_edit()
@@ -80,10 +80,32 @@ class Editing(ReviewBase):
     def action_accept_mt(self) -> None:
         self._commands()
         record, article = self.current(), self.cursor.article
-        if record is not None and article is not None and record.mt:
+        if record is None or article is None:
+            return
+        if not record.mt:
+            self._act(lambda: self.session.accept(article, record.id))  # it says why not
+            return
+
+        def accept() -> None:
             self.after_qa(article, record.id, record.mt, lambda: self._act(lambda: self.session.accept(article, record.id)))
-        elif record is not None and article is not None:
-            self._act(lambda: self.session.accept(article, record.id))
+
+        if record.human and record.target.strip() and record.target != record.mt:
+            # as `t`: one key never puts machine text in the place of a person's
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    accept()
+
+            self.app.push_screen(
+                ConsentDialog(
+                    "Replace a person's translation with the MT?",
+                    f"Segment {self.cursor.index + 1} is {record.status}: “{record.target}”. Accepting the MT puts"
+                    " the machine text in its place (the translation stays in the history).",
+                    "Accept the MT",
+                ),
+                answered,
+            )
+            return
+        accept()
 
     def _act(self, action: Callable[[], Applied], then_next: bool = True) -> None:
         try:

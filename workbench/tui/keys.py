@@ -22,6 +22,7 @@ from textual.app import App
 from textual.timer import Timer
 
 STUCK = 0.5  # seconds: a key no handler reports back on (its widget went away) opens the gate
+SETTLING = 20  # refreshes a key waits for the focus to land after a change of screen, at most
 
 
 class KeyGate:
@@ -71,7 +72,16 @@ class KeyGate:
     async def _next(self) -> None:
         if self.current is not None:
             return
-        if self.held:
-            await self._through(self.held.popleft())
-        else:
+        if not self.held:
             self.closed = False
+            return
+        if self.app.focused is None and self._waited < SETTLING:
+            # between screens (a dialog just closed, its answer still to act): the focus
+            # comes back after the next refresh, and the key goes where it lands
+            self._waited += 1
+            self.app.call_after_refresh(self._next)
+            return
+        self._waited = 0
+        await self._through(self.held.popleft())
+
+    _waited = 0

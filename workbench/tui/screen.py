@@ -24,7 +24,7 @@ WATCH_SECONDS = 2.0
 
 class ReviewScreen(Editing, Checking, Tools, Finding):
     # the article list hides below 100 columns and widens from 160; the MT column shows from
-    # 120 (SegmentTable)
+    # 160 (SegmentTable)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (120, "-wide"), (160, "-very-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
@@ -44,11 +44,10 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
         self.article_list.border_title = "Articles"
         self.article_list.show(articles, session.titles())
         self.table.border_title = "Segments"
-        unreadable = len(session.library.unreadable)
-        if unreadable:
-            self.article_list.border_subtitle = f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"
+        self._corpus_words()
         for problem in session.problems:
-            self.report_problem(problem, "Recovered" if problem.startswith("Recovered") else "Skipped")
+            title = "Recovered" if problem.startswith("Recovered") else "Skipped"
+            self.report_problem(problem, "Not written yet" if "wait in the journal" in problem else title)
         if articles:
             self.go(*(session.last_place() or (articles[0].id, 0)))  # where the translator stopped
         self.table.focus()

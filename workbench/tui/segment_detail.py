@@ -194,6 +194,7 @@ class SegmentDetail(Vertical):
             yield TargetEditor(id="target-editor", soft_wrap=True, show_line_numbers=False)
         yield Pane(id="info", max_lines=2, short=1)
         yield Pane(id="qa", max_lines=4, short=1)
+        yield Pane(id="notes", max_lines=4, short=1)
 
     @property
     def editor(self) -> TargetEditor:
@@ -256,6 +257,9 @@ class SegmentDetail(Vertical):
         self.border_title = f"Segment {index + 1} · {record.status}"
         info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
         self.show_findings(findings, record.target)
+        notes = self.query_one("#notes", Pane)
+        notes.display = bool(record.comments or record.errors or unfinished(record))
+        notes.update(notes_line(record))
 
     def start_editing(self, article: str, base: SegmentRecord, text: str) -> None:
         """Open the editor with `text`, focused at once: keys typed from now on are text."""
@@ -300,6 +304,37 @@ class SegmentDetail(Vertical):
         self._draft_timer = None
         if self.editing is not None:
             self.post_message(self.Typed(self.editing.article, self.editing.base.id, self.editor.text))
+
+
+def unfinished(record: SegmentRecord) -> str:
+    """Text typed for the segment in a session that ended before it was committed."""
+    draft = record.draft
+    return draft.text if draft is not None and draft.text.strip() and draft.text != record.target else ""
+
+
+def notes_line(record: SegmentRecord) -> Text:
+    """An unfinished edit kept from an ended session; the reviewer's pass on the segment:
+    its comments, threaded by reply, and its errors."""
+    line = Text()
+    if unfinished(record):
+        line.append("Unfinished edit (e resumes it): ", style="bold yellow")
+        line.append(unfinished(record))
+        line.append("  " if record.comments or record.errors else "")
+    if record.comments:
+        line.append(f"Comments {len(record.comments)}: ", style="bold")
+        for n, comment in enumerate(record.comments):
+            line.append(" · " if n else "")
+            line.append(f"{'↳ ' if comment.reply_to else ''}{comment.author or '?'}: ", style="bold cyan")
+            line.append(comment.text)
+    if record.errors:
+        line.append("  " if record.comments else "")
+        line.append(f"Errors {len(record.errors)}: ", style="bold")
+        for n, mark in enumerate(record.errors):
+            line.append(" · " if n else "")
+            line.append(f"{mark.category}/{mark.severity}", style="bold red")
+            line.append(f" {mark.note}" if mark.note else "")
+            line.append(f" ({mark.author})" if mark.author else "", style="dim")
+    return line
 
 
 def english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:

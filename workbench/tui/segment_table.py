@@ -29,7 +29,7 @@ STATUS = {
     "rejected": Text("R", style="bold red"),
 }
 FLAG = Text("⚠", style="bold red")
-WIDE = 120  # from this many terminal columns the MT column shows
+WIDE = 160  # from this many terminal columns the MT column shows (below, the detail pane has it)
 WINDOW = 300  # rows held by the table at once
 MARGIN = 20  # the window slides when the cursor comes this close to an edge it can pass
 
@@ -89,16 +89,20 @@ class SegmentTable(DataTable[Text | str]):
             STATUS.get(record.status, STATUS["new"]),
             str(n + 1),
             FLAG if self.flag(record) else "",
-            clip(record.source, width),
+            Text(clip(record.source, width)),  # Text, not str: a str cell is read as markup
         ]
         if mt:
-            cells.append(clip(record.mt, width))
-        cells.append(clip(record.target, width))
+            cells.append(Text(clip(record.mt, width)))
+        cells.append(Text(clip(record.target, width)))
         return cells
 
     def _columns(self) -> None:
-        self.layout_key = self._layout()
-        mt, width, number = self.layout_key
+        key = self._layout()
+        if key == self.layout_key and self.columns:
+            self.clear()  # the same columns: only the rows go (columns again cost a layout)
+            return
+        self.layout_key = key
+        mt, width, number = key
         self.clear(columns=True)
         self.add_column(" ", width=1, key="status")
         self.add_column("#", width=number, key="n")
@@ -160,6 +164,10 @@ class SegmentTable(DataTable[Text | str]):
         # across the MT breakpoint the columns change: rebuild them from the rows kept
         if self.layout_key is not None and self._layout() != self.layout_key:
             self._fill(self._place(self.index))
+        elif self.row_count:
+            # shorter (the editor below grew): the current row stays in sight
+            with self.prevent(DataTable.RowHighlighted):
+                self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False, scroll=True)
 
     def action_scroll_top(self) -> None:
         if self.shown:

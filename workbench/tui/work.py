@@ -38,7 +38,7 @@ class Work:
         refused while another runs."""
         if long:
             if self.background is not None:
-                self.app.notify(f"{self.background} is still running; x cancels it.", severity="warning")
+                self.app.notify(f"{self.background} is still running; x cancels it.", severity="warning", markup=False)
                 return False
             self.background = what
             self.cancel.clear()
@@ -73,7 +73,7 @@ class Work:
         if event.state == WorkerState.SUCCESS:
             done(worker.result)
         elif event.state == WorkerState.ERROR and worker.error is not None:
-            self.app.notify(f"{what}: {describe(worker.error)}", severity="error", timeout=15)
+            self.app.notify(f"{what}: {describe(worker.error)}", severity="error", timeout=15, markup=False)
 
     def stop(self) -> None:
         if self.background is not None:

@@ -32,7 +32,7 @@ class ConflictDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="conflict"):
-            yield Label(f"{self.where} was changed by someone else meanwhile", classes="title")
+            yield Label(Text(f"{self.where} was changed by someone else meanwhile"), classes="title")
             yield Label("Your text", classes="label")
             with VerticalScroll(classes="version"):
                 yield Static(Text(self.mine or "(empty)"), id="mine")

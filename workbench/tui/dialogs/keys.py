@@ -49,7 +49,11 @@ class KeysDialog(ModalScreen[None]):
                 yield Static(table)
                 yield Label("In the editor", classes="title")
                 yield Static(editor)
-            yield Label("Every command is also in the palette (Ctrl+P) by its name. Esc closes.", classes="hint")
+            yield Label(
+                "Every command is also in the palette (Ctrl+P) by its name. Ctrl+Q quits from anywhere,"
+                " the editor too, keeping what is typed. Esc closes.",
+                classes="hint",
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
