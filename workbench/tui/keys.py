@@ -44,6 +44,7 @@ class KeyGate:
     async def _through(self, event: events.Key) -> None:
         self.current = event
         self.closed = True
+        self.screen = self.app.screen  # where the key was typed
         self._timer = self.app.set_timer(STUCK, lambda: self.done(event))
         target = self.app.focused
         await self.dispatch(event)
@@ -75,6 +76,14 @@ class KeyGate:
         if not self.held:
             self.closed = False
             return
+        screen = self.app.screen
+        if screen is not self.screen and self._waited < SETTLING:
+            # the key closed (or opened) a screen: its answer is acted on in the screen behind,
+            # in that screen's own queue; the next key goes after it
+            self._waited += 1
+            self.screen = screen
+            screen.call_later(self.app.call_later, self._next)
+            return
         if self.app.focused is None and self._waited < SETTLING:
             # between screens (a dialog just closed, its answer still to act): the focus
             # comes back after the next refresh, and the key goes where it lands
@@ -85,3 +94,4 @@ class KeyGate:
         await self._through(self.held.popleft())
 
     _waited = 0
+    screen: object = None
