@@ -107,6 +107,11 @@ async def measure(root: Path) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         assert app.main.cursor.article is not None
+        await report(pilot, "next segment, while the corpus is read behind", (["down"] * 25 + ["up"] * 25)[:30])
+        for _ in range(600):  # the steady state: every article read
+            if not any(w.is_running for w in app.workers):
+                break
+            await asyncio.sleep(0.05)
         for label, keys in (
             ("next segment (down)", ["down"] * 25 + ["up"] * 25),
             ("next article (])", ["right_square_bracket"] * 40),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,20 @@ class ReviewSession(Revision):
             self._qa = project_context(self.glossary, self.project.glossaries)
         return self._qa
 
+    @property
+    def qa_ready(self) -> bool:
+        return self._qa is not None
+
+    def qa_building(self) -> Callable[[], Context]:
+        """The work of building the QA context (the dictionary takes a quarter of a second),
+        to run in a worker after the first screen; it reads no session state but the glossary."""
+        glossary, folder = self.glossary, self.project.glossaries
+        return lambda: project_context(glossary, folder)
+
+    def take_qa(self, context: Context) -> None:
+        if self._qa is None:
+            self._qa = context
+
     def findings(self, article: str, segment_id: str, target: str | None = None) -> list[Finding]:
         """The QA findings of a segment as stored, or of `target` being typed for it;
         remembered while the segment, its paragraph and the text stay the same."""
@@ -215,6 +230,9 @@ class ReviewSession(Revision):
         def read() -> Loaded:
             loaded: Loaded = []
             for path in paths.values():
+                if self.closed:
+                    break  # the session ended (the app quit): nobody will take these in
+                time.sleep(0.0005)  # the GIL back to the screen between files: keys stay quick
                 stamp = stamp_of(path)
                 with contextlib.suppress(StoreError):
                     document = store.read_path(path)

@@ -22,7 +22,7 @@ class Asking(ReviewBase):
 
     def after_qa(self, article: str, segment_id: str, text: str, then: Callable[[], None]) -> None:
         """Run `then` (a confirm), first asking when `text` has QA findings."""
-        findings = self.findings_of(article, segment_id, text)
+        findings = self.findings_of(article, segment_id, text, wait=True)
         if not findings or not self.ask_on_findings():
             then()
             return

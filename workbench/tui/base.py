@@ -217,7 +217,13 @@ class ReviewBase(Screen[None]):
         findings = self.findings_of(article, record.id) if record and article else []
         self.detail.show(index, record, view, findings)
 
-    def findings_of(self, article: str, segment_id: str, text: str | None = None) -> list[Finding]:
+    def findings_of(
+        self, article: str, segment_id: str, text: str | None = None, *, wait: bool = False
+    ) -> list[Finding]:
+        """The segment's QA findings; none yet while the checks load behind (unless `wait`:
+        a confirm's question never goes without them)."""
+        if not (wait or self.session.qa_ready):
+            return []
         try:
             return self.session.findings(article, segment_id, text)
         except (WorkbenchError, KeyError, IndexError):

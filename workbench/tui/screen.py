@@ -13,6 +13,7 @@ from __future__ import annotations
 from textual.actions import SkipAction
 
 from workbench.errors import WorkbenchError
+from workbench.qa import Context
 from workbench.tui.checking import Checking
 from workbench.tui.commands import bindings
 from workbench.tui.editing import Editing
@@ -20,6 +21,7 @@ from workbench.tui.finding import Finding
 from workbench.tui.tools import Tools
 
 WATCH_SECONDS = 2.0
+LOAD_AFTER = 0.3  # seconds after the first screen before the corpus is read behind
 
 
 class ReviewScreen(Editing, Checking, Tools, Finding):
@@ -51,8 +53,10 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
         if articles:
             self.go(*(session.last_place() or (articles[0].id, 0)))  # where the translator stopped
         self.table.focus()
-        # every article read behind: repetitions, filters and search span the corpus
-        self.work.run("Reading every article", session.loading(), session.take_loaded)
+        # every article read behind, once the first screen is up: repetitions, filters and
+        # search span the corpus
+        self.set_timer(LOAD_AFTER, lambda: self.work.run("Reading every article", session.loading(), session.take_loaded))
+        self.work.run("Loading the QA checks", session.qa_building(), self.qa_loaded)
         pending = session.unprepared_sources()
         if pending:
             self.start_preparing(pending)
@@ -64,6 +68,10 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
             )
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_external_changes)
+
+    def qa_loaded(self, context: Context) -> None:
+        self.session.take_qa(context)
+        self.show_segment()  # the segment on screen with its findings
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows what applies: Done only while editing, the rest otherwise."""
