@@ -402,22 +402,3 @@ def test_a_sentence_edited_in_the_source_keeps_its_human_translation_to_check(tm
     assert ("While Russian public bodies said…", "reviewed") in [(v.target, v.status) for v in record.history]
     assert not any(o.target == "While Russian public bodies said…" for o in document.orphans)
 
-
-def test_sources_that_are_no_article_are_each_named_and_the_rest_translated(tmp_path: Path) -> None:
-    """Empty, blank and binary files in seeds/ are said, all in one run, and skipped; the
-    other articles are prepared (exit 1: something was not done)."""
-    import shutil
-
-    from conftest import SEEDS
-
-    root = tmp_path / "project"
-    shutil.copytree(SEEDS, root / "seeds")
-    (root / "seeds" / "empty.txt").write_bytes(b"")
-    (root / "seeds" / "blank.txt").write_bytes(b"   \n\n\t\n")
-    (root / "seeds" / "binary.txt").write_bytes(bytes(range(256)) * 12)
-    result = run_cli("translate", cwd=root)
-    err = result.stderr.decode()
-    assert result.returncode == 1 and "Traceback" not in err
-    for name in ("empty.txt", "blank.txt", "binary.txt"):
-        assert f"seeds/{name}" in err and "skipped." in err, err
-    assert len(list((root / "translations").glob("*.en.json"))) == len(list(SEEDS.glob("*.txt")))

@@ -150,13 +150,10 @@ def sync(
     sources: Iterable[Source],
     progress: Callable[[int, int | None], None] | None = None,
     written: set[str] | None = None,
-    skipped: list[str] | None = None,
 ) -> list[Document]:
     """Each source's saved document, made current: created when new, merged again when the
     source or a stage changed, and left as it is (never re-prepared) otherwise. The ids of
-    the files it wrote go into `written`. With `skipped`, a source that cannot be read as an
-    article (empty, binary, no text) is named there and the others go on; without, it stops
-    the run.
+    the files it wrote go into `written`.
 
     Article identity is one-to-one with files: two sources that would share an article id
     (hence a translations file) are refused, in one run or across runs.
@@ -168,23 +165,8 @@ def sync(
 
     def prepare_pending() -> None:
         batch = [source for _, source, _ in pending]
-        try:
-            done: list[Prepared | None] = list(preparer.prepare_many(batch))
-        except InputError:
-            if skipped is None:
-                raise
-            done = []
-            for source in batch:  # one by one, to name each that cannot be read
-                try:
-                    done.append(preparer.prepare(source))
-                except InputError as exc:
-                    skipped.append(exc.message)
-                    done.append(None)
-        for (place, _, label), prepared in zip(pending, done, strict=True):
-            if prepared is not None:
-                documents[place] = save_article(
-                    store, prepared.article, prepared.key, owner=(label, root), written=written
-                )
+        for (place, _, label), prepared in zip(pending, preparer.prepare_many(batch), strict=True):
+            documents[place] = save_article(store, prepared.article, prepared.key, owner=(label, root), written=written)
         pending.clear()
 
     for n, source in enumerate(sources, 1):

@@ -180,11 +180,8 @@ def translate_command(
             engines = ClusterEngines(connection, settings, frozenset(given), workers, worker_cpus, worker_gpus)
             prepare = ClusterPreparer(prepare, connection, engines.workers or 1, worker_cpus)
         # a cluster's preparing workers end with preparing: their CPUs go to the decoders
-        skipped: list[str] = []  # sources that are no article (empty, binary): named, the rest go on
         with prepare, progress_bar("Preparing", not json) as update:
-            documents = sync(store, prepare, sources, update, written, skipped)
-        for problem in skipped:
-            warn(f"{problem.rstrip('.')}; skipped.")
+            documents = sync(store, prepare, sources, update, written)
         terms = load_project_glossary(project) if glossary != "off" else None
         with (
             TranslationMemory(memory or project.memory) as tm,
@@ -222,7 +219,7 @@ def translate_command(
         )
     for missing in summary.missing:
         warn(missing)
-    if summary.missing or skipped:
+    if summary.missing:
         raise typer.Exit(1)
 
 
