@@ -193,3 +193,18 @@ def alive(pid: int) -> bool:
     except OSError:
         return True  # someone else's process: alive
     return True
+
+
+def user_state_file(folder: str, name: str, data: bytes) -> Path | None:
+    """`data` written safely as NAME in FOLDER of the user's state folder (crash logs, text
+    rescued from a journal that could not be written): outside the project, on another disk
+    as a rule. None when even that fails: the caller says so."""
+    import platformdirs  # only the ways out need it
+
+    path = platformdirs.user_state_path("workbench") / folder / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except (OSError, WriteError):
+        return None
+    return path

@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import platformdirs
 import typer
 
 from workbench.errors import InputError
-from workbench.fileio import WriteError, atomic_write
+from workbench.fileio import user_state_file
 from workbench.project import Project
 
 if TYPE_CHECKING:
@@ -27,16 +26,18 @@ CRASH_EXIT = 2
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # what textual-serve sets for the app it starts
 
 
-def review_command(
-    user: Annotated[
-        str | None,
-        typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
-    ] = None,
-    allow_self_approve: Annotated[
-        bool,
-        typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
-    ] = False,
-) -> None:
+# the options of a review session, here and in `workbench serve`
+User = Annotated[
+    str | None,
+    typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
+]
+SelfApprove = Annotated[
+    bool,
+    typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
+]
+
+
+def review_command(user: User = None, allow_self_approve: SelfApprove = False) -> None:
     """Review translations side by side: cleaned source, machine translation, your target."""
     in_browser = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # `workbench serve`: pipes, not a terminal
     if not in_browser and (not sys.stdout.isatty() or sys.stdin is None or not sys.stdin.isatty()):
@@ -111,13 +112,7 @@ def hang_up_ends_it() -> dict[int, object]:
 def crash_log(report: str) -> Path | None:
     """Write the traceback under the user's state folder; None if that is impossible."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = platformdirs.user_state_path("workbench") / "crashes" / f"review-{stamp}.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, report.encode("utf-8"))
-    except (OSError, WriteError):
-        return None
-    return path
+    return user_state_file("crashes", f"review-{stamp}.log", report.encode("utf-8"))
 
 
 def register(app: typer.Typer) -> None:

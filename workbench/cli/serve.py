@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from workbench.cli.review import SelfApprove, User
 from workbench.errors import InputError
 from workbench.project import Project
 
@@ -185,14 +186,8 @@ def serve_command(
         Path | None,
         typer.Option("--token-file", help="Read the token from this file instead of making a new one at each start."),
     ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option("--user", help="Your name in the record (default: WORKBENCH_USER, else your login)."),
-    ] = None,
-    allow_self_approve: Annotated[
-        bool,
-        typer.Option("--allow-self-approve", help="Let you approve segments you translated (shown as such in the report)."),
-    ] = False,
+    user: User = None,
+    allow_self_approve: SelfApprove = False,
 ) -> None:
     """Serve the review screen to a browser, behind a secret token, on 127.0.0.1 by default."""
     from workbench.review.session import default_user

@@ -220,18 +220,10 @@ class WorkbenchApp(App[None]):
 
 def rescue(article: str, segment: str, text: str) -> Path | None:
     """Typed text the journal could not take, in a file of its own under the user's state
-    folder (another disk, as a rule); None if that fails too."""
+    folder; None if that fails too."""
     import datetime as dt
 
-    import platformdirs
-
-    from workbench.fileio import WriteError, atomic_write
+    from workbench.fileio import user_state_file
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    path = platformdirs.user_state_path("workbench") / "rescued" / f"{stamp}-{article}-{segment}.txt"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text.encode("utf-8"))
-    except (OSError, WriteError):
-        return None
-    return path
+    return user_state_file("rescued", f"{stamp}-{article}-{segment}.txt", text.encode("utf-8"))
