@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import ipaddress
 import secrets
 import shlex
 import signal
@@ -24,6 +23,7 @@ import typer
 
 from workbench.cli.review import SelfApprove, User
 from workbench.errors import InputError
+from workbench.hosts import is_loopback
 from workbench.project import Project
 
 if TYPE_CHECKING:
@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 TOKEN_PARAMETER = "token"
 TOKEN_COOKIE = "workbench_token"
 UNAUTHORIZED = "401: this Workbench needs the token it printed when it started (the URL with ?token=).\n"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def read_token(path: Path) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import re
@@ -15,6 +14,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.hosts import is_loopback
 from workbench.mt.engine import (
     ArgosEngine,
     EngineSettings,
@@ -136,13 +136,7 @@ def _unreachable(address: str, exc: BaseException) -> ClusterError:
 
 
 def _on_loopback(address: str) -> bool:
-    host = address.removeprefix("ray://").rpartition(":")[0].strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(address.removeprefix("ray://").rpartition(":")[0].strip("[]"))
 
 
 def _reachable(address: str) -> None:
