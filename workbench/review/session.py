@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 FUZZY_CUTOFF = 70.0
+VIEWS_KEPT = 200_000  # glossary views held (a 30,000-segment corpus holds a view per segment and edit)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,22 @@ class ReviewSession(Revision):
         return sorted(kept.values(), key=lambda m: -m.similarity)[:limit]
 
     def glossary_view(self, article: str, record: SegmentRecord) -> GlossaryView:
-        hits = tuple(self.matcher(self.document(article).source_language).find(record.source))
-        missing = tuple(h for h in hits if record.target and not contains_english(record.target, h.expected))
-        return GlossaryView(hits, missing)
+        """The segment's entities and those its target lacks; matched once per text (the
+        table's flag and the detail pane both ask, on every row drawn)."""
+        language = self.document(article).source_language
+        glossary, views = self._views
+        if glossary is not self.glossary or len(views) > VIEWS_KEPT:
+            views = {}
+            self._views = (self.glossary, views)
+        key = (language, record.source, record.target)
+        view = views.get(key)
+        if view is None:
+            hits = tuple(self.matcher(language).find(record.source))
+            missing = tuple(h for h in hits if record.target and not contains_english(record.target, h.expected))
+            view = views[key] = GlossaryView(hits, missing)
+        return view
+
+    _views: tuple[object, dict[tuple[str | None, str, str], GlossaryView]] = (None, {})
 
     def add_glossary_entry(
         self, form: str, english: str, kind: str, note: str, language: str

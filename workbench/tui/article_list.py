@@ -9,9 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable
 
 from workbench.review.library import ArticleInfo
+from workbench.tui.rows import Cell, Column, Rows
 from workbench.tui.text import clip
 
 LANG_WIDTH = 4
@@ -30,21 +30,19 @@ class ArticleList(Widget):
         super().__init__(id=id)
         self.infos: dict[str, ArticleInfo] = {}
         self.titles: dict[str, str] = {}
+        self.ids: list[str] = []  # in the list's order
+        self.rows: dict[str, int] = {}  # where each article is in it
         self.title_width = 16
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=False, id="articles-table")
-        yield table
+        yield Rows(self._cells, id="articles-table")
 
     @property
-    def table(self) -> DataTable[Text | str]:
-        return self.query_one("#articles-table", DataTable)
+    def table(self) -> Rows:
+        return self.query_one("#articles-table", Rows)
 
-    @property
-    def ids(self) -> list[str]:
-        return [str(k.value) for k in self.table.rows]
-
-    def _cells(self, article_id: str) -> tuple[Text | str, ...]:
+    def _cells(self, row: int) -> tuple[Cell, ...]:
+        article_id = self.ids[row]
         info = self.infos[article_id]
         title = Text(clip(self.titles.get(article_id, article_id), self.title_width))  # never markup
         done = f"{info.reviewed}/{info.segments}"
@@ -53,29 +51,27 @@ class ArticleList(Widget):
     languages = True  # the language column, where the list is wide enough to keep titles readable
 
     def _columns(self) -> None:
-        table = self.table
         # inside the border, less the language and progress columns, 2 cells of padding
         # each, and one for the scrollbar's edge
         width = self.content_region.width or 33
         self.languages = width >= 40  # below, the title's cells matter more (the header names the language)
         language = LANG_WIDTH + 2 if self.languages else 0
         self.title_width = max(width - language - (DONE_WIDTH + 2) - 2 - 1, 6)
-        table.clear(columns=True)
-        table.add_column("Article", width=self.title_width, key="article")
-        if self.languages:
-            table.add_column("Lang", width=LANG_WIDTH, key="lang")
-        table.add_column("Done", width=DONE_WIDTH, key="done")
+        self.table.set_columns(
+            [Column("article", "Article", self.title_width)]
+            + ([Column("lang", "Lang", LANG_WIDTH)] if self.languages else [])
+            + [Column("done", "Done", DONE_WIDTH)]
+        )
 
     def show(self, infos: Iterable[ArticleInfo], titles: dict[str, str]) -> None:
         """List these articles, keeping the cursor on the article it was on."""
         current = self.current
         self.infos = {info.id: info for info in infos}
         self.titles = titles
+        self.ids = list(self.infos)
+        self.rows = {a: n for n, a in enumerate(self.ids)}
         self._columns()
-        for article_id in self.infos:
-            self.table.add_row(*self._cells(article_id), key=article_id)
-        if current is not None:
-            self.select(current)
+        self.table.reset(len(self.ids), self.rows.get(current, 0) if current is not None else 0)
 
     def update(self, info: ArticleInfo, titles: dict[str, str] | None = None) -> None:
         """One article's progress changed (or it is new)."""
@@ -84,35 +80,34 @@ class ArticleList(Widget):
             self.show(self.infos.values(), titles if titles is not None else self.titles)
             return
         self.infos[info.id] = info
-        cells = self._cells(info.id)
-        for key, cell in zip(("article", "lang", "done") if self.languages else ("article", "done"), cells, strict=True):
-            self.table.update_cell(info.id, key, cell)
+        self.table.refresh_row(self.rows[info.id])
 
     @property
     def current(self) -> str | None:
-        ids = self.ids
         row = self.table.cursor_row
-        return ids[row] if 0 <= row < len(ids) else None
+        return self.ids[row] if 0 <= row < len(self.ids) else None
 
     def select(self, article_id: str) -> None:
-        ids = self.ids
-        if article_id in ids:
-            self.table.move_cursor(row=ids.index(article_id))
+        if article_id in self.rows:
+            self.table.move_cursor(self.rows[article_id], announce=False)
 
     def step(self, article_id: str | None, step: int) -> str | None:
         """The article `step` places from this one, wrapping around."""
-        ids = self.ids
-        if not ids:
+        if not self.ids:
             return None
-        if article_id not in ids:
-            return ids[0]
-        return ids[(ids.index(article_id) + step) % len(ids)]
+        if article_id not in self.rows:
+            return self.ids[0]
+        return self.ids[(self.rows[article_id] + step) % len(self.ids)]
 
     def on_resize(self) -> None:
         if self.infos:
-            self.show(self.infos.values(), self.titles)
+            self._columns()
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(Rows.Highlighted)
+    def _highlighted(self, event: Rows.Highlighted) -> None:
+        event.stop()  # moving through the list opens nothing: Enter or a click does
+
+    @on(Rows.Selected)
+    def _selected(self, event: Rows.Selected) -> None:
         event.stop()
-        self.post_message(self.Selected(str(event.row_key.value)))
+        self.post_message(self.Selected(self.ids[event.row]))

@@ -19,7 +19,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, TextArea
@@ -51,8 +51,10 @@ class Cursor:
 
 
 class ReviewBase(Screen[None]):
-    cursor: reactive[Cursor] = reactive(Cursor(None, 0), init=False)
-    spec: reactive[Filter] = reactive(Filter(), init=False)  # which segments are listed
+    # vars, not reactives: a change moves the widgets, which repaint themselves; repainting
+    # the whole screen on every key was a third of a key press's cost
+    cursor: var[Cursor] = var(Cursor(None, 0), init=False)
+    spec: var[Filter] = var(Filter(), init=False)  # which segments are listed
     filtered: Filtered | None = None  # the filter's hits across the corpus, when one is on
 
     def notify(
@@ -208,7 +210,11 @@ class ReviewBase(Screen[None]):
         parts = [f"{done:,}/{total:,} words reviewed"] + (
             [f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"] if unreadable else []
         )
-        self.article_list.border_subtitle = " · ".join(parts)
+        subtitle = " · ".join(parts)
+        if subtitle != self._corpus_subtitle:  # a border title set repaints the list, even unchanged
+            self._corpus_subtitle = self.article_list.border_subtitle = subtitle
+
+    _corpus_subtitle = ""
 
     def show_segment(self) -> None:
         article, index = self.cursor.article, self.cursor.index

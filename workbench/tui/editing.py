@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from textual import on
 from textual.actions import SkipAction
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from workbench.errors import WorkbenchError
 from workbench.review.session import Applied
@@ -18,6 +18,7 @@ from workbench.store import SegmentRecord
 from workbench.tui.asking import Asking
 from workbench.tui.dialogs import ConsentDialog
 from workbench.tui.dialogs.segments import HistoryDialog, SplitDialog
+from workbench.tui.rows import Rows
 from workbench.tui.segment_detail import SegmentDetail
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
@@ -31,7 +32,7 @@ class Editing(Asking):
     def action_edit(self) -> None:
         if self.detail.editing is not None or isinstance(self.focused, Input):
             raise SkipAction()  # Enter in the editor is a new line
-        if isinstance(self.focused, DataTable) and self.focused is not self.table:
+        if isinstance(self.focused, Rows) and self.focused is not self.table:
             raise SkipAction()  # Enter in the article list opens the article
         self._commands()
         record, article = self.current(), self.cursor.article

@@ -63,12 +63,16 @@ class Pane(Widget):
             lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
             lines = max(1, min(lines, self.max_lines))
             height = self.styles.height
-            if height is None or height.value < lines or height.value > self.max_lines:
+            if height is None or height.value < lines or height.value > self.max_lines or (self.fitting and height.value != lines):
                 self.styles.height = lines
+            self.fitting = False
+
+    fitting = False
 
     def fit(self) -> None:
-        """Shrink to the current text on the next update."""
-        self.styles.height = 1
+        """Take the height of the next text exactly, shrinking if it is shorter (set at
+        once: a height of 1 first would lay the screen out twice)."""
+        self.fitting = True
 
 
 WORD = regex.compile(r"\w+|[^\w\s]+", regex.V1)  # a word, or a run of punctuation
@@ -241,7 +245,7 @@ class SegmentDetail(Vertical):
         missing = {(h.start, h.end) for h in view.missing}
         source.update(highlight(record.source, [(h.start, h.end) for h in view.source_hits], missing))
         edited = bool(record.mt and record.target and record.target != record.mt)
-        self.query_one("#mt-label", Label).update("MT → ✎" if edited else "MT")
+        self.query_one("#mt-label", Label).update("MT → ✎" if edited else "MT", layout=False)  # its width is fixed
         # what the post-editor changed: the MT's words struck where dropped, theirs underlined
         mt.update(
             diff_text(record.mt, record.target)
