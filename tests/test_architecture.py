@@ -111,3 +111,18 @@ print(" ".join(sorted(name for name in heavy if name in sys.modules)) or "none")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "none"
+
+
+def test_the_review_screen_opens_without_the_preparing_translating_and_export_stages() -> None:
+    """Loading them would cost the first screen a quarter of a second (bench_tui.py); they
+    are imported by the work that runs them."""
+    script = """
+import sys, workbench.tui.app
+stages = ("workbench.pipeline", "workbench.prepare", "workbench.web", "workbench.ingest", "workbench.translate",
+          "workbench.mt.engine", "workbench.mt.packages", "workbench.export", "workbench.glossary.edit", "ftfy",
+          "tomlkit", "trafilatura", "lxml", "charset_normalizer", "importlib.metadata")
+print(" ".join(sorted(name for name in stages if name in sys.modules)) or "none")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "none"

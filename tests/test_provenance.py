@@ -13,8 +13,8 @@ from schema_check import TMX, XLIFF, errors
 from test_tui import make_project
 
 from workbench.export import render, select
-from workbench.export.provenance import provenance
 from workbench.project import Project
+from workbench.provenance import provenance
 from workbench.review.session import ReviewSession
 from workbench.store import SegmentRecord, Store, Version
 

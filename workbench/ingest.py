@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import charset_normalizer
-import ftfy
 import regex
 
 from workbench.errors import InputError
@@ -61,12 +59,6 @@ MAGIC = [
     (b"SQLite format 3", "an SQLite database"),
 ]
 
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    uncurl_quotes=False,  # typographic quotes and apostrophes are part of the text
-    fix_character_width=False,
-    normalization="NFC",
-    explain=True,
-)
 
 # Spaces that look like a space but defeat word matching.
 SPACES = regex.compile(r" {2,}")
@@ -199,6 +191,8 @@ def decode(data: bytes, name: str = "input") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # loaded when a text is not UTF-8: the review screen never needs it
+
     best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
         raise InputError(f"{name} is not text in any encoding Workbench recognises.")
@@ -240,7 +234,15 @@ def normalize(text: str) -> tuple[str, list[str]]:
     repairs: list[str] = []
     if "\r" in text:
         repairs.append("line endings")
-    fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    import ftfy  # a twentieth of a second to load: not for commands that read no new text
+
+    settings = ftfy.TextFixerConfig(
+        uncurl_quotes=False,  # typographic quotes and apostrophes are part of the text
+        fix_character_width=False,
+        normalization="NFC",
+        explain=True,
+    )
+    fixed, explanation = ftfy.fix_and_explain(text, settings)
     if explanation and any(step.action in ("encode", "decode", "transcode") for step in explanation):
         repairs.append("mojibake")
     text = fixed.replace("\r\n", "\n").replace("\r", "\n")

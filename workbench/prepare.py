@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 import msgspec
@@ -52,6 +52,8 @@ def stages_fingerprint() -> str:
         for entry in sorted((package / "data" / folder).iterdir(), key=lambda e: e.name):
             if entry.name.endswith((".txt", ".toml")):
                 digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    from importlib import metadata  # a twentieth of a second: only when something is prepared
+
     for library in ("lingua-language-detector", "ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{library}={metadata.version(library)}".encode())

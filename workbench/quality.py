@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import regex
 
 from workbench.errors import WorkbenchError
-from workbench.export.provenance import provenance
+from workbench.provenance import provenance
 from workbench.store import SegmentRecord
 
 CATEGORIES = (

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from workbench.export.provenance import provenance
 from workbench.export.rows import Row, calendar_date
 from workbench.mt.memory import unit_key
+from workbench.provenance import provenance
 
 Kind = Literal["string", "int", "float", "bool", "date", "timestamp", "strings"]
 

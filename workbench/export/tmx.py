@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from workbench.export.provenance import provenance
 from workbench.export.rows import ExportError, Row, article_facts
 from workbench.export.xliff import said
 from workbench.export.xmltext import Notices, fill
+from workbench.provenance import provenance
 
 if TYPE_CHECKING:
     from lxml import etree

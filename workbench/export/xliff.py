@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workbench.export.provenance import provenance
 from workbench.export.rows import Row, article_facts
 from workbench.export.xmltext import Notices, fill
+from workbench.provenance import provenance
 from workbench.store import Comment
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from workbench import resegment
 from workbench.model import Article
 from workbench.mt.memory import HUMAN
-from workbench.pipeline import restore_lines
 from workbench.resegment import Resegment, join_op, split_op
 from workbench.review.base import Applied, ReviewError, SessionBase, typed
 from workbench.review.changes import Change, Conflict, Edit, Kind, MemoryOp, Settle, make, new_id
@@ -237,6 +236,8 @@ class Actions(SessionBase):
             raise ReviewError("Only a segment and the next one in the same paragraph can be joined.")
         self._know(document, prepared)
         article_text, _ = self.known[document.prepared]
+        from workbench.pipeline import restore_lines  # the preparing stages: not for the first screen
+
         shaped = resegment.apply(restore_lines(article_text, document.restored), document.resegmented)
         joined = resegment.joined_source(shaped, segment_id, segments[n + 1].id)
         if joined is None:

@@ -23,6 +23,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.entries import Glossary, load_folder
@@ -44,7 +45,9 @@ from workbench.review.work import (
 )
 from workbench.review.writer import Memorized, Reloaded, Trouble, Writer
 from workbench.store import Document, SegmentRecord, Store, StoreError, now
-from workbench.translate import EngineFactory
+
+if TYPE_CHECKING:
+    from workbench.translate import EngineFactory
 
 
 class ReviewError(WorkbenchError):
@@ -112,7 +115,7 @@ class SessionBase:
         self.user = user or default_user()
         self.store = Store(project, target)
         self.library = Library(self.store, project.state / f"index.{target}.json")
-        self.engines = engines or engine_factory_default()
+        self._engines = engines
         self.glossary = glossary if glossary is not None else load_folder(project.glossaries)
         self.journal = Journal(project.state, target, self.user)
         self.known: dict[str, tuple[Article, str]] = {}  # prepared articles at hand, by key
@@ -131,6 +134,14 @@ class SessionBase:
         self._memory: TranslationMemory | None = None
         self._memory_thread: int | None = None
         self.closed = False
+
+    @property
+    def engines(self) -> EngineFactory:
+        """The machine translation engines, made when first asked for (loading the engine
+        code costs the first screen a twentieth of a second)."""
+        if self._engines is None:
+            self._engines = engine_factory_default()
+        return self._engines
 
     def open(self) -> list[ArticleInfo]:
         """Replay what ended sessions left in their journals, then list every article;

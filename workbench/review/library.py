@@ -5,9 +5,8 @@ only when it is opened. A thousand articles list in a fraction of a second."""
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable, Iterator, MutableMapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -16,7 +15,7 @@ from workbench.analysis import words
 from workbench.fileio import WriteError, atomic_write
 from workbench.store import DONE, Document, Store, StoreError, file_name
 
-INDEX_VERSION = 3  # 3: source words, in all and done
+INDEX_VERSION = 4  # 3: source words, in all and done; 4: summaries as arrays
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,18 @@ def stamp_of(path: Path) -> Stamp | None:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+class Summary(msgspec.Struct, array_like=True):
+    stamp: Stamp
+    info: ArticleInfo
+
+
+class Index(msgspec.Struct):
+    """The summaries cache's file: a summary per translation file name."""
+
+    version: int
+    files: dict[str, Summary]
+
+
 class Library(MutableMapping[str, Document]):
     """The project's translation files, by article id: every article's summary at once,
     read from a cache keyed by file size and modification time, and each document only
@@ -90,33 +101,27 @@ class Library(MutableMapping[str, Document]):
         self.stamps: dict[str, Stamp | None] = {}  # of each loaded document's file, as read
         self.unreadable: set[str] = set()  # file names that did not parse, reported as problems
 
-    def _cache(self) -> dict[str, dict[str, object]]:
+    def _cache(self) -> dict[str, Summary]:
         """The summaries cache, or nothing: written by another version or torn, it is rebuilt."""
         try:
-            cache = json.loads(self.index.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            cache = msgspec.json.decode(self.index.read_bytes(), type=Index, strict=True)
+        except (OSError, msgspec.DecodeError):  # a ValidationError is a DecodeError
             return {}
-        if not isinstance(cache, dict) or cache.get("version") != INDEX_VERSION:
-            return {}
-        files = cache.get("files")
-        return files if isinstance(files, dict) else {}
+        return cache.files if cache.version == INDEX_VERSION else {}
 
     def scan(self) -> list[str]:
         """Summarise every file, parsing only those the cache does not know; return problems."""
         problems: list[str] = []
         cache = self._cache()
-        fresh: dict[str, dict[str, object]] = {}
+        fresh: dict[str, Summary] = {}
         for path in self.store.paths():
             stamp = stamp_of(path)
             if stamp is None:
                 continue
             entry = cache.get(path.name)
-            info = None
-            if isinstance(entry, dict) and entry.get("stamp") == list(stamp):
-                with contextlib.suppress(msgspec.ValidationError, TypeError):
-                    info = msgspec.convert(entry.get("info"), ArticleInfo, strict=True)
-                if info is not None and file_name(info.id, self.store.require_target()) != path.name:
-                    info = None  # an entry that does not belong to this file: read the file
+            info = entry.info if entry is not None and entry.stamp == stamp else None
+            if info is not None and file_name(info.id, self.store.require_target()) != path.name:
+                info = None  # an entry that does not belong to this file: read the file
             if info is None:
                 try:
                     document = self.store.read_path(path)
@@ -129,14 +134,13 @@ class Library(MutableMapping[str, Document]):
                 self.loaded[document.article_id] = document
                 self.stamps[document.article_id] = stamp
                 info = ArticleInfo.of(document)
-            fresh[path.name] = {"stamp": list(stamp), "info": asdict(info)}
+            fresh[path.name] = Summary(stamp, info)
             self.paths[info.id] = path
             self.summaries[info.id] = info
         if fresh != cache:
             # a cache only: an unwritable state folder costs speed, not correctness
-            data = {"version": INDEX_VERSION, "files": fresh}
             with contextlib.suppress(WriteError):
-                atomic_write(self.index, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+                atomic_write(self.index, msgspec.json.encode(Index(INDEX_VERSION, fresh)))
         return problems
 
     def __getitem__(self, article_id: str) -> Document:

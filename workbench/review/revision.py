@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from workbench.export.provenance import provenance
+from workbench.provenance import provenance
 from workbench.quality import QualityError, category_of, severity_of
 from workbench.review.actions import Actions
 from workbench.review.base import Applied, ReviewError, typed

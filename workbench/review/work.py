@@ -1,6 +1,9 @@
 """The work behind review actions: plain functions with their own store, memory and engine
 handles, safe in any thread. A worker runs one and hands its value back; only the owner's
-thread takes it into the session."""
+thread takes it into the session.
+
+The preparing and translating stages are imported by the functions that run them: the
+review screen opens without loading them."""
 
 from __future__ import annotations
 
@@ -8,19 +11,21 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.entries import Glossary
 from workbench.glossary.match import Matcher
 from workbench.model import Article
 from workbench.mt.memory import TranslationMemory
-from workbench.pipeline import open_source, read_sources, split_record
-from workbench.prepare import Preparer, rebuild, sync
 from workbench.project import Project
 from workbench.review.changes import Restorer
 from workbench.review.library import stamp_of
 from workbench.store import Document, Store, StoreError
-from workbench.translate import EngineFactory, Progress, TranslateSummary, translate_documents
+
+if TYPE_CHECKING:
+    from workbench.prepare import Preparer
+    from workbench.translate import EngineFactory, Progress, TranslateSummary
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ def prepared_article(
 ) -> tuple[Article, str]:
     """The prepared article a document was made from, and its key: from the cache, or (when
     the cache lost it) prepared again from the source, which loads the language models."""
+    from workbench.pipeline import open_source, split_record
+    from workbench.prepare import Preparer
+
     preparer = preparer or Preparer(project.prepared)
     article = preparer.cached(document.prepared) if document.prepared else None
     key = document.prepared
@@ -79,6 +87,8 @@ def restorer(project: Project, target: str, known: dict[str, tuple[Article, str]
     joins as they now are. `known` holds prepared articles already read (by prepared key),
     so that the owner's thread never prepares; without one, the article is read or
     prepared here."""
+    from workbench.prepare import Preparer, rebuild
+
     preparer = Preparer(project.prepared)
 
     def rebuild_with(document: Document) -> Document:
@@ -111,6 +121,8 @@ def run_translation(
 ) -> Translated:
     """Translate the articles' saved documents, read here, with this thread's own store and
     memory; return the documents as they are on disk afterwards."""
+    from workbench.translate import translate_documents
+
     store = Store(project, target)
     documents = [d for i in article_ids if (d := store.read(i)) is not None]
     with TranslationMemory(project.memory) as memory:
@@ -138,6 +150,9 @@ def prepare_sources(
 ) -> PreparedSources:
     """Clean and segment new sources into documents with status new; one bad file is a
     problem reported, not the end of the others."""
+    from workbench.pipeline import read_sources
+    from workbench.prepare import Preparer, sync
+
     sources = list(sources)
     store = Store(project, target)
     preparer = Preparer(project.prepared)

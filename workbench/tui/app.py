@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -28,13 +29,15 @@ from textual.worker import Worker
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.review.session import ReviewSession
-from workbench.translate import EngineFactory
 from workbench.tui.activity import Activity
 from workbench.tui.commands import COMMANDS
 from workbench.tui.keys import KeyGate
 from workbench.tui.messages import Progressed, Woke
 from workbench.tui.screen import ReviewScreen
 from workbench.tui.work import Work
+
+if TYPE_CHECKING:
+    from workbench.translate import EngineFactory
 
 SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 GRACE = 10.0  # seconds from a signal to the process's end, at most (the session's close waits 5)
