@@ -314,3 +314,45 @@ def test_propagation_reaches_an_article_translated_during_the_session(project: P
     session.confirm(ARTICLE, record.id, "The Kremlin commented.")
     same = next(s for s in session.document(twin).segments if s.source == record.source)
     assert (same.target, same.origin) == ("The Kremlin commented.", "propagated")
+
+
+def test_the_corpus_reader_matches_the_glossary_in_every_segment_once(project: Project, monkeypatch) -> None:
+    """Read behind the first screen, every segment's glossary view is at hand: a filter on
+    glossary marks, or an article opened, matches nothing on the owner's thread; a view
+    matched with a glossary since changed is not taken."""
+    fresh = ReviewSession(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), user="tester")
+    fresh.open()
+    expected = {
+        (a, i): bool(fresh.glossary_view(a, s).missing)
+        for a in fresh.library
+        for i, s in enumerate(fresh.document(a).segments)
+    }
+    assert any(expected.values()) and not all(expected.values())
+
+    (project.state / "index.en.json").unlink()  # each way: every file read by open, or behind it
+    for cold in (True, False):
+        session = ReviewSession(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), user="tester")
+        session.open()
+        assert bool(session.library.loaded) == cold
+        assert_matched_behind(session, expected, monkeypatch)
+        monkeypatch.undo()
+    other = ReviewSession(project, engines=factory(FakeEngine("fr"), FakeEngine("ru")), user="tester")
+    other.open()
+    work = other.loading()
+    other.glossary = type(other.glossary)(list(other.glossary)[:1])  # changed while the worker ran
+    loaded = work()
+    other.take_loaded(loaded)
+    assert loaded.views and other._views[1].keys().isdisjoint(loaded.views)
+
+
+def assert_matched_behind(session: ReviewSession, expected: dict, monkeypatch) -> None:  # type: ignore[type-arg]
+    from workbench.glossary.match import Matcher
+
+    session.take_loaded(session.loading()())
+
+    def no_matching(self, text):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"matched on the owner's thread: {text}")
+
+    monkeypatch.setattr(Matcher, "find", no_matching)
+    flagged = session.filter(Filter(glossary=True))
+    assert set(flagged.hits) == {place for place, lacking in expected.items() if lacking}

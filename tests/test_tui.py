@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from fakes import FakeEngine, factory, translate_project
+from rich.text import Text
 
 from workbench.mt.engine import Translation
 from workbench.mt.memory import TranslationMemory
@@ -733,6 +734,8 @@ async def test_bad_translation_files_are_reported_and_the_rest_reviewed(project:
         json.dumps({"version": 2, "files": ["a", "list"]}),
         json.dumps({"version": 2, "files": {"000_a82796ccd2587049.en.json": {"stamp": "x", "info": 5}}}),
         json.dumps({"version": 2, "files": {"000_a82796ccd2587049.en.json": {"stamp": [1, 2], "info": {}}}}),
+        json.dumps({"version": INDEX_VERSION, "files": {"000_a82796ccd2587049.en.json": [[1, 2], {"id": 5}]}}),
+        json.dumps({"version": INDEX_VERSION, "files": {"000_a82796ccd2587049.en.json": {"stamp": [1, 2]}}}),
     ],
 )
 async def test_a_summaries_cache_from_another_version_is_rebuilt(project: Project, cache: str) -> None:
@@ -845,3 +848,94 @@ async def test_a_long_article_draws_only_the_rows_in_sight(project: Project) -> 
         await settle(pilot)
         assert saved(project).segments[here].status == "reviewed" and app.main.cursor.index == here + 1
         on_screen(app)
+
+
+def held_checks(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> threading.Event:
+    """The checks' worker waits for the event returned (and then fails, with `fail`)."""
+    from workbench.review.session import ReviewSession
+
+    gate, real = threading.Event(), ReviewSession.qa_building
+
+    def held(session: ReviewSession):  # type: ignore[no-untyped-def]
+        build = real(session)
+
+        def wait():  # type: ignore[no-untyped-def]
+            assert gate.wait(20)
+            if fail:
+                raise OSError("the dictionary could not be read")
+            return build()
+
+        return wait
+
+    monkeypatch.setattr(ReviewSession, "qa_building", held)
+    return gate
+
+
+async def test_glossary_marks_come_once_the_checks_have_loaded(project: Project, monkeypatch) -> None:
+    """The first frame does not wait for the glossary and the QA checks: the detail says
+    they are loading, no row is marked yet; once the worker has loaded them, the rows whose
+    target lacks an entity's English form are marked and the detail names the entities."""
+    gate = held_checks(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("left_square_bracket")  # the Russian article: the glossary's names
+        await pilot.pause()
+        table, session = app.main.table, app.session
+        assert not session.qa_ready
+        assert "loading" in str(app.screen.query_one("#info").render())
+        assert not any(table.get_row_at(i)[2] for i in range(table.row_count))
+        gate.set()
+        await settle(pilot)
+        article = app.main.cursor.article
+        marked = [i for i in range(table.row_count) if table.get_row_at(i)[2]]
+        lacking = [i for i, r in enumerate(table.records) if session.glossary_view(article, r).missing]
+        assert marked and marked == lacking
+        app.main.go(article, marked[0])
+        await pilot.pause()
+        assert "Glossary: " in str(app.screen.query_one("#info").render())
+        # the rows on screen were drawn again with their marks
+        assert any("⚠" in line.text for line in table.render_lines(table.region.reset_offset))
+
+
+async def test_the_corpus_is_read_even_when_the_checks_fail_to_load(project: Project, monkeypatch) -> None:
+    gate = held_checks(monkeypatch, fail=True)
+    app = app_for(project)
+    async with app.run_test(size=WIDE) as pilot:
+        gate.set()
+        await settle(pilot)
+        assert not app.session.qa_ready
+        assert set(app.session.library.loaded) == set(app.session.library.summaries)
+        assert any("could not be read" in n.message for n in app._notifications)
+
+
+async def test_the_detail_only_grows_while_moving_and_fits_once_the_translator_rests(
+    project: Project, monkeypatch
+) -> None:
+    """A new height lays the whole screen out again: moving between articles keeps the
+    detail's height, and resting on a segment gives it back the height of its text."""
+    from workbench.tui import base
+    from workbench.tui.segment_detail import Pane
+
+    monkeypatch.setattr(base, "PLACE_PAUSE", 0.5)
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#source-text", Pane)
+        articles = list(app.session.library)
+
+        def lines(article: str, index: int) -> int:
+            text = app.session.document(article).segments[index].source
+            return len(Text(text).wrap(app.console, pane.content_region.width))
+
+        places = [(a, i) for a in articles for i in range(len(app.session.document(a).segments))]
+        tall = max(places, key=lambda p: lines(*p))
+        short = next(p for p in places if p[0] != tall[0] and lines(*p) == 1)
+        assert lines(*tall) > 1
+        app.main.go(*tall)
+        await pilot.pause()
+        assert pane.styles.height.value == lines(*tall)
+        app.main.go(*short)  # another article, at once
+        await pilot.pause()
+        assert pane.styles.height.value == lines(*tall)
+        await pilot.pause(1.0)  # resting there
+        assert pane.styles.height.value == 1

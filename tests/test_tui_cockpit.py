@@ -263,16 +263,21 @@ async def test_a_misspelling_is_flagged_and_learnt_from_the_screen(project: Proj
     app = app_for(project)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("e", "ctrl+a", *"Zoom bans Russian public bodies, the Kremlin reacts to Zoomers")
+        await pilot.press("e", "ctrl+a", *"Zoom bans Russian public bodies, the Kremlin reacts to Zoomers 5 million")
         await pilot.pause(0.3)
-        assert "spelling" in qa_line(app) and "Zoomers" in qa_line(app)
+        assert "spelling" in qa_line(app) and "Zoomers" in qa_line(app) and "numbers" in qa_line(app)
         editor = app.main.editor
         text, spans = editor.marks
         assert text == editor.text and [text[a:b] for a, b in spans] == ["Zoomers"]  # underlined
+        await pilot.press("ctrl+left", "ctrl+left", "ctrl+left")  # onto the misspelt word
         await pilot.press("ctrl+w")  # the word under the cursor is a word of the project
         await pilot.pause(0.3)
         assert "spelling" not in qa_line(app)
+        assert "numbers" in qa_line(app)  # the other checks still speak
         assert "Zoomers" in (project.glossaries / "words.txt").read_text(encoding="utf-8").split()
+        await pilot.press("escape", "down")
+        await settle(pilot)
+        assert "loading" not in qa_line(app)  # the checks, made again, are at hand at once
 
 
 async def test_a_finding_judged_not_an_error_stays_judged(project: Project) -> None:

@@ -181,7 +181,15 @@ class SessionBase:
         return [self.library.summaries[i] for i in self.library]
 
     def titles(self) -> dict[str, str]:
-        return display_titles(self.articles())
+        """Each article's title as the list shows it (not to be changed by the caller);
+        worked out again only when an article or a title came or went: every move asks."""
+        infos = self.articles()
+        key = tuple((info.id, info.title) for info in infos)
+        if key != self._titles[0]:
+            self._titles = (key, display_titles(infos))
+        return self._titles[1]
+
+    _titles: tuple[tuple[tuple[str, str], ...], dict[str, str]] = ((), {})
 
     def document(self, article: str) -> Document:
         """The article as this session sees it: on disk, with its changes not folded yet."""

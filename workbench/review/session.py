@@ -11,17 +11,14 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.fileio import WriteError, atomic_write
-from workbench.glossary.edit import add_entry
 from workbench.glossary.entries import Entry, entry_from_table, load_folder
-from workbench.glossary.match import Hit, contains_english
+from workbench.glossary.match import Hit, Matcher, contains_english
 from workbench.mt.memory import HUMAN, Match, TranslationMemory, unit_key
-from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources
-from workbench.prepare import source_label
 from workbench.qa import Context, Finding, add_word, check_in_document, project_context
 from workbench.review import corpus
 from workbench.review.base import Applied, Changed, Notice, ReviewError, SessionEvent, default_user, typed
@@ -29,7 +26,9 @@ from workbench.review.library import stamp_of
 from workbench.review.revision import Revision
 from workbench.review.work import PreparedSources, Translated, prepare_sources, run_translation
 from workbench.store import Document, SegmentRecord, Store, StoreError, file_name
-from workbench.translate import Progress
+
+if TYPE_CHECKING:
+    from workbench.translate import Progress
 
 __all__ = [
     "Applied",
@@ -55,7 +54,29 @@ class GlossaryView:
     missing: tuple[Hit, ...]  # entities whose English form the target lacks
 
 
-Loaded = list[tuple[Document, tuple[int, int] | None, corpus.Entries]]
+@dataclass(frozen=True)
+class Checks:
+    """What the checks need, loaded behind the first screen (ReviewSession.qa_building)."""
+
+    context: Context
+    matchers: dict[str | None, Matcher]
+
+
+ViewKey = tuple[str | None, str, str]  # the source language, the source, the target
+
+
+def view_of(matcher: Matcher, source: str, target: str) -> GlossaryView:
+    hits = tuple(matcher.find(source))
+    return GlossaryView(hits, tuple(h for h in hits if target and not contains_english(target, h.expected)))
+
+
+@dataclass
+class Loaded:
+    """The articles a worker read behind the first screen, with their glossary views."""
+
+    documents: list[tuple[Document, tuple[int, int] | None, corpus.Entries]] = field(default_factory=list)
+    glossary: object = None  # the one the views were matched with
+    views: dict[ViewKey, GlossaryView] = field(default_factory=dict)
 
 
 class ReviewSession(Revision):
@@ -105,12 +126,10 @@ class ReviewSession(Revision):
         key = (language, record.source, record.target)
         view = views.get(key)
         if view is None:
-            hits = tuple(self.matcher(language).find(record.source))
-            missing = tuple(h for h in hits if record.target and not contains_english(record.target, h.expected))
-            view = views[key] = GlossaryView(hits, missing)
+            view = views[key] = view_of(self.matcher(language), record.source, record.target)
         return view
 
-    _views: tuple[object, dict[tuple[str | None, str, str], GlossaryView]] = (None, {})
+    _views: tuple[object, dict[ViewKey, GlossaryView]] = (None, {})
 
     def add_glossary_entry(
         self, form: str, english: str, kind: str, note: str, language: str
@@ -126,9 +145,11 @@ class ReviewSession(Revision):
             entry = entry_from_table(table, "review")
         except ValueError as exc:
             raise ReviewError(str(exc)) from None
+        from workbench.glossary.edit import add_entry  # the writer (tomlkit) only when one is added
+
         path = add_entry(self.project.glossaries, entry, locks=self.project.locks)
         self.glossary = load_folder(self.project.glossaries)
-        self._qa = None  # its English form is a known word now
+        self._qa_again()  # the checks know its English form now
         return entry, path
 
     # -- QA ----------------------------------------------------------------------------------------
@@ -141,19 +162,42 @@ class ReviewSession(Revision):
             self._qa = project_context(self.glossary, self.project.glossaries)
         return self._qa
 
+    def _qa_again(self) -> None:
+        """The checks made again with the glossary and the words as they are now: at once,
+        since the dictionary, loaded once, is at hand (a worker's checks with the glossary
+        before are not taken)."""
+        self._qa = project_context(self.glossary, self.project.glossaries)
+        self._found = {}
+
     @property
     def qa_ready(self) -> bool:
         return self._qa is not None
 
-    def qa_building(self) -> Callable[[], Context]:
-        """The work of building the QA context (the dictionary takes a quarter of a second),
-        to run in a worker after the first screen; it reads no session state but the glossary."""
+    def qa_building(self) -> Callable[[], Checks]:
+        """The work of loading the checks, to run in a worker after the first screen: the QA
+        context (the dictionary takes a quarter of a second) and the glossary's matchers for
+        the corpus's languages (the Russian morphology another fifth). It reads no session
+        state but the glossary and the languages, and changes none (take_qa does)."""
         glossary, folder = self.glossary, self.project.glossaries
-        return lambda: project_context(glossary, folder)
+        languages = sorted({info.language or "" for info in self.library.summaries.values()})
 
-    def take_qa(self, context: Context) -> None:
+        def build() -> Checks:
+            context = project_context(glossary, folder)
+            matchers = {language or None: Matcher(glossary, language or None) for language in languages} if glossary else {}
+            return Checks(context, matchers)
+
+        return build
+
+    def take_qa(self, checks: Checks) -> None:
+        """The checks a worker loaded, unless the glossary changed meanwhile (then they are
+        built again when asked for)."""
+        if checks.context.glossary is not self.glossary:
+            return
+        if self.glossary is not None:
+            for language, matcher in checks.matchers.items():
+                self.glossary.matchers.setdefault(language, matcher)
         if self._qa is None:
-            self._qa = context
+            self._qa = checks.context
 
     def findings(self, article: str, segment_id: str, target: str | None = None) -> list[Finding]:
         """The QA findings of a segment as stored, or of `target` being typed for it;
@@ -181,14 +225,16 @@ class ReviewSession(Revision):
         """A word the spelling check is to know from now on (glossaries/words.txt); False
         when the list had it."""
         added = add_word(self.project, word)  # a word that is not one is an InputError
-        self._qa = None
-        self._found = {}
+        self._qa_again()
         return added
 
     # -- batch work --------------------------------------------------------------------------------
 
     def unprepared_sources(self) -> list[Path]:
         """Article files in seeds/ that have no translation file yet."""
+        from workbench.pipeline import ARTICLE_SUFFIXES, expand_sources  # when there is a seeds/
+        from workbench.prepare import source_label
+
         seeds = self.project.seeds
         try:
             if not seeds.is_dir() or not any(p.suffix.lower() in ARTICLE_SUFFIXES for p in seeds.iterdir()):
@@ -237,12 +283,32 @@ class ReviewSession(Revision):
 
     def loading(self) -> Callable[[], Loaded]:
         """The work of reading every article not read yet (for repetitions, filters and
-        search across the corpus), to run in a worker after the first screen."""
+        search across the corpus), and of matching the glossary in each segment (every
+        article the translator opens then draws its marks without matching), to run in a
+        worker after the first screen."""
         store = Store(self.project, self.target)
         paths = {a: self.library.paths[a] for a in self.library if a not in self.library.loaded}
+        glossary, known = self.glossary, frozenset(self._views[1] if self._views[0] is self.glossary else ())
+        languages = {info.language for info in self.library.summaries.values()}
+        matchers = {language: self.matcher(language) for language in languages}  # built already: take_qa
+
+        # the articles read already (all of them when the summaries cache was rebuilt): their
+        # texts, taken here, on the owner's thread
+        held = [(d.source_language, [(s.source, s.target) for s in d.segments]) for d in self.library.loaded.values()]
+
+        def match(views: dict[ViewKey, GlossaryView], language: str | None, texts: Iterable[tuple[str, str]]) -> None:
+            matcher = matchers.get(language)
+            if matcher is None:
+                return
+            for source, target in texts:
+                key = (language, source, target)
+                if key not in views and key not in known and len(views) < VIEWS_KEPT:
+                    views[key] = view_of(matcher, source, target)
 
         def read() -> Loaded:
-            loaded: Loaded = []
+            loaded = Loaded(glossary=glossary)
+            for language, texts in held:
+                match(loaded.views, language, texts)
             for path in paths.values():
                 if self.closed:
                     break  # the session ended (the app quit): nobody will take these in
@@ -250,14 +316,20 @@ class ReviewSession(Revision):
                 stamp = stamp_of(path)
                 with contextlib.suppress(StoreError):
                     document = store.read_path(path)
-                    if document is not None:
-                        loaded.append((document, stamp, corpus.entries_of(document)))
+                    if document is None:
+                        continue
+                    loaded.documents.append((document, stamp, corpus.entries_of(document)))
+                    match(loaded.views, document.source_language, ((s.source, s.target) for s in document.segments))
             return loaded
 
         return read
 
     def take_loaded(self, loaded: Loaded) -> None:
-        for document, stamp, entries in loaded:
+        if loaded.glossary is self.glossary:  # else matched with a glossary since changed
+            if self._views[0] is not self.glossary:
+                self._views = (self.glossary, {})
+            self._views[1].update(loaded.views)
+        for document, stamp, entries in loaded.documents:
             if document.article_id not in self.library.loaded:
                 self.library.take(document, stamp)
                 self.repetitions.take(document.article_id, entries)

@@ -73,6 +73,19 @@ class ArticleList(Widget):
         self._columns()
         self.table.reset(len(self.ids), self.rows.get(current, 0) if current is not None else 0)
 
+    def show_progress(self, infos: Iterable[ArticleInfo], unreadable: int) -> None:
+        """The corpus's progress in source words, under the list."""
+        infos = list(infos)
+        total, done = sum(i.words for i in infos), sum(i.words_done for i in infos)
+        parts = [f"{done:,}/{total:,} words reviewed"] + (
+            [f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"] if unreadable else []
+        )
+        subtitle = " · ".join(parts)
+        if subtitle != self._progress:  # a border title set repaints the list, even unchanged
+            self._progress = self.border_subtitle = subtitle
+
+    _progress = ""
+
     def update(self, info: ArticleInfo, titles: dict[str, str] | None = None) -> None:
         """One article's progress changed (or it is new)."""
         if (titles is not None and titles != self.titles) or info.id not in self.infos:

@@ -34,12 +34,12 @@ from workbench.store import SegmentRecord
 from workbench.tui.activity import Activity
 from workbench.tui.article_list import ArticleList
 from workbench.tui.dialogs import ConflictDialog
-from workbench.tui.segment_detail import SegmentDetail, TargetEditor, unfinished
+from workbench.tui.segment_detail import GLOSSARY_LOADING, SegmentDetail, TargetEditor, unfinished
 from workbench.tui.segment_table import SegmentTable
 from workbench.tui.text import describe
 from workbench.tui.work import Work
 
-PLACE_PAUSE = 1.0  # seconds on a segment before it counts as where the translator is
+PLACE_PAUSE = 1.0  # seconds on a segment before the translator counts as resting there
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class ReviewBase(Screen[None]):
             return
         document = self.session.document(new.article)
         if new.article != old.article or (document is not self.shown and self._shape_changed(document)):
-            self.detail.fit()
+            self._fit_on_rest = True
             self.table.show(document.segments, self._flag(new.article), new.index, self.listed(new.article))
             self.shown = document
             self.article_list.select(new.article)
@@ -141,9 +141,18 @@ class ReviewBase(Screen[None]):
         self.show_segment()
         if self._place_timer is not None:
             self._place_timer.stop()
-        self._place_timer = self.set_timer(PLACE_PAUSE, self.remember_place)
+        self._place_timer = self.set_timer(PLACE_PAUSE, self.rested)
 
     _place_timer: Timer | None = None
+    _fit_on_rest = False
+
+    def rested(self) -> None:
+        """The translator stays on a segment: it is where they are, and the detail, which only
+        grew while they moved (a new height is a layout, most of a key's cost), fits its text."""
+        self.remember_place()
+        if self._fit_on_rest:
+            self._fit_on_rest = False
+            self.detail.fit()
 
     def remember_place(self) -> None:
         record = self.current()
@@ -179,10 +188,11 @@ class ReviewBase(Screen[None]):
         return [r.id for r in document.segments] != [r.id for r in self.table.records]
 
     def _flag(self, article: str) -> Callable[[SegmentRecord], bool]:
-        """Whether a segment's target lacks the English form of one of its entities; asked
-        only for the rows on screen."""
+        """Whether a segment's target lacks the English form of one of its entities (asked for
+        the rows on screen, once the glossary is loaded: qa_loaded draws them again)."""
+        session = self.session
         return lambda record: (
-            bool(self.session.glossary_view(article, record).missing)
+            (session.qa_ready and bool(session.glossary_view(article, record).missing))
             or bool(record.conflicts)
             or bool(unfinished(record))
         )
@@ -203,33 +213,25 @@ class ReviewBase(Screen[None]):
         self._corpus_words()
 
     def _corpus_words(self) -> None:
-        """The corpus's progress in source words, under the article list."""
-        infos = self.session.library.summaries.values()
-        total, done = sum(i.words for i in infos), sum(i.words_done for i in infos)
-        unreadable = len(self.session.library.unreadable)
-        parts = [f"{done:,}/{total:,} words reviewed"] + (
-            [f"{unreadable} unreadable file{'s' if unreadable > 1 else ''}"] if unreadable else []
-        )
-        subtitle = " · ".join(parts)
-        if subtitle != self._corpus_subtitle:  # a border title set repaints the list, even unchanged
-            self._corpus_subtitle = self.article_list.border_subtitle = subtitle
-
-    _corpus_subtitle = ""
+        library = self.session.library
+        self.article_list.show_progress(library.summaries.values(), len(library.unreadable))
 
     def show_segment(self) -> None:
         article, index = self.cursor.article, self.cursor.index
         record = self.current()
-        view = self.session.glossary_view(article, record) if record and article else None
+        view = None
+        if record and article:
+            view = self.session.glossary_view(article, record) if self.session.qa_ready else GLOSSARY_LOADING
         findings = self.findings_of(article, record.id) if record and article else []
         self.detail.show(index, record, view, findings)
 
     def findings_of(
         self, article: str, segment_id: str, text: str | None = None, *, wait: bool = False
-    ) -> list[Finding]:
-        """The segment's QA findings; none yet while the checks load behind (unless `wait`:
-        a confirm's question never goes without them)."""
+    ) -> list[Finding] | None:
+        """The segment's QA findings; None while the checks load behind (unless `wait`: a
+        confirm's question, or the reviewer asking, never goes without them)."""
         if not (wait or self.session.qa_ready):
-            return []
+            return None
         try:
             return self.session.findings(article, segment_id, text)
         except (WorkbenchError, KeyError, IndexError):

@@ -34,7 +34,7 @@ class Checking(Asking):
         record, article = self.current(), self.cursor.article
         if record is None or article is None:
             return
-        findings = self.findings_of(article, record.id)
+        findings = self.findings_of(article, record.id, wait=True)
         if not findings:
             self.notify("This segment has no QA finding.", timeout=3)
             return
@@ -53,7 +53,8 @@ class Checking(Asking):
             return
         editing = self.detail.editing
         text = self.editor.text if editing is not None else record.target
-        spelling = [f for f in self.findings_of(article, record.id, text if editing else None) if f.check == "spelling"]
+        findings = self.findings_of(article, record.id, text if editing else None, wait=True) or []
+        spelling = [f for f in findings if f.check == "spelling"]
         if not spelling:
             self.notify("No misspelling here.", timeout=3)
             return

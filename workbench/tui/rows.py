@@ -137,6 +137,11 @@ class Rows(ScrollView, can_focus=True):
         self._lines.pop(row, None)
         self._refresh_line(row)
 
+    def redraw(self) -> None:
+        """Draw every row again (what the cells callback reads has changed)."""
+        self._lines.clear()
+        self.refresh()
+
     def get_row_at(self, row: int) -> list[Cell]:
         return list(self.cells(row))
 

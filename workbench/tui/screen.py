@@ -10,10 +10,12 @@ while a text field has the focus.
 
 from __future__ import annotations
 
+import gc
+
 from textual.actions import SkipAction
 
 from workbench.errors import WorkbenchError
-from workbench.qa import Context
+from workbench.review.session import Checks, Loaded
 from workbench.tui.checking import Checking
 from workbench.tui.commands import bindings
 from workbench.tui.editing import Editing
@@ -21,7 +23,6 @@ from workbench.tui.finding import Finding
 from workbench.tui.tools import Tools
 
 WATCH_SECONDS = 2.0
-LOAD_AFTER = 0.3  # seconds after the first screen before the corpus is read behind
 
 
 class ReviewScreen(Editing, Checking, Tools, Finding):
@@ -53,25 +54,40 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
         if articles:
             self.go(*(session.last_place() or (articles[0].id, 0)))  # where the translator stopped
         self.table.focus()
-        # every article read behind, once the first screen is up: repetitions, filters and
-        # search span the corpus
-        self.set_timer(LOAD_AFTER, lambda: self.work.run("Reading every article", session.loading(), session.take_loaded))
-        self.work.run("Loading the QA checks", session.qa_building(), self.qa_loaded)
+        self.call_after_refresh(self.behind_first_frame, bool(articles))
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_external_changes)
+
+    def behind_first_frame(self, any_articles: bool) -> None:
+        """What waits for the first frame (a worker thread holding the GIL would delay it):
+        the checks, which show on screen, then every article, so that repetitions, filters and
+        search span the corpus; and the new sources in seeds/, cleaned behind."""
+        session = self.session
+        self.work.run("Loading the checks", session.qa_building(), self.qa_loaded, after=self.read_corpus)
         pending = session.unprepared_sources()
         if pending:
             self.start_preparing(pending)
-        elif not articles:
+        elif not any_articles:
             self.notify(
                 f"No articles in {session.project.root}: put article files in seeds/ or run `workbench translate`.",
                 severity="warning",
                 timeout=15,
             )
-        if self.watch_interval:
-            self.set_interval(self.watch_interval, self.check_external_changes)
 
-    def qa_loaded(self, context: Context) -> None:
-        self.session.take_qa(context)
-        self.show_segment()  # the segment on screen with its findings
+    def read_corpus(self) -> None:
+        self.work.run("Reading every article", self.session.loading(), self.corpus_read)
+
+    def corpus_read(self, loaded: Loaded) -> None:
+        self.session.take_loaded(loaded)
+        # The corpus, read once and kept, is most of the process's objects (about a million
+        # for 30,000 segments): out of the collector's sight, a full collection no longer
+        # stops a key press for 0.4 s every few hundred presses.
+        gc.freeze()
+
+    def qa_loaded(self, checks: Checks) -> None:
+        self.session.take_qa(checks)
+        self.table.redraw()  # the rows' glossary marks
+        self.show_segment()  # the segment on screen with its glossary entities and findings
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows what applies: Done only while editing, the rest otherwise."""

@@ -30,10 +30,10 @@ from workbench.tui.text import diff_text, highlight
 class Pane(Widget):
     """Wrapped text that asks for a new layout only when its height must change.
 
-    Static.update re-lays out the whole screen on every call; with a thousand articles
-    listed that is most of the cost of a key press. A pane grows to fit a longer text and
-    does not shrink back until `fit` is called (on opening an article), so moving between
-    the segments of an article soon only repaints.
+    Static.update re-lays out the whole screen on every call, and a layout is most of the
+    cost of a key press. A pane grows to fit a longer text and does not shrink back until
+    `fit` is called (when the translator rests in a newly opened article), so moving between
+    segments and articles soon only repaints.
     """
 
     text: reactive[Text] = reactive(Text(""), layout=False)
@@ -57,22 +57,18 @@ class Pane(Widget):
     def on_resize(self) -> None:
         self._grow()  # the first update may come before the pane had a width
 
-    def _grow(self) -> None:
+    def _grow(self, fit: bool = False) -> None:
         width = self.content_region.width or self.size.width
         if width > 0:
             lines = len(self.text.wrap(self.app.console, width)) if self.text.plain else 1
             lines = max(1, min(lines, self.max_lines))
             height = self.styles.height
-            if height is None or height.value < lines or height.value > self.max_lines or (self.fitting and height.value != lines):
+            if height is None or height.value < lines or height.value > self.max_lines or (fit and height.value != lines):
                 self.styles.height = lines
-            self.fitting = False
-
-    fitting = False
 
     def fit(self) -> None:
-        """Take the height of the next text exactly, shrinking if it is shorter (set at
-        once: a height of 1 first would lay the screen out twice)."""
-        self.fitting = True
+        """Take the height of the text shown, shrinking if it is shorter."""
+        self._grow(fit=True)
 
 
 WORD = regex.compile(r"\w+|[^\w\s]+", regex.V1)  # a word, or a run of punctuation
@@ -210,10 +206,14 @@ class SegmentDetail(Vertical):
         for pane in self.query(Pane):
             pane.fit()
 
-    def show_findings(self, findings: Sequence[Finding], text: str) -> None:
-        """The QA findings of `text` (the target, or what is being typed) under the target."""
+    def show_findings(self, findings: Sequence[Finding] | None, text: str) -> None:
+        """The QA findings of `text` (the target, or what is being typed) under the target;
+        None: the checks are loading."""
         pane = self.query_one("#qa", Pane)
-        if not findings:
+        if findings is None:
+            pane.update(Text("QA: loading…", style="dim"))
+            findings = ()
+        elif not findings:
             pane.update(Text("QA: nothing found", style="dim"))
         else:
             line = Text(f"QA {len(findings)}: ", style="bold")
@@ -231,7 +231,7 @@ class SegmentDetail(Vertical):
         index: int,
         record: SegmentRecord | None,
         view: GlossaryView | None,
-        findings: Sequence[Finding] = (),
+        findings: Sequence[Finding] | None = (),
     ) -> None:
         source = self.query_one("#source-text", Pane)
         mt = self.query_one("#mt-text", Pane)
@@ -252,14 +252,18 @@ class SegmentDetail(Vertical):
             if edited
             else Text(record.mt or "(not translated yet)", style="" if record.mt else "dim italic")
         )
-        misspelt = [(f.start, f.end) for f in findings if f.check == "spelling" and f.start >= 0]
+        misspelt = [(f.start, f.end) for f in findings or () if f.check == "spelling" and f.start >= 0]
         target.update(
             highlight(record.target, english_spans(record.target, view.source_hits), misspelt)
             if record.target
             else Text("(empty: e edits, starting from the MT)", style="dim italic")
         )
         self.border_title = f"Segment {index + 1} · {record.status}"
-        info.update(terms_line(view.source_hits, view.missing, bool(record.target)))
+        info.update(
+            Text("Glossary entities: loading…", style="dim")
+            if view is GLOSSARY_LOADING
+            else terms_line(view.source_hits, view.missing, bool(record.target))
+        )
         self.show_findings(findings, record.target)
         notes = self.query_one("#notes", Pane)
         notes.display = bool(record.comments or record.errors or unfinished(record))
@@ -339,6 +343,10 @@ def notes_line(record: SegmentRecord) -> Text:
             line.append(f" {mark.note}" if mark.note else "")
             line.append(f" ({mark.author})" if mark.author else "", style="dim")
     return line
+
+
+# the segment's view while the glossary loads behind the first screen (ReviewSession.qa_building)
+GLOSSARY_LOADING = GlossaryView((), ())
 
 
 def english_spans(target: str, hits: tuple[Hit, ...]) -> list[tuple[int, int]]:

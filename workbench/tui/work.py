@@ -25,17 +25,23 @@ class Work:
     def __init__(self, app: App[Any], activity: Callable[[], Activity]) -> None:
         self.app = app
         self.activity = activity
-        self.done: dict[Worker[Any], tuple[str, Callable[[Any], None]]] = {}
+        self.done: dict[Worker[Any], tuple[str, Callable[[Any], None], Callable[[], None] | None]] = {}
         self.background: str | None = None  # the long job running
         self.cancel = threading.Event()
         self._latest: tuple[int, int | None] = (0, None)
         self._announced = threading.Event()
 
     def run(
-        self, what: str, work: Callable[[], Any], done: Callable[[Any], None], *, long: bool = False
+        self,
+        what: str,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        *,
+        long: bool = False,
+        after: Callable[[], None] | None = None,
     ) -> bool:
-        """Run `work` in a thread; `done` gets its result on the UI thread. A long job is
-        refused while another runs."""
+        """Run `work` in a thread; `done` gets its result on the UI thread, and `after` runs
+        there once the work succeeded or failed. A long job is refused while another runs."""
         if long:
             if self.background is not None:
                 self.app.notify(f"{self.background} is still running; x cancels it.", severity="warning", markup=False)
@@ -47,7 +53,7 @@ class Work:
         worker = self.app.run_worker(
             work, name=what, group="long" if long else "work", thread=True, exit_on_error=False
         )
-        self.done[worker] = (what, done)
+        self.done[worker] = (what, done, after)
         return True
 
     def progress(self, done: int, total: int | None) -> None:
@@ -66,7 +72,7 @@ class Work:
         worker = event.worker
         if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
-        what, done = self.done.pop(worker, (worker.name, lambda result: None))
+        what, done, after = self.done.pop(worker, (worker.name, lambda result: None, None))
         if worker.group == "long":
             self.background = None
             self.activity().stop()
@@ -74,6 +80,8 @@ class Work:
             done(worker.result)
         elif event.state == WorkerState.ERROR and worker.error is not None:
             self.app.notify(f"{what}: {describe(worker.error)}", severity="error", timeout=15, markup=False)
+        if after is not None and event.state != WorkerState.CANCELLED:  # cancelled: the app is ending
+            after()
 
     def stop(self) -> None:
         if self.background is not None:
