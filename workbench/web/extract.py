@@ -138,13 +138,10 @@ def _recover_prose(
 def _is_capitals_link(block: PageBlock) -> bool:
     """A short line in capitals that is one link: the teaser for another article that news
     templates put between paragraphs ("'DANCING WITH THE STARS' PRO OPENS UP ABOUT ...")."""
+    if len(block.text) >= LINK_ITEM_MAX or block.link_share < LINKED:
+        return False
     letters = [c for c in block.text if c.isalpha()]
-    return (
-        len(block.text) < LINK_ITEM_MAX
-        and block.link_share >= LINKED
-        and len(letters) >= 12
-        and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
-    )
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _link_lists(blocks: list[PageBlock]) -> list[PageBlock]:
