@@ -8,7 +8,6 @@ number and reason so that the review UI can show them and put them back.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import tomllib
 from collections.abc import Iterable
@@ -88,8 +87,7 @@ class Ruleset:
         for n, rule in enumerate(self.rules):
             for label in rule.labels:
                 self._labels.setdefault(label, []).append(n)
-        self._limits = sorted({r.max_words for r in self.rules})
-        self._matchers: dict[int, list[tuple[regex.Pattern[str], int | None]]] = {}
+        self._matchers: list[tuple[int, int, regex.Pattern[str], int | None]] | None = None
 
     def match(self, line: str) -> Rule | None:
         """The first rule that removes this line, if any. Pages repeat their furniture (a
@@ -109,47 +107,34 @@ class Ruleset:
         words = word_count(line)
         found = next((n for n in self._labels.get(key, ()) if words <= self.rules[n].max_words), None) if key else None
         if line[:1] not in OPENING_QUOTES:
-            limit = bisect.bisect_left(self._limits, words)
-            for pattern, only in self._patterns(self._limits[limit]) if limit < len(self._limits) else ():
-                if found is not None and (only if only is not None else 0) >= found:
-                    break
+            for limit, first, pattern, only in self._joined():
+                if words > limit or (found is not None and first >= found):
+                    continue
                 if match := pattern.fullmatch(line):
                     n = only if only is not None else int(str(match.lastgroup)[1:])
                     found = n if found is None else min(found, n)
-                    break
         return self.rules[found] if found is not None else None
 
-    def _patterns(self, limit: int) -> list[tuple[regex.Pattern[str], int | None]]:
-        """The patterns of the rules that take lines of `limit` words, in their order, joined
-        into one regex wherever they can be (each rule's part a named group), so that a line
-        is one match and not one per pattern (a 10 MB live blog has 40,000 paragraphs). A
-        pattern with groups of its own, whose numbers would shift, or with flags that would
-        reach the others, stays on its own (with its rule's number)."""
-        if limit not in self._matchers:
-            matchers: list[tuple[regex.Pattern[str], int | None]] = []
-            run: list[tuple[int, str]] = []
-
-            def flush() -> None:
-                if run:
-                    rules: dict[int, list[str]] = {}
-                    for n, text in run:
-                        rules.setdefault(n, []).append(f"(?:{text})")
-                    joined = "|".join(f"(?P<r{n}>{'|'.join(texts)})" for n, texts in rules.items())
-                    matchers.append((regex.compile(joined, regex.IGNORECASE | regex.V0), None))
-                    run.clear()
-
+    def _joined(self) -> list[tuple[int, int, regex.Pattern[str], int | None]]:
+        """The patterns of the rules that take lines of the same length joined into one regex,
+        each rule's part a named group in the rules' order: a line is a dozen matches, not
+        one per pattern (a 10 MB live blog has 40,000 paragraphs). A pattern with groups of
+        its own, whose numbers would shift, or with flags that would reach the others, stays
+        on its own. (max_words, first rule, pattern, its rule when on its own), by first rule."""
+        if self._matchers is None:
+            matchers: list[tuple[int, int, regex.Pattern[str], int | None]] = []
+            runs: dict[int, dict[int, list[str]]] = {}
             for n, rule in enumerate(self.rules):
-                if rule.max_words < limit:
-                    continue
                 for pattern in rule.patterns:
                     if pattern.groups or GLOBAL_FLAGS.search(pattern.pattern) or pattern.flags & ~JOINABLE_FLAGS:
-                        flush()
-                        matchers.append((pattern, n))
+                        matchers.append((rule.max_words, n, pattern, n))
                     else:
-                        run.append((n, pattern.pattern))
-            flush()
-            self._matchers[limit] = matchers
-        return self._matchers[limit]
+                        runs.setdefault(rule.max_words, {}).setdefault(n, []).append(f"(?:{pattern.pattern})")
+            for limit, rules in runs.items():
+                joined = "|".join(f"(?P<r{n}>{'|'.join(texts)})" for n, texts in rules.items())
+                matchers.append((limit, min(rules), regex.compile(joined, regex.IGNORECASE | regex.V0), None))
+            self._matchers = sorted(matchers, key=lambda m: m[1])
+        return self._matchers
 
 
 def parse_rules(text: str, origin: str) -> list[Rule]:
