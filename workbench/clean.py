@@ -193,8 +193,10 @@ CYRILLIC_RUN = regex.compile(r"\p{Script=Cyrillic}+")
 
 
 def dominant_script(text: str) -> str | None:
-    latin = sum(map(len, LATIN_RUN.findall(text)))
-    cyrillic = sum(map(len, CYRILLIC_RUN.findall(text)))
+    # counted by what is left without them: a list of matches over a whole live blog's text
+    # held a string for every letter
+    latin = len(text) - len(LATIN_RUN.sub("", text))
+    cyrillic = len(text) - len(CYRILLIC_RUN.sub("", text))
     if latin == cyrillic == 0:
         return None
     return "Latin" if latin >= cyrillic else "Cyrillic"
