@@ -70,6 +70,9 @@ WORDS = regex.compile(r"\p{L}[\p{L}'’\-]*")
 LOW_ACCURACY_MIN = 120
 CLEARLY_HOME = 0.7
 PROBE_MIN_WORDS = 2
+# Blocks read by the fast models in one parallel call: each answer is ten Python objects,
+# and 40,000 answers at once were 30 MB.
+PARALLEL_BATCH = 1000
 
 
 @cache
@@ -140,10 +143,15 @@ def block_language(text: str, article_language: str | None) -> str | None:
 
 
 def block_languages(texts: Sequence[str], article_language: str | None) -> list[str | None]:
-    """block_language of each text; the long ones are read by the fast models in one call
-    that runs on every core (a 10 MB live blog has 40,000 paragraphs)."""
+    """block_language of each text; the long ones are read by the fast models in calls that
+    run on every core (a 10 MB live blog has 40,000 paragraphs)."""
+
+    def decided(scores: dict[str, float]) -> str | None:
+        if not scores or (article_language and scores.get(article_language, 0.0) >= BLOCK_MIN_HOME_CONFIDENCE):
+            return article_language
+        return max(scores, key=scores.__getitem__)
+
     found: list[str | None] = [article_language] * len(texts)
-    scores: list[dict[str, float]] = [{} for _ in texts]
     long: list[int] = []
     for n, text in enumerate(texts):
         words = WORDS.findall(text)
@@ -153,17 +161,15 @@ def block_languages(texts: Sequence[str], article_language: str | None) -> list[
         if len(taken) >= LOW_ACCURACY_MIN:
             long.append(n)
         else:
-            scores[n] = confidences(taken, article_language)
-    if long:
-        codes = _codes()
+            found[n] = decided(confidences(taken, article_language))
+    codes = _codes() if long else {}
+    for at in range(0, len(long), PARALLEL_BATCH):
+        batch = long[at : at + PARALLEL_BATCH]
         values = _detector(False).compute_language_confidence_values_in_parallel(
-            [sample(texts[n], BLOCK_SAMPLE_CHARS) for n in long]
+            [sample(texts[n], BLOCK_SAMPLE_CHARS) for n in batch]
         )
-        for n, result in zip(long, values, strict=True):
-            scores[n] = {codes[v.language]: v.value for v in result}
-    for n, score in enumerate(scores):
-        if score and not (article_language and score.get(article_language, 0.0) >= BLOCK_MIN_HOME_CONFIDENCE):
-            found[n] = max(score, key=score.__getitem__)
+        for n, result in zip(batch, values, strict=True):
+            found[n] = decided({codes[v.language]: v.value for v in result})
     return found
 
 
