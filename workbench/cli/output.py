@@ -7,8 +7,10 @@ import codecs
 import contextlib
 import json
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
@@ -95,14 +97,23 @@ def json_text(data: Any) -> str:
 
 def print_json_list(items: Iterable[Any], *, single: bool = False) -> None:
     """A list written as print_json writes it (its one item alone when `single` and only one
-    came), each item turned into text as it comes, so that only the text is held."""
-    texts = [json_text(item) for item in items]
-    if single and len(texts) == 1:
-        sys.stdout.write(texts[0] + "\n")
-    elif texts:
-        sys.stdout.write("[\n  " + ",\n  ".join(text.replace("\n", "\n  ") for text in texts) + "\n]\n")
-    else:
-        sys.stdout.write("[]\n")
+    came). Each item is turned into text as it comes and kept in a temporary file until the
+    last one has come, so that a source that fails leaves nothing printed: held in memory,
+    the texts of a folder of web pages kept the heap from shrinking between pages (60 MB
+    more at the peak than holding every article)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass") as held:
+        count = 0
+        for item in items:
+            held.write(("[\n  " if count == 0 else ",\n  ") + json_text(item).replace("\n", "\n  "))
+            count += 1
+        held.seek(0)
+        if count == 1 and single:
+            sys.stdout.write(held.read().removeprefix("[\n  ").replace("\n  ", "\n") + "\n")
+        elif count:
+            shutil.copyfileobj(held, sys.stdout)
+            sys.stdout.write("\n]\n")
+        else:
+            sys.stdout.write("[]\n")
 
 
 def _unencodable(error: UnicodeError) -> tuple[str | bytes, int]:
