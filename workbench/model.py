@@ -8,7 +8,7 @@ from typing import Literal
 BlockKind = Literal["title", "heading", "text", "item", "quote"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LanguageSpan:
     """A stretch of a block written in another language than the block itself."""
 
@@ -18,7 +18,7 @@ class LanguageSpan:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One sentence: the unit of translation, review and alignment."""
 
@@ -30,7 +30,7 @@ class Segment:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A title, heading or paragraph of an article, as one line of cleaned text."""
 
@@ -42,7 +42,7 @@ class Block:
     segments: tuple[Segment, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Removal:
     """A line taken out of the article as web cruft, kept so a reviewer can restore it."""
 

@@ -141,8 +141,9 @@ def read_sources(
 def build_blocks(lines: Iterable[Line], language: str | None) -> tuple[Block, ...]:
     make_id = IdMaker()
     blocks = []
-    for index, line in enumerate(lines):
-        lang = langid.block_language(line.text, language)
+    lines = list(lines)
+    languages = langid.block_languages([line.text for line in lines], language)
+    for index, (line, lang) in enumerate(zip(lines, languages, strict=True)):
         blocks.append(
             Block(
                 kind=line.kind,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from workbench.clean import Ruleset, default_rules, load_rules
-from workbench.cli.output import article_json, print_json, warn
+from workbench.cli.output import article_json, print_json_list, warn
 from workbench.model import Article
 from workbench.pipeline import article_from_source, read_sources
 
@@ -23,13 +24,15 @@ Rules = Annotated[
 ]
 
 
-def _articles(paths: list[str], rules: list[Path] | None) -> list[Article]:
+def _articles(paths: list[str], rules: list[Path] | None) -> Iterator[Article]:
+    """Each source's article as it is made: --json holds only the text of those before it."""
     ruleset: Ruleset = load_rules(rules) if rules else default_rules()
-    return [article_from_source(source, ruleset) for source in read_sources(paths, warn)]
+    return (article_from_source(source, ruleset) for source in read_sources(paths, warn))
 
 
-def _emit(articles: list[Article], data: list[object], single: bool) -> None:
-    print_json(data[0] if single else data)
+def _one_path(paths: list[str]) -> bool:
+    """One file named: its one article is printed alone, not in a list."""
+    return len(paths) == 1 and not Path(paths[0]).is_dir()
 
 
 def clean_command(
@@ -39,11 +42,11 @@ def clean_command(
     rules: Rules = None,
 ) -> None:
     """Print cleaned articles: title, a blank line, then paragraphs separated by blank lines."""
-    articles = _articles(paths, rules)
-    single = len(paths) == 1 and len(articles) == 1 and not Path(paths[0]).is_dir()
     if json:
-        _emit(articles, [article_json(a) for a in articles], single)
+        print_json_list((article_json(a) for a in _articles(paths, rules)), single=_one_path(paths))
         return
+    articles = list(_articles(paths, rules))
+    single = _one_path(paths) and len(articles) == 1
     for n, article in enumerate(articles):
         if not single:
             typer.echo(("\n" if n else "") + f"==> {article.source} <==")
@@ -56,14 +59,15 @@ def clean_command(
 
 def segment_command(paths: Paths, json: Json = False, rules: Rules = None) -> None:
     """Print the sentence segments of articles, one per line: id, tab, text."""
-    articles = _articles(paths, rules)
-    single = len(paths) == 1 and len(articles) == 1 and not Path(paths[0]).is_dir()
     if json:
-        data: list[object] = [
-            {"id": a.id, "language": a.language, "segments": article_json(a)["segments"]} for a in articles
-        ]
-        _emit(articles, data, single)
+        data = (
+            {"id": a.id, "language": a.language, "segments": article_json(a, with_blocks=False)["segments"]}
+            for a in _articles(paths, rules)
+        )
+        print_json_list(data, single=_one_path(paths))
         return
+    articles = list(_articles(paths, rules))
+    single = _one_path(paths) and len(articles) == 1
     for article in articles:
         for segment in article.segments:
             prefix = "" if single else f"{article.id}\t"
