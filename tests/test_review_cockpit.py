@@ -356,3 +356,13 @@ def assert_matched_behind(session: ReviewSession, expected: dict, monkeypatch) -
     monkeypatch.setattr(Matcher, "find", no_matching)
     flagged = session.filter(Filter(glossary=True))
     assert set(flagged.hits) == {place for place, lacking in expected.items() if lacking}
+
+
+def test_an_unreadable_word_list_does_not_stop_the_other_checks(project: Project) -> None:
+    (project.glossaries / "words.txt").write_bytes(b"\xff\xfe\n")
+    session = session_of(project)
+    flagged = session.filter(Filter(glossary=True)).hits
+    article, index = flagged[0]
+    checks = {f.check for f in session.findings(article, session.document(article).segments[index].id)}
+    assert "glossary" in checks
+    assert session.qa_problem is not None and "words.txt" in session.qa_problem

@@ -472,3 +472,69 @@ def test_find_and_replace_has_a_key_a_terminal_can_send() -> None:
     # Ctrl+H reaches Textual as Backspace from most terminals (0x08)
     [command] = [c for c in COMMANDS if c.name == "Find and replace"]
     assert any(key not in ("ctrl+h", "backspace") for key in command.keys)
+
+
+async def test_an_unreadable_word_list_leaves_the_other_checks_working(project: Project) -> None:
+    """Said once; the glossary marks and entities show, and a confirm over findings asks."""
+    from workbench.tui.dialogs import ConsentDialog
+
+    (project.root / "workbench.toml").unlink()  # the question is asked by default
+    (project.glossaries / "words.txt").write_bytes(b"hello\n\xff\xfe bad\n")
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "word list" in n.message]
+        assert len(said) == 1 and "without the project's words" in said[0]
+        table = app.main.table
+        assert any(table.get_row_at(i)[2] for i in range(table.row_count))
+        assert "loading" not in str(app.main.detail.query_one("#info").text)
+        flagged = next(i for i in range(table.row_count) if table.get_row_at(i)[2])
+        app.main.go(app.main.cursor.article, flagged)
+        await pilot.pause()
+        assert "glossary" in qa_line(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentDialog)
+
+
+async def test_typing_while_the_checks_load_is_checked_when_they_arrive(project: Project, monkeypatch) -> None:
+    from test_tui import held_checks
+
+    gate = held_checks(monkeypatch)
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e", "ctrl+a", *"Helo wrold")
+        await pilot.pause(0.3)
+        assert "loading" in qa_line(app)
+        gate.set()
+        await settle(pilot)
+        assert app.main.detail.editing is not None
+        assert "spelling" in qa_line(app) and "Helo" in qa_line(app)  # what is typed, not the stored target
+        assert "loading" not in str(app.main.detail.query_one("#info").text)
+
+
+async def test_a_new_glossary_entry_marks_every_row_on_screen(project: Project) -> None:
+    """Not only the segment it was added from: every row on screen whose target lacks it."""
+    from workbench.tui.dialogs import GlossaryDialog
+
+    app = app_for(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.main.table
+        unmarked = [i for i in range(table.row_count) if not table.get_row_at(i)[2]]
+        lacking = [i for i in unmarked if "russes" in table.records[i].source]
+        assert len(lacking) >= 2
+        await pilot.press("g")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, GlossaryDialog)
+        dialog.query_one("#form").value = "russes"
+        dialog.query_one("#english").value = "Russian"
+        dialog.query_one("#type").value = "place"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert all(table.get_row_at(i)[2] for i in lacking)
+        drawn = table.render_lines(table.region.reset_offset)  # as on screen, not only as asked
+        in_sight = [i for i in range(min(table.row_count, table.page)) if table.get_row_at(i)[2]]
+        assert set(lacking) & set(in_sight) and sum("⚠" in line.text for line in drawn) == len(in_sight)

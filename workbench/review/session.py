@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.errors import InputError
 from workbench.fileio import WriteError, atomic_write
-from workbench.glossary.entries import Entry, entry_from_table, load_folder
+from workbench.glossary.entries import Entry, Glossary, entry_from_table, load_folder
 from workbench.glossary.match import Hit, Matcher, contains_english
 from workbench.mt.memory import HUMAN, Match, TranslationMemory, unit_key
 from workbench.qa import Context, Finding, add_word, check_in_document, project_context
@@ -60,6 +61,18 @@ class Checks:
 
     context: Context
     matchers: dict[str | None, Matcher]
+    problem: str | None = None  # see checks_context
+
+
+def checks_context(glossary: Glossary | None, folder: Path) -> tuple[Context, str | None]:
+    """The QA context, and what it goes without: a word list that cannot be read leaves the
+    spelling check without the project's words, said once; the other checks never wait on
+    it (nor does a confirm's question)."""
+    try:
+        return project_context(glossary, folder), None
+    except InputError as exc:
+        said = exc.message[:1].upper() + exc.message[1:]
+        return Context(glossary), f"{said} Spelling is checked without the project's words until it is fixed."
 
 
 ViewKey = tuple[str | None, str, str]  # the source language, the source, the target
@@ -159,14 +172,16 @@ class ReviewSession(Revision):
     def qa_context(self) -> Context:
         """The checks' context (glossary, dictionary, the project's words), built once."""
         if self._qa is None:
-            self._qa = project_context(self.glossary, self.project.glossaries)
+            self._qa, self.qa_problem = checks_context(self.glossary, self.project.glossaries)
         return self._qa
+
+    qa_problem: str | None = None  # why the checks go without the project's words, if they do
 
     def _qa_again(self) -> None:
         """The checks made again with the glossary and the words as they are now: at once,
         since the dictionary, loaded once, is at hand (a worker's checks with the glossary
         before are not taken)."""
-        self._qa = project_context(self.glossary, self.project.glossaries)
+        self._qa, self.qa_problem = checks_context(self.glossary, self.project.glossaries)
         self._found = {}
 
     @property
@@ -182,9 +197,9 @@ class ReviewSession(Revision):
         languages = sorted({info.language or "" for info in self.library.summaries.values()})
 
         def build() -> Checks:
-            context = project_context(glossary, folder)
+            context, problem = checks_context(glossary, folder)
             matchers = {language or None: Matcher(glossary, language or None) for language in languages} if glossary else {}
-            return Checks(context, matchers)
+            return Checks(context, matchers, problem)
 
         return build
 
@@ -197,7 +212,7 @@ class ReviewSession(Revision):
             for language, matcher in checks.matchers.items():
                 self.glossary.matchers.setdefault(language, matcher)
         if self._qa is None:
-            self._qa = checks.context
+            self._qa, self.qa_problem = checks.context, checks.problem
 
     def findings(self, article: str, segment_id: str, target: str | None = None) -> list[Finding]:
         """The QA findings of a segment as stored, or of `target` being typed for it;

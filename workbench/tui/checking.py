@@ -67,10 +67,16 @@ class Checking(Asking):
             self.notify(describe(exc), severity="error")
             return
         self.notify(f"“{word}” is in the project's words{'' if added else ' already'}.", timeout=3)
-        if editing is not None:
-            self.detail.show_findings(self.findings_of(article, record.id, text), text)
-        else:
-            self.show_segment()
+        self.show_checks()
+
+    def show_checks(self) -> None:
+        """The segment on screen with its glossary entities and findings; in the editor, the
+        findings of what is being typed (not of the stored target)."""
+        self.show_segment()
+        editing = self.detail.editing
+        if editing is not None and editing.article == self.cursor.article:
+            text = self.editor.text
+            self.detail.show_findings(self.findings_of(editing.article, editing.base.id, text), text)
 
     # -- the reviewer's pass ------------------------------------------------------------------------
 

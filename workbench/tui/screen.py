@@ -86,8 +86,10 @@ class ReviewScreen(Editing, Checking, Tools, Finding):
 
     def qa_loaded(self, checks: Checks) -> None:
         self.session.take_qa(checks)
+        if self.session.qa_problem:
+            self.notify(self.session.qa_problem, severity="warning", timeout=20)
         self.table.redraw()  # the rows' glossary marks
-        self.show_segment()  # the segment on screen with its glossary entities and findings
+        self.show_checks()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows what applies: Done only while editing, the rest otherwise."""

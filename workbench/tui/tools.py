@@ -55,8 +55,8 @@ class Tools(ReviewBase):
                 self.notify(exc.message, severity="error")
                 return
             self.notify(f"Added {entry.en} to {path.name}.", timeout=3)
-            self.shown = None  # the flags follow the glossary
-            self.refresh_article(article)
+            self.table.redraw()  # every row's mark follows the glossary
+            self.show_segment()
 
         self.app.push_screen(
             GlossaryDialog(unknown_name(record.source, known) or "", language, record.source), save
