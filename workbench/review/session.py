@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import InputError
 from workbench.fileio import WriteError, atomic_write
-from workbench.glossary.entries import Entry, Glossary, entry_from_table, load_folder
-from workbench.glossary.match import Hit, Matcher, contains_english
+from workbench.glossary.entries import Entry, entry_from_table, load_folder
+from workbench.glossary.match import Matcher
 from workbench.mt.memory import HUMAN, Match, TranslationMemory, unit_key
-from workbench.qa import Context, Finding, add_word, check_in_document, project_context
+from workbench.qa import Context, Finding, add_word, check_in_document
 from workbench.review import corpus
 from workbench.review.base import Applied, Changed, Notice, ReviewError, SessionEvent, default_user, typed
+from workbench.review.checks import Checks, GlossaryView, ViewKey, checks_context, view_of
 from workbench.review.library import stamp_of
 from workbench.review.revision import Revision
 from workbench.review.work import PreparedSources, Translated, prepare_sources, run_translation
@@ -45,42 +45,6 @@ __all__ = [
 
 FUZZY_CUTOFF = 70.0
 VIEWS_KEPT = 200_000  # glossary views held (a 30,000-segment corpus holds a view per segment and edit)
-
-
-@dataclass(frozen=True)
-class GlossaryView:
-    """The glossary's reading of one segment."""
-
-    source_hits: tuple[Hit, ...]
-    missing: tuple[Hit, ...]  # entities whose English form the target lacks
-
-
-@dataclass(frozen=True)
-class Checks:
-    """What the checks need, loaded behind the first screen (ReviewSession.qa_building)."""
-
-    context: Context
-    matchers: dict[str | None, Matcher]
-    problem: str | None = None  # see checks_context
-
-
-def checks_context(glossary: Glossary | None, folder: Path) -> tuple[Context, str | None]:
-    """The QA context, and what it goes without: a word list that cannot be read leaves the
-    spelling check without the project's words, said once; the other checks never wait on
-    it (nor does a confirm's question)."""
-    try:
-        return project_context(glossary, folder), None
-    except InputError as exc:
-        said = exc.message[:1].upper() + exc.message[1:]
-        return Context(glossary), f"{said} Spelling is checked without the project's words until it is fixed."
-
-
-ViewKey = tuple[str | None, str, str]  # the source language, the source, the target
-
-
-def view_of(matcher: Matcher, source: str, target: str) -> GlossaryView:
-    hits = tuple(matcher.find(source))
-    return GlossaryView(hits, tuple(h for h in hits if target and not contains_english(target, h.expected)))
 
 
 @dataclass

@@ -15,7 +15,8 @@ import gc
 from textual.actions import SkipAction
 
 from workbench.errors import WorkbenchError
-from workbench.review.session import Checks, Loaded
+from workbench.review.checks import Checks
+from workbench.review.session import Loaded
 from workbench.tui.checking import Checking
 from workbench.tui.commands import bindings
 from workbench.tui.editing import Editing

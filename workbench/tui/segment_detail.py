@@ -22,7 +22,7 @@ from textual.widgets.text_area import TextAreaTheme
 
 from workbench.glossary.match import Hit, whole_words
 from workbench.qa import Finding
-from workbench.review.session import GlossaryView
+from workbench.review.checks import GlossaryView
 from workbench.store import SegmentRecord
 from workbench.tui.text import diff_text, highlight
 
