@@ -133,7 +133,7 @@ def first_screen(root: Path, runs: int = 5) -> None:
         for _ in range(count):
             out = subprocess.run(
                 [sys.executable, "-c", FIRST_SCREEN, str(root), repr(time.time())],
-                capture_output=True, text=True, env=env, check=True,
+                capture_output=True, text=True, env=env, check=True, timeout=120,
             ).stdout.split()
             firsts.append(float(out[0]))
             checks.append(float(out[1]))
