@@ -59,7 +59,6 @@ MAGIC = [
     (b"SQLite format 3", "an SQLite database"),
 ]
 
-
 # Spaces that look like a space but defeat word matching.
 SPACES = regex.compile(r" {2,}")
 SPACE_LIKE = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")

@@ -135,18 +135,17 @@ class ReviewSession(Revision):
 
     def qa_context(self) -> Context:
         """The checks' context (glossary, dictionary, the project's words), built once."""
-        if self._qa is None:
-            self._qa, self.qa_problem = checks_context(self.glossary, self.project.glossaries)
-        return self._qa
+        return self._qa if self._qa is not None else self._qa_again()
 
     qa_problem: str | None = None  # why the checks go without the project's words, if they do
 
-    def _qa_again(self) -> None:
+    def _qa_again(self) -> Context:
         """The checks made again with the glossary and the words as they are now: at once,
         since the dictionary, loaded once, is at hand (a worker's checks with the glossary
         before are not taken)."""
         self._qa, self.qa_problem = checks_context(self.glossary, self.project.glossaries)
         self._found = {}
+        return self._qa
 
     @property
     def qa_ready(self) -> bool:
@@ -158,11 +157,11 @@ class ReviewSession(Revision):
         the corpus's languages (the Russian morphology another fifth). It reads no session
         state but the glossary and the languages, and changes none (take_qa does)."""
         glossary, folder = self.glossary, self.project.glossaries
-        languages = sorted({info.language or "" for info in self.library.summaries.values()})
+        languages = {info.language for info in self.library.summaries.values()}
 
         def build() -> Checks:
             context, problem = checks_context(glossary, folder)
-            matchers = {language or None: Matcher(glossary, language or None) for language in languages} if glossary else {}
+            matchers = {language: Matcher(glossary, language) for language in languages} if glossary else {}
             return Checks(context, matchers, problem)
 
         return build
@@ -267,7 +266,7 @@ class ReviewSession(Revision):
         worker after the first screen."""
         store = Store(self.project, self.target)
         paths = {a: self.library.paths[a] for a in self.library if a not in self.library.loaded}
-        glossary, known = self.glossary, frozenset(self._views[1] if self._views[0] is self.glossary else ())
+        glossary = self.glossary
         languages = {info.language for info in self.library.summaries.values()}
         matchers = {language: self.matcher(language) for language in languages}  # built already: take_qa
 
@@ -281,7 +280,7 @@ class ReviewSession(Revision):
                 return
             for source, target in texts:
                 key = (language, source, target)
-                if key not in views and key not in known and len(views) < VIEWS_KEPT:
+                if key not in views and len(views) < VIEWS_KEPT:
                     views[key] = view_of(matcher, source, target)
 
         def read() -> Loaded:

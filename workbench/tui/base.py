@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Input, TextArea
 from workbench.errors import WorkbenchError
 from workbench.qa import Finding
 from workbench.review.changes import Conflict
+from workbench.review.checks import GlossaryView
 from workbench.review.corpus import Filter, Filtered
 from workbench.review.library import ArticleInfo
 from workbench.review.session import Applied, Changed, Notice, ReviewSession, SessionEvent
@@ -190,12 +191,14 @@ class ReviewBase(Screen[None]):
     def _flag(self, article: str) -> Callable[[SegmentRecord], bool]:
         """Whether a segment's target lacks the English form of one of its entities (asked for
         the rows on screen, once the glossary is loaded: qa_loaded draws them again)."""
-        session = self.session
         return lambda record: (
-            (session.qa_ready and bool(session.glossary_view(article, record).missing))
-            or bool(record.conflicts)
-            or bool(unfinished(record))
+            bool(self.glossary_view(article, record).missing) or bool(record.conflicts) or bool(unfinished(record))
         )
+
+    def glossary_view(self, article: str, record: SegmentRecord) -> GlossaryView:
+        """The segment's glossary view, or GLOSSARY_LOADING while the glossary loads behind
+        the first screen (matching now would hold the first frame)."""
+        return self.session.glossary_view(article, record) if self.session.qa_ready else GLOSSARY_LOADING
 
     def _header(self) -> None:
         article = self.cursor.article
@@ -217,13 +220,11 @@ class ReviewBase(Screen[None]):
         self.article_list.show_progress(library.summaries.values(), len(library.unreadable))
 
     def show_segment(self) -> None:
-        article, index = self.cursor.article, self.cursor.index
-        record = self.current()
-        view = None
-        if record and article:
-            view = self.session.glossary_view(article, record) if self.session.qa_ready else GLOSSARY_LOADING
-        findings = self.findings_of(article, record.id) if record and article else []
-        self.detail.show(index, record, view, findings)
+        article, index, record = self.cursor.article, self.cursor.index, self.current()
+        if record is None or article is None:
+            self.detail.show(index, None, None)
+            return
+        self.detail.show(index, record, self.glossary_view(article, record), self.findings_of(article, record.id))
 
     def findings_of(
         self, article: str, segment_id: str, text: str | None = None, *, wait: bool = False
